@@ -1,0 +1,47 @@
+#!/bin/sh
+# Install what footnote needs to build, test and run, and nothing that is already there.
+# Idempotent: each library is looked up with pkg-config (or its header when Debian ships
+# no .pc file), each tool with `command -v`; apt-get runs only for what is missing.
+set -eu
+
+missing=""
+want_pc() { pkg-config --exists "$1" 2>/dev/null || missing="$missing $2"; }
+want_hdr() { [ -f "/usr/include/$1" ] || missing="$missing $2"; }
+want_cmd() { command -v "$1" >/dev/null 2>&1 || missing="$missing $2"; }
+
+want_cmd cc          gcc
+want_cmd make        make
+want_cmd pkg-config  pkg-config
+if command -v pkg-config >/dev/null 2>&1; then
+    want_pc ncursesw  libncurses-dev
+    want_pc libcurl   libcurl4-openssl-dev
+    want_pc libcjson  libcjson-dev
+    want_pc lmdb      liblmdb-dev
+    want_pc yaml-0.1  libyaml-dev
+    want_pc md4c      libmd4c-dev
+    want_pc libxxhash libxxhash-dev
+    want_pc cmocka    libcmocka-dev
+else
+    missing="$missing libncurses-dev libcurl4-openssl-dev libcjson-dev liblmdb-dev libyaml-dev"
+    missing="$missing libmd4c-dev libxxhash-dev libcmocka-dev"
+fi
+want_hdr libstemmer.h libstemmer-dev
+want_cmd tmux        tmux
+want_cmd pdftotext   poppler-utils
+want_cmd python3     python3
+
+[ -z "$missing" ] && exit 0
+
+echo "footnote: installing missing packages:$missing" >&2
+if [ "$(id -u)" -eq 0 ]; then
+    sudo=""
+elif command -v sudo >/dev/null 2>&1; then
+    sudo="sudo"
+else
+    echo "footnote: need root or sudo to install:$missing" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,63 @@
+#!/bin/sh
+# Runs every test program and prints one closing line: "N passed, N failed".
+#
+#   tests/run.sh BUILD_DIR      e.g. build/asan
+#
+# Unit tests are cmocka programs (BUILD_DIR/tests/test_*) run with TAP output; end-to-end
+# and integration tests are tests/e2e/*.sh, which print TAP lines themselves and find the
+# binary in $FN_BIN. Each "ok" line counts as a pass and each "not ok" as a failure; a
+# program that exits non-zero without reporting a failure counts as one failure. With
+# FN_TSAN=1 only the threaded tests run (their source says FN_TEST_THREADED). Every test
+# gets its own HOME and XDG directories so nothing on the machine is touched.
+set -u
+build=${1:?usage: tests/run.sh BUILD_DIR}
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "$build" && pwd)
+pass=0 fail=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+export FN_BIN="$build/footnote" FN_ROOT="$root" FN_SHARED="$root/../shared"
+export CMOCKA_MESSAGE_OUTPUT=TAP
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
+export NO_COLOR=
+
+run_one() { # name, command...
+	name=$1; shift
+	home=$(mktemp -d)
+	( cd "$home" && HOME="$home" XDG_CONFIG_HOME="$home/.config" XDG_DATA_HOME="$home/.local/share" \
+	  XDG_STATE_HOME="$home/.local/state" FN_TMP="$home" timeout 600 "$@" ) >"$log" 2>&1 </dev/null
+	rc=$?
+	rm -rf "$home"
+	p=$(grep -cE '^ok ' "$log")
+	f=$(grep -cE '^not ok ' "$log")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "not ok - $name exited with status $rc" >>"$log"
+	fi
+	pass=$((pass + p)); fail=$((fail + f))
+	if [ "$f" -gt 0 ]; then
+		printf 'FAIL %-28s %d passed, %d failed\n' "$name" "$p" "$f"
+		sed 's/^/    /' "$log" | tail -n 60
+	else
+		printf 'ok   %-28s %d passed\n' "$name" "$p"
+	fi
+}
+
+for t in "$build"/tests/test_*; do
+	[ -x "$t" ] || continue
+	name=$(basename "$t")
+	if [ -n "${FN_TSAN:-}" ] && ! grep -q FN_TEST_THREADED "$root/tests/unit/$name.c"; then
+		continue
+	fi
+	run_one "$name" "$t"
+done
+if [ -z "${FN_TSAN:-}" ]; then
+	for t in "$root"/tests/e2e/*.sh; do
+		[ -f "$t" ] || continue
+		run_one "$(basename "$t" .sh)" sh "$t"
+	done
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
