@@ -1,0 +1,167 @@
+/* idx.h - the document index: the only header core includes from index/.
+ *
+ * One LMDB environment per index directory holds files, chunks, vectors, lexical postings
+ * and meta (see docs/ARCHITECTURE.md). Threads: one writer at a time (idx_sync or the
+ * watcher thread own the only write transaction); any thread may search concurrently with
+ * its own short read transaction. Every function returns 0 or an IDX_E* code; idx_strerror
+ * says what it means and what to do. Strings passed in are copied when kept. */
+#ifndef FN_IDX_H
+#define FN_IDX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+	IDX_OK = 0,
+	IDX_EIO = -1001,       /* a file or directory could not be read or written */
+	IDX_ECORRUPT = -1002,  /* the database is not a footnote index or is damaged */
+	IDX_EVERSION = -1003,  /* written by another schema version: rebuild with `footnote index` */
+	IDX_EEMBED = -1004,    /* the embedder failed (server down, bad reply) */
+	IDX_EDIM = -1005,      /* an embedding batch had the wrong dimension; nothing was written */
+	IDX_ENOSPC = -1006,    /* the disk under the index is full */
+	IDX_ELOCKED = -1007,   /* another process is writing this index */
+	IDX_ENOTFOUND = -1008, /* no index at that path yet: run `footnote index` */
+	IDX_ESTOPPED = -1009,  /* stopped on request */
+	IDX_EINVAL = -1010,    /* bad argument */
+};
+const char *idx_strerror(int err);
+
+typedef struct idx idx;
+
+/* ---- embedders ----------------------------------------------------------------------
+ * An embedder turns texts into L2-normalised float vectors of a fixed dimension. core
+ * implements the HTTP ones; the builtin one lives here. `embed` may be called from the
+ * index thread or a search thread, never from two threads at once on the same ctx
+ * unless the embedder says so. */
+struct idx_embedder {
+	const char *id;  /* recorded in the index, e.g. "builtin-hash-v1" or "openai:nomic-embed-text" */
+	int dim;         /* 0 = not known until the first reply */
+	size_t batch;    /* most texts per call */
+	/* Fills out[n * dim]. Returns 0, or IDX_EEMBED / IDX_EDIM with a message in err. */
+	int (*embed)(void *ctx, const char *const *texts, size_t n, float *out, char *err, size_t errlen);
+	void *ctx;
+};
+/* The offline embedder: feature-hashed words and character n-grams, deterministic. Static
+ * storage, thread-safe. */
+const struct idx_embedder *idx_embedder_builtin(void);
+
+/* ---- progress -----------------------------------------------------------------------
+ * The index reports through a sink that core installs. Called on the indexing thread; the
+ * event and its strings are valid only during the call (copy what you keep). */
+enum idx_event_kind {
+	IDX_EV_SCAN_START,   /* a pass over the folders begins; files_total may be 0 until known */
+	IDX_EV_FILE,         /* one file done: state says how */
+	IDX_EV_PROGRESS,     /* counts changed */
+	IDX_EV_SCAN_DONE,    /* pass finished: counts are final */
+	IDX_EV_WATCH,        /* watcher state changed (message says what, e.g. watches ran out) */
+	IDX_EV_ERROR,        /* something failed; message says what to do */
+};
+enum idx_file_state { IDX_FILE_QUEUED, IDX_FILE_INDEXED, IDX_FILE_UNCHANGED, IDX_FILE_SKIPPED,
+		      IDX_FILE_FAILED, IDX_FILE_REMOVED, IDX_FILE_MOVED };
+struct idx_event {
+	enum idx_event_kind kind;
+	enum idx_file_state state; /* IDX_EV_FILE */
+	const char *path;          /* file concerned, or NULL */
+	const char *message;       /* reason for skipped/failed, watcher news, error text */
+	size_t files_done, files_total, files_skipped, chunks_total, queue;
+	uint64_t bytes_done;
+	uint64_t generation;
+};
+struct idx_sink {
+	void (*event)(void *ctx, const struct idx_event *ev);
+	void *ctx;
+};
+
+/* ---- what to index ------------------------------------------------------------------ */
+struct idx_folder {
+	const char *path;
+	const char *collection;
+};
+struct idx_converter {
+	const char *ext;     /* without the dot: "docx" */
+	const char *command; /* run through /bin/sh with %s replaced by the quoted path */
+};
+struct idx_options {
+	const struct idx_folder *folders;
+	size_t nfolders;
+	const char *const *exclude; /* globs matched against each path component and the relative path */
+	size_t nexclude;
+	const struct idx_converter *converters;
+	size_t nconverters;
+	uint64_t max_file_bytes;
+	const char *language;  /* Snowball stemmer name ("english"), or "none" */
+	size_t chunk_chars;    /* target chunk size in characters (default 1200) */
+	size_t overlap_chars;  /* overlap between chunks in characters (default 150) */
+};
+
+/* ---- open, sync, watch -------------------------------------------------------------- */
+enum { IDX_RDONLY = 1 << 0, IDX_CREATE = 1 << 1 };
+/* Opens (or with IDX_CREATE creates) the index in directory `dir`. Clears stale reader
+ * slots. *out is owned by the caller: idx_close. */
+int idx_open(const char *dir, unsigned flags, idx **out);
+void idx_close(idx *ix);
+
+/* Brings the index to exactly the files under opt's folders: adds, updates and removes.
+ * Uses the size/mtime gate, then the content hash; unchanged chunks keep their vectors.
+ * When the embedder differs from the one recorded, says so through the sink and re-embeds
+ * everything. Returns early with IDX_ESTOPPED when *stop becomes true. */
+int idx_sync(idx *ix, const struct idx_options *opt, const struct idx_embedder *emb,
+	     const struct idx_sink *sink, const volatile bool *stop);
+
+/* The watcher: a thread that runs idx_sync once, then follows changes with inotify (falls
+ * back to periodic rescans when watches run out) until idx_watch_stop. The options,
+ * embedder and sink must stay valid until idx_watch_stop returns. */
+struct idx_watch;
+int idx_watch_start(idx *ix, const struct idx_options *opt, const struct idx_embedder *emb,
+		    const struct idx_sink *sink, struct idx_watch **out);
+/* Asks for a full rescan (e.g. /reindex). Any thread. */
+void idx_watch_rescan(struct idx_watch *w);
+/* Stops and joins the thread; frees w. */
+void idx_watch_stop(struct idx_watch *w);
+
+struct idx_stats {
+	uint64_t files, chunks, terms, bytes, generation, map_bytes;
+	int schema_version;
+	int dim;
+	char embedder[128];
+	char last_error[256];
+};
+int idx_stats(idx *ix, struct idx_stats *st);
+
+/* ---- search ------------------------------------------------------------------------- */
+enum idx_mode { IDX_HYBRID, IDX_LEXICAL, IDX_VECTOR };
+struct idx_query {
+	const char *text;
+	size_t k;                          /* hits wanted (default 10) */
+	enum idx_mode mode;
+	const char *const *collections;    /* allowed collections; NULL/0 = all */
+	size_t ncollections;
+	size_t per_file_cap;               /* most hits from one file; 0 = no cap */
+	double w_lexical, w_vector;        /* fusion weights (default 1, 1) */
+	int rrf_k;                         /* reciprocal rank constant (default 60) */
+	const char *language;              /* stemmer for the query; NULL = the index's */
+	const struct idx_embedder *emb;    /* for vector/hybrid; must match the index's */
+};
+struct idx_hit {
+	char *path;
+	char *collection;
+	uint64_t chunk;
+	uint32_t line_start, line_end; /* 1-based, inclusive */
+	uint32_t page;                 /* 1-based for PDFs, 0 otherwise */
+	char *heading;                 /* "A > B > C", or "" */
+	char *snippet;                 /* a short, one-line excerpt around the best match */
+	char *text;                    /* the whole chunk text */
+	uint64_t content_hash;         /* hash of the file when indexed */
+	double score;
+	double lexical_score, vector_score;
+};
+struct idx_hits {
+	struct idx_hit *v;
+	size_t n;
+};
+/* Fills *out (caller frees with idx_hits_free). Any thread; never blocks the writer. */
+int idx_search(idx *ix, const struct idx_query *q, struct idx_hits *out);
+void idx_hits_free(struct idx_hits *h);
+
+#endif

@@ -1,0 +1,76 @@
+/* text.h - the index's text pipeline: file bytes -> text -> chunks -> terms. Internal to
+ * index/. Pure functions unless noted; any thread.
+ *
+ * Ownership: every struct filled here is released with its *_free function. */
+#ifndef FN_TEXT_H
+#define FN_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+
+/* ---- extraction (extract.c) --------------------------------------------------------- */
+enum text_kind { TEXT_PLAIN, TEXT_MARKDOWN, TEXT_CODE, TEXT_HTML, TEXT_PDF, TEXT_OTHER };
+/* Kind by file name (extension), e.g. "a.md" -> TEXT_MARKDOWN. */
+enum text_kind text_kind_of(const char *path);
+/* True when the bytes look binary (NUL bytes, or too many control bytes in the first 8 KiB). */
+int text_is_binary(const char *data, size_t len);
+/* HTML to plain text: tags dropped (script/style content too), block tags become line
+ * breaks, entities decoded (named common ones and numeric). Appends to out. */
+void text_from_html(const char *html, size_t len, struct buf *out);
+/* Extracted text of one file. For PDFs the text comes from `pdftotext -layout` and pages are
+ * separated by form feeds ('\f'); the chunker turns them into page numbers. Converter
+ * commands (ext -> shell command with %s) come from config. Returns 0, or -1 with a reason
+ * in err ("binary file", "pdftotext not installed", "converter exited with status 2"). The
+ * text is valid UTF-8 (invalid bytes repaired). */
+struct text_converter { const char *ext, *command; };
+int text_extract(const char *path, const char *data, size_t len,
+		 const struct text_converter *conv, size_t nconv, struct buf *out,
+		 char *err, size_t errlen);
+
+/* ---- chunking (chunk.c) ------------------------------------------------------------- */
+struct chunk {
+	size_t byte_start, byte_end;    /* range in the extracted text */
+	uint32_t line_start, line_end;  /* 1-based, inclusive, in the extracted text */
+	uint32_t page;                  /* 1-based when the text had form feeds, else 0 */
+	char *heading;                  /* "Top > Sub", or "" */
+	char *text;                     /* the chunk's text (NUL-terminated) */
+};
+struct chunk_list {
+	struct chunk *v;
+	size_t n, cap;
+};
+struct chunk_opts {
+	size_t target_chars;  /* aim for chunks of this many characters (code points) */
+	size_t overlap_chars; /* characters repeated from the previous chunk */
+};
+/* Splits text following its structure: Markdown headings start chunks and form the heading
+ * path; paragraphs are not cut when they fit; fenced code blocks stay whole when they fit;
+ * long paragraphs are cut at sentence, then word boundaries. Sizes count characters, so CJK
+ * text gets chunks of the same size in characters as English. */
+void chunk_text(const char *text, size_t len, enum text_kind kind, const struct chunk_opts *o,
+		struct chunk_list *out);
+void chunk_list_free(struct chunk_list *l);
+
+/* ---- tokenizing (token.c) ----------------------------------------------------------- */
+/* A tokenizer: Unicode-aware word splitting, case folding (Latin, Greek, Cyrillic at
+ * least), Snowball stemming through libstemmer, CJK split into character bigrams. One per
+ * thread (libstemmer state is not thread-safe). */
+struct tokenizer;
+/* language: a libstemmer name ("english", "german", ...) or "none"/NULL for no stemming.
+ * Returns NULL when the language is unknown. */
+struct tokenizer *tok_new(const char *language);
+void tok_free(struct tokenizer *t);
+struct token {
+	const char *term;   /* folded and stemmed, NUL-terminated; valid until the next call */
+	size_t len;
+	size_t byte_start, byte_end; /* where the word was in the input */
+};
+/* Calls fn for each term of text, in order; stops early when fn returns non-zero. */
+void tok_each(struct tokenizer *t, const char *text, size_t len,
+	      int (*fn)(void *ctx, const struct token *tk), void *ctx);
+/* True for very common words of the language that carry no meaning ("the", "of"). */
+int tok_is_stopword(const struct tokenizer *t, const char *term, size_t len);
+
+#endif
