@@ -1,7 +1,40 @@
-/* cli.h - the command line: subcommands, options, exit codes. UI thread only. */
+/* cli.h - the command line: subcommands, options, exit codes. Main thread only. */
 #ifndef FN_CLI_H
 #define FN_CLI_H
 
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Exit codes, documented in `footnote --help` and README. */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,        /* something unexpected failed */
+	EXIT_USAGE = 2,       /* bad arguments or configuration */
+	EXIT_NET = 3,         /* model server or network error */
+	EXIT_ANSWER = 4,      /* answer interrupted, truncated, refused or a tool call */
+	EXIT_INDEX = 5,       /* the index could not be opened, read or written */
+	EXIT_UNMET = 6,       /* a threshold (eval --min-recall) was not met */
+	EXIT_NOTYET = 7,      /* not available in this build */
+	EXIT_INTERRUPT = 130, /* stopped by Ctrl-C */
+};
+
+struct config;
+struct cli {
+	const char *config_file; /* --config */
+	const char *profile;     /* --profile */
+	struct config *cfg;      /* loaded before any command runs */
+};
+
 int cli_main(int argc, char **argv);
+
+/* Helpers for the commands. */
+bool cli_wants_help(int argc, char **argv);
+void cli_command_help(const char *name, FILE *f);
+/* Prints "footnote NAME: message" and the command's usage to stderr; returns EXIT_USAGE. */
+int cli_usage_error(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Says the command is not in this build yet; returns EXIT_NOTYET. */
+int cli_not_yet(const char *name, int issue);
+/* Writes untrusted text through the sanitizer. */
+void cli_print_safe(FILE *f, const char *s, unsigned flags);
 
 #endif

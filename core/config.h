@@ -1,0 +1,145 @@
+/* config.h - footnote's configuration: one table of options, one YAML walker.
+ *
+ * Where it comes from: --config FILE, else $FOOTNOTE_CONFIG, else
+ * $XDG_CONFIG_HOME/footnote/config.yaml, else the built-in defaults (no file needed).
+ * Every option is a row of the table in config.c {name, type, default, limits, help};
+ * config.example.yaml documents each one. A problem is reported as
+ *   FILE:LINE:COLUMN: key.path: expected WHAT, got "VALUE"
+ * and is fatal (the caller exits 2). Strings expand ${VAR} and ${VAR:-default}; paths also
+ * expand a leading ~/.
+ *
+ * Ownership: a loaded `struct config` owns every string and array in it; config_free
+ * releases all. Loaded once on the UI thread at start; read-only afterwards, so any thread
+ * may read it. */
+#ifndef FN_CONFIG_H
+#define FN_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum provider_kind { PROVIDER_OPENAI, PROVIDER_OLLAMA, PROVIDER_BUILTIN };
+enum no_evidence { NO_EVIDENCE_DECLINE, NO_EVIDENCE_ANSWER, NO_EVIDENCE_LABEL };
+
+struct cfg_strs {
+	char **v;
+	size_t n;
+};
+struct cfg_kv {
+	char *key, *value;
+};
+struct cfg_kvs {
+	struct cfg_kv *v;
+	size_t n;
+};
+
+struct cfg_provider {
+	char *name;
+	int kind;               /* enum provider_kind */
+	char *base_url;
+	char *api_key_env;      /* name of the variable holding the key */
+	char *api_key_cmd;      /* command printing the key (run once, kept in memory) */
+	char *api_key;          /* a literal key: only in a file nobody else can read */
+	int timeout_s;          /* whole request */
+	int connect_timeout_s;
+	int idle_timeout_s;     /* no byte (keep-alives count) for this long ends the stream */
+	int max_retries;        /* for 429/503 before the first token */
+	int retry_cap_s;        /* longest Retry-After honoured */
+};
+struct cfg_providers {
+	struct cfg_provider *v;
+	size_t n;
+};
+
+struct cfg_retrieval {
+	bool enabled;
+	int top_k;
+	struct cfg_strs collections; /* empty = every collection */
+	char *mode;                  /* hybrid | lexical | vector */
+	double w_lexical, w_vector;
+	int per_file_cap;
+	double min_score;            /* below this a hit does not count as evidence */
+};
+
+struct cfg_profile {
+	char *name;
+	char *provider;
+	char *model;
+	char *system_prompt;    /* empty = the built-in prompt for the profile's kind */
+	double temperature;
+	int max_tokens;         /* 0 = the server's default */
+	int context_tokens;     /* budget for the whole prompt */
+	int no_evidence;        /* enum no_evidence */
+	struct cfg_retrieval retrieval;
+};
+struct cfg_profiles {
+	struct cfg_profile *v;
+	size_t n;
+};
+
+struct cfg_folder {
+	char *path;
+	char *collection;
+};
+struct cfg_folders {
+	struct cfg_folder *v;
+	size_t n;
+};
+
+struct config {
+	struct cfg_providers providers;
+	struct {
+		char *provider;
+		char *model;
+		int batch;
+	} embedder;
+	struct {
+		char *path;
+		struct cfg_folders folders;
+		struct cfg_strs exclude;
+		int max_file_mb;
+		char *language;
+		int chunk_chars;
+		int overlap_chars;
+		struct cfg_kvs converters;
+	} index;
+	struct cfg_profiles profiles;
+	char *default_profile;
+	struct {
+		char *theme;
+		int sources_width;
+		bool mouse;
+		struct cfg_kvs keys;
+	} ui;
+	struct {
+		char *level;
+	} log;
+
+	/* Resolved at load, not keys. */
+	char *file;             /* the file read, or NULL for built-in defaults */
+	char *config_dir;       /* $XDG_CONFIG_HOME/footnote */
+	char *data_dir;         /* $XDG_DATA_HOME/footnote */
+	char *state_dir;        /* $XDG_STATE_HOME/footnote */
+	char *sessions_dir;
+	char *history_file;
+	char *log_file;
+	char *themes_dir;       /* first existing of the user's and the installed themes */
+};
+
+/* Loads the configuration. `explicit_file` is --config (or NULL). On error returns -1 and
+ * sets *err to a message naming file:line:column (caller frees); nothing is printed. */
+int config_load(const char *explicit_file, struct config **out, char **err);
+/* The built-in defaults only (for tests and `footnote --defaults`). */
+struct config *config_defaults(void);
+void config_free(struct config *c);
+
+const struct cfg_provider *config_provider(const struct config *c, const char *name);
+const struct cfg_profile *config_profile(const struct config *c, const char *name);
+const char *provider_kind_name(int kind);
+const char *no_evidence_name(int policy);
+
+/* Calls fn for every key of the option table, with its dotted path ("profiles.*.model"),
+ * its default as text and its help line. A test checks config.example.yaml against it. */
+void config_each_key(void (*fn)(void *ctx, const char *path, const char *def, const char *help),
+		     void *ctx);
+
+#endif
