@@ -43,14 +43,21 @@ void buf_addf(struct buf *b, const char *fmt, ...)
 	va_list ap, ap2;
 	va_start(ap, fmt);
 	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	/* Try in place first; only an output longer than the free space formats twice. */
+	size_t room = b->cap > b->len ? b->cap - b->len : 0;
+	char *dst = room ? b->p + b->len : buf_reserve(b, 64);
+	room = b->cap - b->len;
+	int n = vsnprintf(dst, room, fmt, ap);
 	va_end(ap);
-	if (n > 0) {
-		char *dst = buf_reserve(b, (size_t)n);
+	if (n >= 0 && (size_t)n >= room) {
+		dst = buf_reserve(b, (size_t)n);
 		vsnprintf(dst, (size_t)n + 1, fmt, ap2);
-		buf_commit(b, (size_t)n);
 	}
 	va_end(ap2);
+	if (n > 0)
+		buf_commit(b, (size_t)n);
+	else if (b->p)
+		b->p[b->len] = '\0';
 }
 
 void buf_consume(struct buf *b, size_t n)
