@@ -12,18 +12,28 @@
 
 /* ---- extraction (extract.c) --------------------------------------------------------- */
 enum text_kind { TEXT_PLAIN, TEXT_MARKDOWN, TEXT_CODE, TEXT_HTML, TEXT_PDF, TEXT_OTHER };
-/* Kind by file name (extension), e.g. "a.md" -> TEXT_MARKDOWN. */
+/* Kind by file name (extension), e.g. "a.md" -> TEXT_MARKDOWN. TEXT_OTHER = a known binary
+ * format (images, archives, office files: only a converter can index them); unknown
+ * extensions and none are TEXT_PLAIN, left to binary sniffing. */
 enum text_kind text_kind_of(const char *path);
 /* True when the bytes look binary (NUL bytes, or too many control bytes in the first 8 KiB). */
 int text_is_binary(const char *data, size_t len);
-/* HTML to plain text: tags dropped (script/style content too), block tags become line
- * breaks, entities decoded (named common ones and numeric). Appends to out. */
+/* HTML to plain text: tags dropped (script/style/head content too), block tags become line
+ * breaks, entities decoded (named common ones and numeric; invalid ones stay as text),
+ * whitespace collapsed outside <pre>. <h1>..<h6> are written as Markdown "# Title" lines so
+ * the chunker (which reads TEXT_HTML as Markdown) gives them heading paths. Appends to out;
+ * does not repair UTF-8 (text_extract does). */
 void text_from_html(const char *html, size_t len, struct buf *out);
 /* Extracted text of one file. For PDFs the text comes from `pdftotext -layout` and pages are
  * separated by form feeds ('\f'); the chunker turns them into page numbers. Converter
- * commands (ext -> shell command with %s) come from config. Returns 0, or -1 with a reason
- * in err ("binary file", "pdftotext not installed", "converter exited with status 2"). The
- * text is valid UTF-8 (invalid bytes repaired). */
+ * commands (ext -> shell command with %s) come from config; a converter for an extension
+ * wins over the built-in kinds; %s becomes the single-quoted path, %% a '%'. PDFs and
+ * converters read the file at path (data may be NULL for them); the rest read data.
+ * Returns 0, or -1 with a reason in err ("binary file", "pdftotext not found: install
+ * poppler-utils", "converter exited with status 2", "pdftotext exited with status 1");
+ * a program running over 120 s is killed. The text is valid UTF-8 (invalid bytes become
+ * U+FFFD), without BOM, NUL bytes or CR (CRLF and lone CR become LF). Blocks for as long
+ * as a converter runs; any thread. */
 struct text_converter { const char *ext, *command; };
 int text_extract(const char *path, const char *data, size_t len,
 		 const struct text_converter *conv, size_t nconv, struct buf *out,
@@ -46,9 +56,16 @@ struct chunk_opts {
 	size_t overlap_chars; /* characters repeated from the previous chunk */
 };
 /* Splits text following its structure: Markdown headings start chunks and form the heading
- * path; paragraphs are not cut when they fit; fenced code blocks stay whole when they fit;
- * long paragraphs are cut at sentence, then word boundaries. Sizes count characters, so CJK
- * text gets chunks of the same size in characters as English. */
+ * path; paragraphs are not cut when they fit; fenced code blocks stay whole when they fit
+ * in 2 x target; long paragraphs are cut at sentence, then line, then word boundaries, then
+ * at a character. Sizes count characters, so CJK text gets chunks of the same size in
+ * characters as English. target_chars bounds a chunk's new text; the overlap (taken only
+ * within a section and page, and not from code fences) comes on top, so a prose chunk has
+ * at most target + overlap characters. Code (TEXT_CODE) is cut between top-level blocks and
+ * overlaps by whole lines. A chunk is one byte range of text: text == text[byte_start,
+ * byte_end), with blank lines and trailing whitespace trimmed. Form feeds are page breaks;
+ * no chunk spans one. Deterministic: the same text always gives the same chunks. o may be
+ * NULL (1200 characters, no overlap); an overlap above target/2 is lowered to that. */
 void chunk_text(const char *text, size_t len, enum text_kind kind, const struct chunk_opts *o,
 		struct chunk_list *out);
 void chunk_list_free(struct chunk_list *l);
@@ -56,8 +73,13 @@ void chunk_list_free(struct chunk_list *l);
 /* ---- tokenizing (token.c) ----------------------------------------------------------- */
 /* A tokenizer: Unicode-aware word splitting, case folding (Latin, Greek, Cyrillic at
  * least), Snowball stemming through libstemmer, CJK split into character bigrams. One per
- * thread (libstemmer state is not thread-safe). */
+ * thread (libstemmer state is not thread-safe). Words are runs of letters and digits:
+ * hyphens, underscores and dots separate; an apostrophe between letters stays ("don't"),
+ * a final "'s" is dropped; ß folds to "ss"; words with a digit are not stemmed; ideographs,
+ * kana and hangul give overlapping bigrams (a lone one a unigram). */
 struct tokenizer;
+/* Longest term in bytes: a longer folded word is truncated at a character boundary. */
+#define TOK_MAX_TERM 64
 /* language: a libstemmer name ("english", "german", ...) or "none"/NULL for no stemming.
  * Returns NULL when the language is unknown. */
 struct tokenizer *tok_new(const char *language);
@@ -70,7 +92,9 @@ struct token {
 /* Calls fn for each term of text, in order; stops early when fn returns non-zero. */
 void tok_each(struct tokenizer *t, const char *text, size_t len,
 	      int (*fn)(void *ctx, const struct token *tk), void *ctx);
-/* True for very common words of the language that carry no meaning ("the", "of"). */
+/* True for very common words of the language that carry no meaning ("the", "of"): terms as
+ * tok_each gives them (folded; stemmed forms such as "veri" included). An English list,
+ * used for "english" and "none"; other languages have none yet. */
 int tok_is_stopword(const struct tokenizer *t, const char *term, size_t len);
 
 #endif
