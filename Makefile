@@ -29,6 +29,14 @@ CFLAGS  += $(WARN) $(OPT)
 LDFLAGS += $(OPT)
 
 B := build/$(MODE)
+# Quiet by default; V=1 shows the commands.
+ifeq ($(V),1)
+  Q :=
+  say = @:
+else
+  Q := @
+  say = @printf '  %-5s %s\n' $(1) $(2)
+endif
 LAYERS := base index core ui
 src_of = $(filter-out ui/main.c,$(wildcard $(1)/*.c))
 obj_of = $(patsubst %.c,$(B)/%.o,$(call src_of,$(1)))
@@ -40,21 +48,25 @@ all: $(B)/footnote
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
 define layer_rule
 $(B)/lib$(1).a: $(call obj_of,$(1))
 	@rm -f $$@
-	$(AR) rcs $$@ $$^
+	$$(call say,AR,$$@)
+	$(Q)$(AR) rcs $$@ $$^
 endef
 $(foreach l,$(LAYERS),$(eval $(call layer_rule,$(l))))
 
 $(B)/footnote: $(B)/ui/main.o $(LIBS)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
 
 $(B)/tests/%: tests/unit/%.c $(LIBS) tests/unit/fn_test.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIBS) $(LDLIBS) -lcmocka
+	$(call say,TEST,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIBS) $(LDLIBS) -lcmocka
 
 deps:
 	@sh scripts/install-deps.sh

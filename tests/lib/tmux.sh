@@ -131,10 +131,15 @@ tmx_wait_gone() {
 }
 
 tmx_wait_dead() {
+	# tmux marks the pane dead when the pty closes, which can be before it has reaped the
+	# child; wait for the exit status or signal too, so tmx_exit_status is never empty.
 	_tmx_n=$(( ${1:-15} * 20 ))
 	_tmx_i=0
 	while [ "$_tmx_i" -lt "$_tmx_n" ]; do
-		tmx_pane_dead >/dev/null && return 0
+		if tmx_pane_dead >/dev/null &&
+		   [ -n "$(tmx_exit_status)$(tmx_exit_signal)" ]; then
+			return 0
+		fi
 		sleep 0.05
 		_tmx_i=$((_tmx_i + 1))
 	done
