@@ -24,6 +24,7 @@ enum {
 	IDX_ENOTFOUND = -1008, /* no index at that path yet: run `footnote index` */
 	IDX_ESTOPPED = -1009,  /* stopped on request */
 	IDX_EINVAL = -1010,    /* bad argument */
+	IDX_EMISMATCH = -1011, /* the query's embedder is not the index's: re-index or switch back */
 };
 const char *idx_strerror(int err);
 
@@ -36,7 +37,7 @@ typedef struct idx idx;
  * unless the embedder says so. */
 struct idx_embedder {
 	const char *id;  /* recorded in the index, e.g. "builtin-hash-v1" or "openai:nomic-embed-text" */
-	int dim;         /* 0 = not known until the first reply */
+	int dim;         /* must be > 0 for idx_sync/idx_search: probe the server once first */
 	size_t batch;    /* most texts per call */
 	/* Fills out[n * dim]. Returns 0, or IDX_EEMBED / IDX_EDIM with a message in err. */
 	int (*embed)(void *ctx, const char *const *texts, size_t n, float *out, char *err, size_t errlen);
@@ -89,7 +90,7 @@ struct idx_options {
 	size_t nexclude;
 	const struct idx_converter *converters;
 	size_t nconverters;
-	uint64_t max_file_bytes;
+	uint64_t max_file_bytes; /* larger files are skipped with a reason; 0 = 32 MiB */
 	const char *language;  /* Snowball stemmer name ("english"), or "none" */
 	size_t chunk_chars;    /* target chunk size in characters (default 1200) */
 	size_t overlap_chars;  /* overlap between chunks in characters (default 150) */
@@ -105,7 +106,12 @@ void idx_close(idx *ix);
 /* Brings the index to exactly the files under opt's folders: adds, updates and removes.
  * Uses the size/mtime gate, then the content hash; unchanged chunks keep their vectors.
  * When the embedder differs from the one recorded, says so through the sink and re-embeds
- * everything. Returns early with IDX_ESTOPPED when *stop becomes true. */
+ * everything. A move (same content under a new path) keeps ids and vectors. Returns early
+ * with IDX_ESTOPPED when *stop becomes true (set it with __atomic_store_n from another
+ * thread; NULL = never). Returns IDX_ELOCKED when another process or thread is writing,
+ * IDX_EEMBED/IDX_EDIM when the embedder failed (that batch is not written; the sink said
+ * which files). Symbolic links are not followed; .git directories and .gitignore'd paths
+ * are skipped. Any thread, one writer at a time. */
 int idx_sync(idx *ix, const struct idx_options *opt, const struct idx_embedder *emb,
 	     const struct idx_sink *sink, const volatile bool *stop);
 
@@ -160,8 +166,24 @@ struct idx_hits {
 	struct idx_hit *v;
 	size_t n;
 };
-/* Fills *out (caller frees with idx_hits_free). Any thread; never blocks the writer. */
+/* Fills *out (caller frees with idx_hits_free). Any thread; never blocks the writer.
+ * Scores: BM25 for IDX_LEXICAL, cosine for IDX_VECTOR, RRF for IDX_HYBRID. Hybrid with
+ * emb NULL, or on an index built without an embedder, answers lexically; an emb other than
+ * the index's gives IDX_EMISMATCH. A query embedded with the builtin embedder weights its
+ * words by their IDF in this index. */
 int idx_search(idx *ix, const struct idx_query *q, struct idx_hits *out);
 void idx_hits_free(struct idx_hits *h);
+
+/* ---- text helpers for core ------------------------------------------------------------
+ * The index's own tokenizer, so the answerer and the citation checker see the same terms
+ * as search. One per thread (not thread-safe). */
+struct idx_tokenizer;
+/* language as in idx_options; NULL or "none" = no stemming. NULL when unknown. */
+struct idx_tokenizer *idx_tokenizer_new(const char *language);
+void idx_tokenizer_free(struct idx_tokenizer *t);
+/* Calls fn(ctx, term, len) for each folded, stemmed term of text (stopwords included,
+ * flagged); stops when fn returns non-zero. term is valid only during the call. */
+void idx_tokenize(struct idx_tokenizer *t, const char *text, size_t len,
+		  int (*fn)(void *ctx, const char *term, size_t len, bool stopword), void *ctx);
 
 #endif
