@@ -73,8 +73,9 @@ static const struct opt provider_opts[] = {
 	 "openai (any OpenAI-compatible server) | ollama | builtin (offline, answers from the documents)"},
 	{"base_url", T_STR, O(cfg_provider, base_url), "http://127.0.0.1:8080/v1", 0, 0, NULL, NULL, 0,
 	 "server address; for openai it ends in /v1, for ollama it is http://127.0.0.1:11434"},
-	{"api_key_env", T_STR, O(cfg_provider, api_key_env), "OPENAI_API_KEY", 0, 0, NULL, NULL, 0,
-	 "environment variable that holds the API key (unset or empty = no key)"},
+	/* No default variable: a default would send the user's OpenAI key to every server. */
+	{"api_key_env", T_STR, O(cfg_provider, api_key_env), "", 0, 0, NULL, NULL, 0,
+	 "environment variable that holds the API key (empty = no key is sent)"},
 	{"api_key_cmd", T_STR, O(cfg_provider, api_key_cmd), "", 0, 0, NULL, NULL, 0,
 	 "command that prints the key, run once at start, e.g. \"pass show openai\""},
 	{"api_key", T_STR, O(cfg_provider, api_key), "", 0, 0, NULL, NULL, OPT_SECRET,
