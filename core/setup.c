@@ -1,0 +1,93 @@
+/* setup.c - config -> index options and embedder (see setup.h). */
+#include "core/setup.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/sanitize.h"
+#include "base/xmalloc.h"
+#include "core/fsutil.h"
+
+int setup_init(struct setup *s, const struct config *c, char **paths, size_t npaths, char **err)
+{
+	memset(s, 0, sizeof *s);
+	*err = NULL;
+	size_t nf = npaths ? npaths : c->index.folders.n;
+	s->folders = xcalloc(nf, sizeof *s->folders);
+	for (size_t i = 0; i < nf; i++) {
+		if (npaths) {
+			char real[PATH_MAX];
+			if (!realpath(paths[i], real)) {
+				char *safe = sanitize_str(paths[i], SAN_ONELINE);
+				*err = xasprintf("cannot index %s: no such folder", safe);
+				free(safe);
+				setup_free(s);
+				return -1;
+			}
+			s->folders[i].path = xstrdup(real);
+			s->folders[i].collection = "default";
+		} else {
+			s->folders[i].path = xstrdup(c->index.folders.v[i].path);
+			s->folders[i].collection = c->index.folders.v[i].collection;
+		}
+	}
+	s->exclude = xcalloc(c->index.exclude.n + 1, sizeof *s->exclude);
+	for (size_t i = 0; i < c->index.exclude.n; i++)
+		s->exclude[i] = c->index.exclude.v[i];
+	s->conv = xcalloc(c->index.converters.n + 1, sizeof *s->conv);
+	for (size_t i = 0; i < c->index.converters.n; i++)
+		s->conv[i] = (struct idx_converter){c->index.converters.v[i].key, c->index.converters.v[i].value};
+
+	s->opt = (struct idx_options){
+		.folders = s->folders,
+		.nfolders = nf,
+		.exclude = s->exclude,
+		.nexclude = c->index.exclude.n,
+		.converters = s->conv,
+		.nconverters = c->index.converters.n,
+		.max_file_bytes = (uint64_t)c->index.max_file_mb << 20,
+		.language = c->index.language,
+		.chunk_chars = (size_t)c->index.chunk_chars,
+		.overlap_chars = (size_t)c->index.overlap_chars,
+	};
+	if (strcmp(c->embedder.provider, "builtin")) {
+		*err = xasprintf("embedder.provider %s: server embedders are not wired in this build yet; "
+				 "use embedder: {provider: builtin}", c->embedder.provider);
+		setup_free(s);
+		return -1;
+	}
+	s->emb = idx_embedder_builtin();
+	return 0;
+}
+
+void setup_free(struct setup *s)
+{
+	for (size_t i = 0; s->folders && i < s->opt.nfolders; i++)
+		free((char *)s->folders[i].path);
+	free(s->folders);
+	free(s->exclude);
+	free(s->conv);
+	memset(s, 0, sizeof *s);
+}
+
+int setup_open_index(const struct config *c, bool create, idx **out, char **err)
+{
+	*err = NULL;
+	if (create) {
+		int rc = fs_mkdir_all(c->index.path, 0700);
+		if (rc < 0) {
+			char *safe = sanitize_str(c->index.path, SAN_ONELINE);
+			*err = xasprintf("cannot create the index directory %s: %s", safe, strerror(-rc));
+			free(safe);
+			return IDX_EIO;
+		}
+	}
+	int rc = idx_open(c->index.path, create ? IDX_CREATE : IDX_RDONLY, out);
+	if (rc != 0) {
+		char *safe = sanitize_str(c->index.path, SAN_ONELINE);
+		*err = xasprintf("index %s: %s", safe, idx_strerror(rc));
+		free(safe);
+	}
+	return rc;
+}

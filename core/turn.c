@@ -1,0 +1,262 @@
+/* turn.c - one question, one answer, through the channel (see turn.h). */
+#include "core/turn.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/buf.h"
+#include "base/xmalloc.h"
+#include "core/extractive.h"
+#include "core/log.h"
+
+struct turn {
+	struct chan *chan;
+	uint64_t gen;
+	struct cite_map map;
+	struct provenance prov;
+	double started;
+};
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void msg_free(struct chan_msg *m)
+{
+	struct turn_msg *t = (struct turn_msg *)m;
+	free(t->text);
+	turn_result_free(t->result);
+	free(t);
+}
+
+static void send_text(struct turn *t, enum turn_msg_kind kind, const char *s, size_t len)
+{
+	struct turn_msg *m = xcalloc(1, sizeof *m);
+	m->base.kind = kind;
+	m->base.gen = t->gen;
+	m->base.free = msg_free;
+	m->text = xstrndup(s, len);
+	chan_send(t->chan, &m->base);
+}
+
+static const char *const outcome_names[] = {
+	"pending", "completed", "truncated", "refused", "tool_call", "server_error", "http_error",
+	"interrupted", "cancelled", "network_error", "too_large",
+};
+
+static void send_end(struct turn *t, struct turn_result *r)
+{
+	if (!r->outcome_name)
+		r->outcome_name = xstrdup(r->outcome == TURN_DECLINED ? "declined"
+					  : r->outcome > 0 && r->outcome <= TURN_TOO_LARGE ? outcome_names[r->outcome]
+					  : "unknown");
+	r->total_ms = now_ms() - t->started;
+	struct turn_msg *m = xcalloc(1, sizeof *m);
+	m->base.kind = TURN_END;
+	m->base.gen = t->gen;
+	m->base.free = msg_free;
+	m->result = r;
+	chan_send(t->chan, &m->base);
+}
+
+/* The builtin answer goes out in word-sized pieces, like a model's stream, so every
+ * consumer has one path. */
+static void send_streamed(struct turn *t, const char *text)
+{
+	const char *p = text;
+	while (*p) {
+		size_t n = strcspn(p, " \n");
+		n += strspn(p + n, " \n");
+		send_text(t, TURN_TEXT, p, n);
+		p += n;
+	}
+}
+
+static char *host_of(const char *url)
+{
+	const char *p = strstr(url, "://");
+	p = p ? p + 3 : url;
+	const char *at = strchr(p, '@'); /* never keep user:password@ */
+	const char *slash = strchr(p, '/');
+	if (at && (!slash || at < slash))
+		p = at + 1;
+	return xstrndup(p, strcspn(p, "/?#"));
+}
+
+static void fill_provenance(struct turn *t, const struct turn_request *req,
+			    const struct cfg_provider *prov)
+{
+	const struct cfg_profile *pf = req->profile;
+	struct provenance *pv = &t->prov;
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+	pv->time = xstrdup(stamp);
+	pv->profile = xstrdup(pf->name);
+	pv->provider = xstrdup(prov->name);
+	pv->provider_kind = xstrdup(provider_kind_name(prov->kind));
+	pv->model = xstrdup(prov->kind == PROVIDER_BUILTIN ? "extractive" : pf->model);
+	pv->host = prov->kind == PROVIDER_BUILTIN ? xstrdup("") : host_of(prov->base_url);
+	pv->temperature = pf->temperature;
+	pv->retrieval = pf->retrieval.enabled;
+	pv->top_k = pf->retrieval.top_k;
+	pv->mode = xstrdup(pf->retrieval.mode);
+	struct buf c = {0};
+	for (size_t i = 0; i < pf->retrieval.collections.n; i++)
+		buf_addf(&c, "%s%s", i ? "," : "", pf->retrieval.collections.v[i]);
+	pv->collections = buf_detach(&c);
+	if (req->ix) {
+		struct idx_stats st;
+		if (idx_stats(req->ix, &st) == 0) {
+			pv->index_generation = st.generation;
+			pv->index_files = st.files;
+		}
+	}
+}
+
+static int retrieve(const struct turn_request *req, struct idx_hits *hits)
+{
+	const struct cfg_retrieval *r = &req->profile->retrieval;
+	memset(hits, 0, sizeof *hits);
+	if (!r->enabled || !req->ix)
+		return 0;
+	enum idx_mode mode = !strcmp(r->mode, "lexical") ? IDX_LEXICAL
+			     : !strcmp(r->mode, "vector") ? IDX_VECTOR : IDX_HYBRID;
+	struct idx_query q = {
+		.text = req->question,
+		.k = (size_t)r->top_k,
+		.mode = mode,
+		.collections = (const char *const *)r->collections.v,
+		.ncollections = r->collections.n,
+		.per_file_cap = (size_t)r->per_file_cap,
+		.w_lexical = r->w_lexical,
+		.w_vector = r->w_vector,
+		.rrf_k = 60,
+		.language = req->cfg->index.language,
+		.emb = req->emb,
+	};
+	int rc = idx_search(req->ix, &q, hits);
+	if (rc != 0) {
+		log_warn("retrieval failed: %s", idx_strerror(rc));
+		return rc;
+	}
+	return 0;
+}
+
+struct turn *turn_start(const struct turn_request *req, struct net *net, struct chan *chan)
+{
+	(void)net;
+	struct turn *t = xcalloc(1, sizeof *t);
+	t->chan = chan;
+	t->gen = req->gen;
+	t->started = now_ms();
+	const struct cfg_profile *pf = req->profile;
+	const struct cfg_provider *prov = config_provider(req->cfg, pf->provider);
+	fill_provenance(t, req, prov);
+
+	struct idx_hits hits;
+	double r0 = now_ms();
+	retrieve(req, &hits);
+	t->prov.retrieval_ms = now_ms() - r0;
+
+	struct prompt_opts po = {
+		.system_prompt = pf->system_prompt,
+		.retrieval = pf->retrieval.enabled,
+		.context_tokens = pf->context_tokens,
+		.answer_tokens = pf->max_tokens > 0 ? pf->max_tokens : 1024,
+		.extra_context = req->extra_context,
+	};
+	/* Evidence needs a lexical match above the profile's floor: vector neighbours of an
+	 * unrelated question are not evidence. The view shares the hits' strings. */
+	struct idx_hits evidence = {xcalloc(hits.n + 1, sizeof *hits.v), 0};
+	bool vector_only = !strcmp(pf->retrieval.mode, "vector");
+	for (size_t i = 0; i < hits.n; i++)
+		if (vector_only ? hits.v[i].vector_score > 0
+				: hits.v[i].lexical_score > pf->retrieval.min_score)
+			evidence.v[evidence.n++] = hits.v[i];
+	struct prompt prompt;
+	prompt_build(req->question, &evidence, &po, &prompt, &t->map);
+	free(evidence.v);
+	idx_hits_free(&hits);
+	t->prov.prompt_tokens_estimate = prompt.tokens;
+
+	struct turn_result *r = xcalloc(1, sizeof *r);
+	bool no_evidence = pf->retrieval.enabled && t->map.n == 0;
+	if (no_evidence && pf->no_evidence == NO_EVIDENCE_DECLINE) {
+		send_text(t, TURN_TEXT, "Not found in your documents.", 28);
+		r->outcome = TURN_DECLINED;
+		r->message = xstrdup("No passage in your documents matches this question, so the model "
+				     "was not asked (profile policy: decline).");
+	} else if (prov->kind == PROVIDER_BUILTIN) {
+		r->extractive = true;
+		char *answer = extractive_answer(req->question, &t->map, req->cfg->index.language, 3);
+		if (answer) {
+			r->first_token_ms = now_ms() - t->started;
+			send_streamed(t, answer);
+			r->outcome = TURN_COMPLETED;
+			r->finish_reason = xstrdup("stop");
+			free(answer);
+		} else {
+			send_text(t, TURN_TEXT, "Not found in your documents.", 28);
+			r->outcome = TURN_DECLINED;
+			r->message = xstrdup(pf->retrieval.enabled
+					     ? "No sentence in the retrieved passages answers this question."
+					     : "The builtin provider answers only from your documents, and this "
+					       "profile does not retrieve.");
+		}
+	} else {
+		r->outcome = TURN_NETWORK_ERROR;
+		r->message = xstrdup("Model servers are not wired in this build yet: use a profile with "
+				     "provider: builtin.");
+	}
+	prompt_free(&prompt);
+	send_end(t, r);
+	return t;
+}
+
+void turn_cancel(struct turn *t)
+{
+	(void)t;
+}
+
+void turn_free(struct turn *t)
+{
+	if (!t)
+		return;
+	cite_map_free(&t->map);
+	struct provenance *p = &t->prov;
+	free(p->time);
+	free(p->profile);
+	free(p->provider);
+	free(p->provider_kind);
+	free(p->model);
+	free(p->host);
+	free(p->mode);
+	free(p->collections);
+	free(t);
+}
+
+const struct cite_map *turn_sources(const struct turn *t)
+{
+	return &t->map;
+}
+
+const struct provenance *turn_provenance(const struct turn *t)
+{
+	return &t->prov;
+}
+
+void turn_result_free(struct turn_result *r)
+{
+	if (!r)
+		return;
+	free(r->outcome_name);
+	free(r->finish_reason);
+	free(r->message);
+	free(r);
+}

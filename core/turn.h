@@ -1,0 +1,95 @@
+/* turn.h - one question and its answer: retrieval, prompt, the provider's stream, result.
+ *
+ * turn_start runs on the UI thread: it retrieves (a short read transaction; lexical search
+ * takes a few milliseconds), builds the prompt and the citation map, then either hands the
+ * request to the net thread or, for the builtin provider and for `decline`, produces the
+ * answer itself. Either way the answer arrives as TURN_* messages on the channel, tagged with
+ * the turn's generation, so the UI and `footnote ask` treat every provider alike. A turn's
+ * messages end with exactly one TURN_END.
+ *
+ * Ownership: the caller owns the turn (turn_free) and every message it takes from the
+ * channel (chan_msg_free). The citation map and provenance stay valid until turn_free. */
+#ifndef FN_TURN_H
+#define FN_TURN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/chan.h"
+#include "core/config.h"
+#include "core/prompt.h"
+#include "index/idx.h"
+
+enum turn_msg_kind {
+	TURN_TEXT = 100, /* a piece of the answer (untrusted: sanitize before display) */
+	TURN_REASONING,  /* a piece of the model's reasoning */
+	TURN_NOTICE,     /* a status line: "HTTP 429: retrying in 2 s" */
+	TURN_END,        /* the result: outcome, usage, timings */
+};
+
+/* Same values as enum stream_outcome, plus what only a turn can decide. */
+enum turn_outcome {
+	TURN_COMPLETED = 1,
+	TURN_TRUNCATED,
+	TURN_REFUSED,
+	TURN_TOOL_CALL,
+	TURN_SERVER_ERROR,
+	TURN_HTTP_ERROR,
+	TURN_INTERRUPTED,
+	TURN_CANCELLED,
+	TURN_NETWORK_ERROR,
+	TURN_TOO_LARGE,
+	TURN_DECLINED = 50, /* no evidence and the profile says decline: the model was not called */
+};
+
+struct turn_result {
+	int outcome;            /* enum turn_outcome */
+	char *outcome_name;     /* "completed", "declined", ... */
+	char *finish_reason;    /* as the server sent it, or NULL */
+	char *message;          /* a sentence for a person when not completed, else NULL */
+	long long prompt_tokens, completion_tokens;
+	double first_token_ms, total_ms;
+	bool extractive;        /* answered by the builtin answerer */
+};
+
+struct turn_msg {
+	struct chan_msg base;   /* kind is enum turn_msg_kind, gen the turn's */
+	char *text;             /* TURN_TEXT, TURN_REASONING, TURN_NOTICE */
+	struct turn_result *result; /* TURN_END */
+};
+
+struct provenance {
+	char *time;             /* ISO 8601, UTC */
+	char *profile, *provider, *provider_kind, *model, *host;
+	double temperature;
+	bool retrieval;
+	int top_k;
+	char *mode;
+	char *collections;      /* comma-separated, "" = all */
+	uint64_t index_generation, index_files;
+	double retrieval_ms;
+	int prompt_tokens_estimate;
+};
+
+struct turn_request {
+	const struct config *cfg;
+	const struct cfg_profile *profile;
+	const char *question;
+	const char *extra_context;  /* piped stdin, or NULL */
+	idx *ix;                    /* NULL = no index (retrieval gives nothing) */
+	const struct idx_embedder *emb;
+	uint64_t gen;
+};
+
+struct net;
+struct turn;
+/* Starts a turn; never NULL. net may be NULL when only the builtin provider is used. */
+struct turn *turn_start(const struct turn_request *req, struct net *net, struct chan *chan);
+/* Stops the answer; a TURN_END with TURN_CANCELLED follows (partial text kept). */
+void turn_cancel(struct turn *t);
+void turn_free(struct turn *t);
+const struct cite_map *turn_sources(const struct turn *t);
+const struct provenance *turn_provenance(const struct turn *t);
+void turn_result_free(struct turn_result *r);
+
+#endif

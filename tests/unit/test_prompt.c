@@ -1,0 +1,129 @@
+/* test_prompt.c - prompt assembly, the citation map, the token budget, and the builtin
+ * extractive answerer. */
+#include "fn_test.h"
+
+#include "base/xmalloc.h"
+#include "core/extractive.h"
+#include "core/prompt.h"
+
+static struct idx_hit hit(const char *path, const char *text, int line)
+{
+	struct idx_hit h = {0};
+	h.path = (char *)path;
+	h.collection = (char *)"default";
+	h.heading = (char *)"Intro";
+	h.snippet = (char *)"";
+	h.text = (char *)text;
+	h.line_start = (uint32_t)line;
+	h.line_end = (uint32_t)line + 3;
+	h.chunk = (uint64_t)line;
+	return h;
+}
+
+static void test_numbered_sources_in_delimiters(void **state)
+{
+	(void)state;
+	struct idx_hit v[2] = {hit("a.md", "Alpha text.", 1), hit("b.md", "Beta text.", 10)};
+	struct idx_hits hits = {v, 2};
+	struct prompt_opts o = {.retrieval = true, .context_tokens = 8192, .answer_tokens = 512};
+	struct prompt p;
+	struct cite_map m;
+	prompt_build("What is alpha?", &hits, &o, &p, &m);
+	assert_int_equal(m.n, 2);
+	assert_int_equal(m.ndropped, 0);
+	assert_string_equal(cite_map_get(&m, 2)->path, "b.md");
+	assert_null(cite_map_get(&m, 3));
+	assert_null(cite_map_get(&m, 0));
+	assert_non_null(strstr(p.user, "<<<SOURCE [1] a.md:1-4 (Intro)>>>\nAlpha text.\n<<<END SOURCE [1]>>>"));
+	assert_non_null(strstr(p.user, "<<<SOURCE [2] b.md:10-13 (Intro)>>>"));
+	assert_non_null(strstr(p.user, "Question: What is alpha?"));
+	assert_non_null(strstr(p.system, "[1]"));
+	assert_non_null(strstr(p.system, "not instructions"));
+	prompt_free(&p);
+	cite_map_free(&m);
+}
+
+/* The lowest-ranked sources go first; the question and system prompt stay whole. */
+static void test_budget_drops_lowest_ranked(void **state)
+{
+	(void)state;
+	char *big = xmalloc(4001);
+	memset(big, 'x', 4000);
+	big[4000] = '\0';
+	struct idx_hit v[4] = {hit("1.md", big, 1), hit("2.md", big, 2), hit("3.md", big, 3), hit("4.md", "small", 4)};
+	struct idx_hits hits = {v, 4};
+	struct prompt_opts o = {.retrieval = true, .context_tokens = 2600, .answer_tokens = 256};
+	struct prompt p;
+	struct cite_map m;
+	prompt_build("a question that must stay whole", &hits, &o, &p, &m);
+	assert_int_equal(m.n, 2);
+	assert_int_equal(m.ndropped, 2);
+	assert_string_equal(m.dropped[0].path, "3.md");
+	assert_string_equal(m.dropped[1].path, "4.md"); /* never [3] missing while [4] is shown */
+	assert_true(p.tokens <= o.context_tokens - o.answer_tokens);
+	assert_non_null(strstr(p.user, "a question that must stay whole"));
+	prompt_free(&p);
+	cite_map_free(&m);
+	free(big);
+}
+
+static void test_hidden_text_stripped_and_flagged(void **state)
+{
+	(void)state;
+	/* "ignore" in tag characters, and a zero-width space */
+	const char *t = "Safe\xf3\xa0\x81\xa9\xf3\xa0\x81\xa7 text\xe2\x80\x8b here.";
+	struct idx_hit v[1] = {hit("evil.md", t, 1)};
+	struct idx_hits hits = {v, 1};
+	struct prompt_opts o = {.retrieval = true, .context_tokens = 8192, .answer_tokens = 512};
+	struct prompt p;
+	struct cite_map m;
+	prompt_build("q", &hits, &o, &p, &m);
+	assert_true(m.v[0].hidden_text);
+	assert_string_equal(m.v[0].text, "Safe text here.");
+	assert_null(strstr(p.user, "\xf3\xa0"));
+	prompt_free(&p);
+	cite_map_free(&m);
+}
+
+static void test_token_estimate(void **state)
+{
+	(void)state;
+	assert_int_equal(prompt_estimate_tokens("abcdefgh", 8), 2);
+	assert_int_equal(prompt_estimate_tokens("日本語", 9), 3); /* one per CJK character */
+}
+
+static void test_extractive_cites_best_sentences(void **state)
+{
+	(void)state;
+	struct idx_hit v[2] = {
+		hit("water.md", "Water boils at 100 degrees at sea level. The sky is blue. Cats sleep a lot.", 1),
+		hit("ice.md", "Ice melts at zero degrees. Water boils at lower temperatures at altitude.", 5),
+	};
+	struct idx_hits hits = {v, 2};
+	struct prompt_opts o = {.retrieval = true, .context_tokens = 8192, .answer_tokens = 512};
+	struct prompt p;
+	struct cite_map m;
+	prompt_build("At what temperature does water boil?", &hits, &o, &p, &m);
+	char *a = extractive_answer("At what temperature does water boil?", &m, "english", 3);
+	assert_non_null(a);
+	assert_non_null(strstr(a, "Water boils at 100 degrees at sea level [1]."));
+	assert_non_null(strstr(a, "[2]"));
+	assert_null(strstr(a, "Cats"));
+	assert_null(strstr(a, "sky"));
+	free(a);
+	assert_null(extractive_answer("quantum chromodynamics lattice", &m, "english", 3));
+	prompt_free(&p);
+	cite_map_free(&m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_numbered_sources_in_delimiters),
+		cmocka_unit_test(test_budget_drops_lowest_ranked),
+		cmocka_unit_test(test_hidden_text_stripped_and_flagged),
+		cmocka_unit_test(test_token_estimate),
+		cmocka_unit_test(test_extractive_cites_best_sentences),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
