@@ -9,6 +9,10 @@
 #include "base/xmalloc.h"
 #include "core/extractive.h"
 #include "core/log.h"
+#include "core/net.h"
+#include "core/provider.h"
+#include "core/secret.h"
+#include "core/stream.h"
 
 struct turn {
 	struct chan *chan;
@@ -16,6 +20,17 @@ struct turn {
 	struct cite_map map;
 	struct provenance prov;
 	double started;
+	struct net *net;       /* set while a model request may be in flight */
+	net_id id;
+};
+
+/* What the net thread's callbacks need. Owned by the request: freed in its done callback,
+ * so a turn freed mid-stream (/new) leaves nothing dangling. */
+struct link {
+	struct chan *chan;
+	uint64_t gen;
+	double started;
+	bool not_grounded;
 };
 
 static double now_ms(void)
@@ -33,14 +48,19 @@ static void msg_free(struct chan_msg *m)
 	free(t);
 }
 
-static void send_text(struct turn *t, enum turn_msg_kind kind, const char *s, size_t len)
+static void post_text(struct chan *chan, uint64_t gen, enum turn_msg_kind kind, const char *s, size_t len)
 {
 	struct turn_msg *m = xcalloc(1, sizeof *m);
 	m->base.kind = kind;
-	m->base.gen = t->gen;
+	m->base.gen = gen;
 	m->base.free = msg_free;
 	m->text = xstrndup(s, len);
-	chan_send(t->chan, &m->base);
+	chan_send(chan, &m->base);
+}
+
+static void send_text(struct turn *t, enum turn_msg_kind kind, const char *s, size_t len)
+{
+	post_text(t->chan, t->gen, kind, s, len);
 }
 
 static const char *const outcome_names[] = {
@@ -48,19 +68,108 @@ static const char *const outcome_names[] = {
 	"interrupted", "cancelled", "network_error", "too_large",
 };
 
-static void send_end(struct turn *t, struct turn_result *r)
+static void post_end(struct chan *chan, uint64_t gen, double started, struct turn_result *r)
 {
 	if (!r->outcome_name)
 		r->outcome_name = xstrdup(r->outcome == TURN_DECLINED ? "declined"
 					  : r->outcome > 0 && r->outcome <= TURN_TOO_LARGE ? outcome_names[r->outcome]
 					  : "unknown");
-	r->total_ms = now_ms() - t->started;
+	r->total_ms = now_ms() - started;
 	struct turn_msg *m = xcalloc(1, sizeof *m);
 	m->base.kind = TURN_END;
-	m->base.gen = t->gen;
+	m->base.gen = gen;
 	m->base.free = msg_free;
 	m->result = r;
-	chan_send(t->chan, &m->base);
+	chan_send(chan, &m->base);
+}
+
+static void send_end(struct turn *t, struct turn_result *r)
+{
+	post_end(t->chan, t->gen, t->started, r);
+}
+
+/* ---- the net thread's side: stream events become channel messages -------------------- */
+
+static void on_event(void *ctx, enum stream_ev_kind kind, const char *s, size_t len)
+{
+	struct link *l = ctx;
+	if (kind == STREAM_EV_TEXT || kind == STREAM_EV_REFUSAL)
+		post_text(l->chan, l->gen, TURN_TEXT, s, len);
+	else if (kind == STREAM_EV_REASONING)
+		post_text(l->chan, l->gen, TURN_REASONING, s, len);
+}
+
+static void on_retry(void *ctx, const struct net_retry *r)
+{
+	struct link *l = ctx;
+	post_text(l->chan, l->gen, TURN_NOTICE, r->message, strlen(r->message));
+}
+
+static void on_done(void *ctx, const struct stream_result *sr, const struct net_timings *tm)
+{
+	struct link *l = ctx;
+	struct turn_result *r = xcalloc(1, sizeof *r);
+	r->outcome = (int)sr->outcome; /* the turn outcomes mirror the stream's */
+	r->outcome_name = xstrdup(stream_outcome_name(sr->outcome));
+	r->finish_reason = sr->finish_reason ? xstrdup(sr->finish_reason) : NULL;
+	if (sr->outcome != STREAM_COMPLETED)
+		r->message = stream_outcome_message(sr);
+	else if (l->not_grounded)
+		r->message = xstrdup("Not grounded: no passage in your documents matched, so this is the "
+				     "model's own knowledge.");
+	r->prompt_tokens = sr->usage.prompt_tokens;
+	r->completion_tokens = sr->usage.completion_tokens;
+	r->first_token_ms = tm->first_token_ms;
+	r->not_grounded = l->not_grounded;
+	if (sr->outcome != STREAM_COMPLETED)
+		log_warn("answer %s: %s", r->outcome_name, r->message ? r->message : "");
+	post_end(l->chan, l->gen, l->started, r);
+	free(l);
+}
+
+/* Hands the prompt to the model server; on a local failure (no key, bad request) the turn
+ * ends at once with that message. */
+static void ask_model(struct turn *t, const struct turn_request *req, const struct cfg_provider *prov,
+		      const struct prompt *prompt, bool not_grounded, struct net *net)
+{
+	struct turn_result *r = NULL;
+	struct secret key = {0};
+	char *err = NULL;
+	if (!net) {
+		r = xcalloc(1, sizeof *r);
+		r->outcome = TURN_NETWORK_ERROR;
+		r->message = xstrdup("the network layer could not start (see the log)");
+	} else if (secret_get(prov, &key, &err) < 0) {
+		r = xcalloc(1, sizeof *r);
+		r->outcome = TURN_HTTP_ERROR;
+		r->message = err;
+		err = NULL;
+	}
+	if (r) {
+		send_end(t, r);
+		return;
+	}
+	struct provider_msg msgs[2] = {{"system", prompt->system}, {"user", prompt->user}};
+	struct provider_chat chat = {req->profile->model, msgs, 2, req->profile->temperature,
+				     req->profile->max_tokens};
+	struct provider_request preq;
+	if (provider_chat_request(prov, &chat, &preq, &err) < 0) {
+		r = xcalloc(1, sizeof *r);
+		r->outcome = TURN_HTTP_ERROR;
+		r->message = err ? err : xstrdup("cannot build the request");
+		secret_clear(&key);
+		send_end(t, r);
+		return;
+	}
+	struct net_request nreq;
+	provider_net_request(prov, &preq, key.key, &nreq);
+	struct link *l = xcalloc(1, sizeof *l);
+	*l = (struct link){t->chan, t->gen, t->started, not_grounded};
+	struct net_callbacks cb = {.event = on_event, .retry = on_retry, .done = on_done, .ctx = l};
+	t->net = net;
+	t->id = net_submit(net, &nreq, &cb);
+	provider_request_free(&preq);
+	secret_clear(&key);
 }
 
 /* The builtin answer goes out in word-sized pieces, like a model's stream, so every
@@ -150,7 +259,6 @@ static int retrieve(const struct turn_request *req, struct idx_hits *hits)
 
 struct turn *turn_start(const struct turn_request *req, struct net *net, struct chan *chan)
 {
-	(void)net;
 	struct turn *t = xcalloc(1, sizeof *t);
 	t->chan = chan;
 	t->gen = req->gen;
@@ -210,18 +318,20 @@ struct turn *turn_start(const struct turn_request *req, struct net *net, struct 
 					       "profile does not retrieve.");
 		}
 	} else {
-		r->outcome = TURN_NETWORK_ERROR;
-		r->message = xstrdup("Model servers are not wired in this build yet: use a profile with "
-				     "provider: builtin.");
+		free(r);
+		r = NULL;
+		ask_model(t, req, prov, &prompt, no_evidence, net);
 	}
 	prompt_free(&prompt);
-	send_end(t, r);
+	if (r)
+		send_end(t, r);
 	return t;
 }
 
 void turn_cancel(struct turn *t)
 {
-	(void)t;
+	if (t && t->net)
+		net_cancel(t->net, t->id);
 }
 
 void turn_free(struct turn *t)

@@ -50,6 +50,7 @@ struct turn_result {
 	long long prompt_tokens, completion_tokens;
 	double first_token_ms, total_ms;
 	bool extractive;        /* answered by the builtin answerer */
+	bool not_grounded;      /* no_evidence: answer/label and nothing matched */
 };
 
 struct turn_msg {

@@ -17,6 +17,8 @@
 #include "base/xmalloc.h"
 #include "core/chan.h"
 #include "core/config.h"
+#include "core/net.h"
+#include "core/secret.h"
 #include "core/setup.h"
 #include "core/turn.h"
 #include "ui/cmds.h"
@@ -116,6 +118,7 @@ static void print_json(const struct turn *t, const char *answer, const struct tu
 	cJSON_AddStringToObject(o, "provider", p->provider);
 	cJSON_AddStringToObject(o, "model", p->model);
 	cJSON_AddBoolToObject(o, "extractive", r->extractive);
+	cJSON_AddBoolToObject(o, "grounded", !r->not_grounded && m->n > 0);
 	cJSON *u = cJSON_AddObjectToObject(o, "usage");
 	cJSON_AddNumberToObject(u, "prompt_tokens", (double)r->prompt_tokens);
 	cJSON_AddNumberToObject(u, "completion_tokens", (double)r->completion_tokens);
@@ -197,8 +200,16 @@ int cmd_ask(struct cli *cli, int argc, char **argv)
 	int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 
 	struct chan *chan = chan_new();
+	struct net *net = NULL;
+	if (config_provider(cli->cfg, profile->provider)->kind != PROVIDER_BUILTIN) {
+		net = net_new(&err);
+		if (!net) {
+			fprintf(stderr, "footnote ask: %s\n", err ? err : "the network layer could not start");
+			free(err);
+		}
+	}
 	struct turn_request req = {cli->cfg, profile, question.p, context.len ? context.p : NULL, ix, s.emb, 1};
-	struct turn *t = turn_start(&req, NULL, chan);
+	struct turn *t = turn_start(&req, net, chan);
 
 	struct buf answer = {0}, pending = {0};
 	struct turn_result *result = NULL;
@@ -250,7 +261,7 @@ int cmd_ask(struct cli *cli, int argc, char **argv)
 		else
 			cli_print_safe(stdout, buf_str(&answer), 0);
 		putchar('\n');
-		if (result && result->outcome != TURN_COMPLETED && result->message) {
+		if (result && (result->outcome != TURN_COMPLETED || result->not_grounded) && result->message) {
 			fputs(result->outcome == TURN_DECLINED ? "" : "[", stdout);
 			cli_print_safe(stdout, result->message, SAN_ONELINE);
 			fputs(result->outcome == TURN_DECLINED ? "\n" : "]\n", stdout);
@@ -260,8 +271,10 @@ int cmd_ask(struct cli *cli, int argc, char **argv)
 		print_sources(turn_sources(t));
 	}
 	turn_result_free(result);
+	net_free(net); /* before the channel: done callbacks may still post */
 	turn_free(t);
 	chan_free(chan);
+	secret_cache_free();
 	close(sfd);
 	if (ix)
 		idx_close(ix);

@@ -23,6 +23,8 @@
 #include "core/chan.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/net.h"
+#include "core/secret.h"
 #include "core/setup.h"
 #include "core/turn.h"
 #include "ui/cmds.h"
@@ -58,6 +60,7 @@ struct tui {
 	struct cli *cli;
 	const struct config *cfg;
 	struct chan *chan;
+	struct net *net;             /* NULL when every profile is builtin */
 	idx *ix;
 	struct setup setup;
 	struct idx_watch *watch;
@@ -200,7 +203,7 @@ static void build_lines(struct msg *m, int width)
 			buf_adds(&foot, "▍");
 		else if (m->result) {
 			const struct turn_result *r = m->result;
-			if (r->outcome != TURN_COMPLETED && r->message)
+			if ((r->outcome != TURN_COMPLETED || r->not_grounded) && r->message)
 				buf_addf(&foot, "[%s] %s", r->outcome_name, r->message);
 			else if (r->extractive)
 				buf_adds(&foot, "extractive answer: sentences quoted from your documents, no model");
@@ -245,7 +248,7 @@ static void ask(struct tui *t, const char *question)
 	t->source_sel = 0;
 	t->scroll = 0;
 	struct turn_request req = {t->cfg, t->profile, question, NULL, t->ix, t->setup.emb, ++t->gen};
-	a->turn = turn_start(&req, NULL, t->chan);
+	a->turn = turn_start(&req, t->net, t->chan);
 }
 
 static void handle_turn(struct tui *t, struct turn_msg *m)
@@ -986,6 +989,17 @@ int cmd_tui(struct cli *cli)
 		return EXIT_FAIL;
 	}
 	start_index(&t);
+	for (size_t i = 0; i < t.cfg->profiles.n && !t.net; i++) {
+		if (config_provider(t.cfg, t.cfg->profiles.v[i].provider)->kind == PROVIDER_BUILTIN)
+			continue;
+		char *err = NULL;
+		t.net = net_new(&err);
+		if (!t.net) {
+			set_notice(&t, true, "network: %s", err ? err : "cannot start");
+			free(err);
+			break;
+		}
+	}
 	t.dirty = true;
 
 	while (!t.quit) {
@@ -1008,6 +1022,7 @@ int cmd_tui(struct cli *cli)
 	}
 
 	term_end();
+	net_free(t.net); /* cancels what is in flight; its last messages land in the channel */
 	if (t.watch)
 		idx_watch_stop(t.watch);
 	free(t.setup_sink);
@@ -1025,5 +1040,6 @@ int cmd_tui(struct cli *cli)
 	free(t.notice);
 	free(t.idx_error);
 	chan_free(t.chan);
+	secret_cache_free();
 	return EXIT_OK;
 }
