@@ -117,8 +117,10 @@ void term_fill(int y, int x, int width, int slot)
 
 void term_vline(int y, int x, int height, int slot)
 {
+	/* A UTF-8 box character rather than ACS: it reads the same in every capture. */
 	attrset(slot_attr[slot]);
-	mvvline(y, x, ACS_VLINE, height);
+	for (int i = 0; i < height; i++)
+		mvaddstr(y + i, x, "\u2502");
 	attrset(A_NORMAL);
 }
 

@@ -743,8 +743,16 @@ static void draw_sources(struct tui *t, int top, int height, int x, int width)
 		bool sel = i == t->source_sel;
 		char head[64];
 		snprintf(head, sizeof head, "[%d] ", s->n);
+		/* Relative to its watched folder: the part that tells files apart. */
+		const char *rel = s->path;
+		for (size_t f = 0; f < t->cfg->index.folders.n; f++) {
+			const char *dir = t->cfg->index.folders.v[f].path;
+			size_t n = strlen(dir);
+			if (!strncmp(s->path, dir, n) && s->path[n] == '/' && strlen(s->path + n + 1) < strlen(rel))
+				rel = s->path + n + 1;
+		}
 		struct buf loc = {0};
-		buf_adds(&loc, s->path);
+		buf_adds(&loc, rel);
 		if (s->page)
 			buf_addf(&loc, " p.%u", (unsigned)s->page);
 		buf_addf(&loc, ":%u-%u", (unsigned)s->line_start, (unsigned)s->line_end);

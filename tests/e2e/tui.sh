@@ -41,7 +41,7 @@ check "the answer arrives" tmx_wait_for "extractive answer"
 check_contains "the answer cites [1]" "$(tmx_capture)" "[1]"
 screen=$(tmx_capture)
 check_contains "the question is shown" "$screen" "At what temperature does water boil?"
-check_contains "the sources pane lists the file and lines" "$screen" "water.md:"
+check_contains "the sources pane lists the file, relative to its folder, and lines" "$screen" "[1] water.md:1-"
 check_contains "the answer says it is extractive" "$screen" "extractive answer"
 
 tmx_type "clipboard payload title trick"
