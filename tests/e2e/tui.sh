@@ -27,8 +27,8 @@ profiles:
 YAML
 sed -i "s|path: notes|path: $FN_TMP/notes|" config.yaml
 
-# Through sh (not exec'd: "; exit $?" keeps dash from exec'ing the last command): under LeakSanitizer a
-# tmux (LSan's stop-the-world tracer confuses the pane's child bookkeeping).
+# Through a shell that stays (dash would exec a lone last command; "; exit $?" stops it):
+# under LeakSanitizer the exit status of a program tmux spawned directly does not reach tmux.
 TMX_PIPE="$FN_TMP/raw.bin" tmx_start 110 30 sh -c '"$0" "$@"; exit $?' "$FN_BIN" --config "$FN_TMP/config.yaml"
 check "the interface starts and the index fills in" tmx_wait_for "2 files" 20
 screen=$(tmx_capture)
