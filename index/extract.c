@@ -39,20 +39,15 @@ static const char *const other_ext[] = {
 	"xlsx", "xz", "zip", "zst",
 };
 
+static int cmp_ci(const void *key, const void *elem)
+{
+	return strcasecmp(key, *(const char *const *)elem);
+}
+
+/* list is sorted case-insensitively. */
 static int in_list(const char *ext, const char *const *list, size_t n)
 {
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcasecmp(ext, list[mid]);
-		if (c == 0)
-			return 1;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return 0;
+	return bsearch(ext, list, n, sizeof *list, cmp_ci) != NULL;
 }
 
 /* The extension of path's last component without the dot, or "" (".bashrc" has none). */

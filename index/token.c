@@ -367,6 +367,11 @@ static const char *const stopwords[] = {
 	"won't", "would", "yet", "you", "your", "yours", "yourself", "yourselv", "yourselves",
 };
 
+static int cmp_word(const void *key, const void *elem)
+{
+	return strcmp(key, *(const char *const *)elem);
+}
+
 int tok_is_stopword(const struct tokenizer *t, const char *term, size_t len)
 {
 	if (!t->english || len == 0 || len > 16)
@@ -374,16 +379,5 @@ int tok_is_stopword(const struct tokenizer *t, const char *term, size_t len)
 	char key[17];
 	memcpy(key, term, len);
 	key[len] = '\0';
-	size_t lo = 0, hi = sizeof stopwords / sizeof *stopwords;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(key, stopwords[mid]);
-		if (c == 0)
-			return 1;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return 0;
+	return bsearch(key, stopwords, sizeof stopwords / sizeof *stopwords, sizeof *stopwords, cmp_word) != NULL;
 }
