@@ -325,6 +325,15 @@ static int embed_pending(struct pass *p, MDB_txn *txn)
 	return rc;
 }
 
+/* The chunk ids of a file record point into the map, where the next write in the same
+ * transaction may move them: work on a copy (caller frees). */
+static uint64_t *ids_copy(const struct file_rec *fr, const unsigned char *ids)
+{
+	uint64_t *copy = xmalloc(((size_t)fr->nchunks + 1) * 8);
+	memcpy(copy, ids, (size_t)fr->nchunks * 8);
+	return copy;
+}
+
 static int remove_file(struct pass *p, MDB_txn *txn, const char *path, struct deltas *d)
 {
 	struct file_rec fr;
@@ -332,8 +341,7 @@ static int remove_file(struct pass *p, MDB_txn *txn, const char *path, struct de
 	int rc = files_get(txn, p->ix, path, &fr, &ids);
 	if (rc)
 		return rc == MDB_NOTFOUND ? 0 : rc;
-	uint64_t *copy = xmalloc(((size_t)fr.nchunks + 1) * 8);
-	memcpy(copy, ids, (size_t)fr.nchunks * 8);
+	uint64_t *copy = ids_copy(&fr, ids);
 	for (uint32_t i = 0; i < fr.nchunks && !rc; i++)
 		rc = drop_chunk(p, txn, copy[i], d);
 	free(copy);
@@ -435,8 +443,7 @@ static int move_file(struct pass *p, MDB_txn *txn, struct op *o, struct deltas *
 	int rc = files_get(txn, p->ix, o->from, &fr, &idsp);
 	if (rc)
 		return rc;
-	uint64_t *ids = xmalloc(((size_t)fr.nchunks + 1) * 8);
-	memcpy(ids, idsp, (size_t)fr.nchunks * 8);
+	uint64_t *ids = ids_copy(&fr, idsp);
 	uint16_t coll;
 	rc = coll_id(txn, p->ix, o->coll, 1, &coll);
 	if (!rc && coll != fr.coll)
@@ -484,8 +491,7 @@ static int apply_batch(MDB_txn *txn, void *arg)
 			rc = files_get(txn, ix, o->path, &fr, &ids);
 			if (rc)
 				break;
-			uint64_t *copy = xmalloc(((size_t)fr.nchunks + 1) * 8);
-			memcpy(copy, ids, (size_t)fr.nchunks * 8);
+			uint64_t *copy = ids_copy(&fr, ids);
 			d.bytes += (int64_t)o->size - (int64_t)fr.size;
 			fr.size = o->size;
 			fr.mtime_ns = o->mtime;
