@@ -14,6 +14,10 @@
 #include "core/secret.h"
 #include "core/stream.h"
 
+_Static_assert(TURN_COMPLETED == (int)STREAM_COMPLETED && TURN_TRUNCATED == (int)STREAM_TRUNCATED &&
+		       TURN_INTERRUPTED == (int)STREAM_INTERRUPTED && TURN_TOO_LARGE == (int)STREAM_TOO_LARGE,
+	       "turn outcomes mirror stream outcomes");
+
 struct turn {
 	struct chan *chan;
 	uint64_t gen;
@@ -63,17 +67,12 @@ static void send_text(struct turn *t, enum turn_msg_kind kind, const char *s, si
 	post_text(t->chan, t->gen, kind, s, len);
 }
 
-static const char *const outcome_names[] = {
-	"pending", "completed", "truncated", "refused", "tool_call", "server_error", "http_error",
-	"interrupted", "cancelled", "network_error", "too_large",
-};
-
 static void post_end(struct chan *chan, uint64_t gen, double started, struct turn_result *r)
 {
 	if (!r->outcome_name)
+		/* Below TURN_DECLINED the outcomes are the stream's, by design. */
 		r->outcome_name = xstrdup(r->outcome == TURN_DECLINED ? "declined"
-					  : r->outcome > 0 && r->outcome <= TURN_TOO_LARGE ? outcome_names[r->outcome]
-					  : "unknown");
+					  : stream_outcome_name((enum stream_outcome)r->outcome));
 	r->total_ms = now_ms() - started;
 	struct turn_msg *m = xcalloc(1, sizeof *m);
 	m->base.kind = TURN_END;
