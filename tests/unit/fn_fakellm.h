@@ -19,12 +19,34 @@
 #include "base/xmalloc.h"
 #include "core/net.h"
 
+#include "core/config.h"
+
 struct fakellm {
 	pid_t pid;
 	int port;
 	char dir[256];
 	char url[64]; /* http://127.0.0.1:PORT */
 };
+
+/* A provider at base_url with no key and short timeouts, as the network tests need. */
+static inline struct cfg_provider fakellm_provider(int kind, const char *base_url, int max_retries,
+						   int retry_cap_s)
+{
+	struct cfg_provider p = {
+		.name = (char *)"test",
+		.kind = kind,
+		.base_url = (char *)base_url,
+		.api_key_env = (char *)"",
+		.api_key_cmd = (char *)"",
+		.api_key = (char *)"",
+		.timeout_s = 30,
+		.connect_timeout_s = 5,
+		.idle_timeout_s = 5,
+		.max_retries = max_retries,
+		.retry_cap_s = retry_cap_s,
+	};
+	return p;
+}
 
 static inline void fakellm_sleep_ms(long ms)
 {

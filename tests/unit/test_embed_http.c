@@ -16,20 +16,7 @@ static char base_openai[128], base_ollama[128];
 
 static struct cfg_provider provider(int kind)
 {
-	struct cfg_provider p = {
-		.name = (char *)"test",
-		.kind = kind,
-		.base_url = kind == PROVIDER_OLLAMA ? base_ollama : base_openai,
-		.api_key_env = (char *)"",
-		.api_key_cmd = (char *)"",
-		.api_key = (char *)"",
-		.timeout_s = 30,
-		.connect_timeout_s = 5,
-		.idle_timeout_s = 5,
-		.max_retries = 2,
-		.retry_cap_s = 0, /* retry at once: keeps the test fast */
-	};
-	return p;
+	return fakellm_provider(kind, kind == PROVIDER_OLLAMA ? base_ollama : base_openai, 2, 0); /* retry at once: keeps the test fast */
 }
 
 static int n_requests(void)

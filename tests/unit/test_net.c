@@ -100,20 +100,7 @@ static void cb_done(void *ctx, const struct stream_result *res, const struct net
 
 static struct cfg_provider provider(int kind)
 {
-	struct cfg_provider p = {
-		.name = (char *)"test",
-		.kind = kind,
-		.base_url = kind == PROVIDER_OLLAMA ? base_ollama : base_openai,
-		.api_key_env = (char *)"",
-		.api_key_cmd = (char *)"",
-		.api_key = (char *)"",
-		.timeout_s = 30,
-		.connect_timeout_s = 5,
-		.idle_timeout_s = 5,
-		.max_retries = 3,
-		.retry_cap_s = 2,
-	};
-	return p;
+	return fakellm_provider(kind, kind == PROVIDER_OLLAMA ? base_ollama : base_openai, 3, 2);
 }
 
 static void run_init(struct run *r)
