@@ -71,7 +71,6 @@ struct tui {
 	size_t nmsgs, capmsgs;
 	size_t selected;             /* assistant message whose sources are shown */
 	uint64_t gen;                /* generation of the streaming turn */
-	struct msg *live;            /* the streaming message, or NULL */
 
 	struct buf input;
 	size_t cursor;               /* byte offset in input */
@@ -154,12 +153,14 @@ static struct msg *add_msg(struct tui *t, enum role role, const char *text)
 		buf_adds(&m->raw, text);
 	m->stale = true;
 	t->dirty = true;
-	/* The array may have moved. */
-	if (t->live)
-		for (size_t i = 0; i < t->nmsgs; i++)
-			if (t->msgs[i].streaming)
-				t->live = &t->msgs[i];
 	return m;
+}
+
+/* Only the last message can be streaming: a new question waits for the answer before. */
+static struct msg *live_msg(struct tui *t)
+{
+	struct msg *m = t->nmsgs ? &t->msgs[t->nmsgs - 1] : NULL;
+	return m && m->streaming ? m : NULL;
 }
 
 static void free_msg(struct msg *m)
@@ -232,7 +233,7 @@ static void build_lines(struct msg *m, int width)
 
 static void ask(struct tui *t, const char *question)
 {
-	if (t->live) {
+	if (live_msg(t)) {
 		set_notice(t, true, "an answer is still streaming: Esc stops it");
 		return;
 	}
@@ -243,7 +244,6 @@ static void ask(struct tui *t, const char *question)
 	a->model = xstrdup(prov->kind == PROVIDER_BUILTIN ? "extractive" : t->profile->model);
 	a->streaming = true;
 	a->started_ms = now_ms();
-	t->live = a;
 	t->selected = t->nmsgs - 1;
 	t->source_sel = 0;
 	t->scroll = 0;
@@ -253,9 +253,9 @@ static void ask(struct tui *t, const char *question)
 
 static void handle_turn(struct tui *t, struct turn_msg *m)
 {
-	if (!t->live || m->base.gen != t->gen)
+	if (!live_msg(t) || m->base.gen != t->gen)
 		return; /* an older, cancelled turn */
-	struct msg *a = t->live;
+	struct msg *a = live_msg(t);
 	if (m->base.kind == TURN_TEXT) {
 		buf_adds(&a->raw, m->text);
 		a->tokens++;
@@ -267,7 +267,6 @@ static void handle_turn(struct tui *t, struct turn_msg *m)
 		m->result = NULL;
 		a->streaming = false;
 		a->stale = true;
-		t->live = NULL;
 		if (a->result->outcome != TURN_COMPLETED && a->result->outcome != TURN_DECLINED)
 			set_notice(t, true, "%s: %s", a->result->outcome_name,
 				   a->result->message ? a->result->message : "");
@@ -277,9 +276,10 @@ static void handle_turn(struct tui *t, struct turn_msg *m)
 
 static void cancel(struct tui *t)
 {
-	if (!t->live)
+	struct msg *live = live_msg(t);
+	if (!live)
 		return;
-	turn_cancel(t->live->turn);
+	turn_cancel(live->turn);
 	set_notice(t, false, "stopping the answer…");
 }
 
@@ -323,12 +323,11 @@ static void command(struct tui *t, const char *line)
 			buf_free(&names);
 		}
 	} else if (!strcmp(name, "new")) {
-		if (t->live)
+		if (live_msg(t))
 			cancel(t);
 		for (size_t i = 0; i < t->nmsgs; i++)
 			free_msg(&t->msgs[i]);
 		t->nmsgs = 0;
-		t->live = NULL;
 		t->gen++;
 		set_notice(t, false, "new conversation");
 	} else if (!strcmp(name, "reindex")) {
@@ -504,7 +503,7 @@ static void handle_key(struct tui *t, int k)
 	}
 	switch (k) {
 	case K_CTRL('c'):
-		if (t->live) {
+		if (live_msg(t)) {
 			cancel(t);
 		} else if (t->ctrl_c_armed) {
 			t->quit = true;
@@ -807,11 +806,12 @@ static void draw_status(struct tui *t, int y, int cols)
 	struct buf b = {0};
 	const struct cfg_provider *prov = config_provider(t->cfg, t->profile->provider);
 	buf_addf(&b, " %s", prov->kind == PROVIDER_BUILTIN ? "offline (extractive)" : t->profile->model);
-	if (t->live) {
-		double secs = (now_ms() - t->live->started_ms) / 1000.0;
-		buf_addf(&b, " │ streaming %zu tok", t->live->tokens);
+	const struct msg *live = live_msg(t);
+	if (live) {
+		double secs = (now_ms() - live->started_ms) / 1000.0;
+		buf_addf(&b, " │ streaming %zu tok", live->tokens);
 		if (secs > 0.05)
-			buf_addf(&b, " %.0f tok/s", (double)t->live->tokens / secs);
+			buf_addf(&b, " %.0f tok/s", (double)live->tokens / secs);
 	} else {
 		buf_adds(&b, " │ idle");
 	}
@@ -828,7 +828,7 @@ static void draw_status(struct tui *t, int y, int cols)
 		buf_addf(&b, " │ %s", t->notice);
 	safe = sanitize_str(buf_str(&b), SAN_ONELINE);
 	term_text(y, x, cols - x, t->notice && t->notice_error ? SLOT_STATUS_ERROR
-				  : t->live ? SLOT_STATUS_STREAMING : SLOT_STATUS, safe, strlen(safe));
+				  : live ? SLOT_STATUS_STREAMING : SLOT_STATUS, safe, strlen(safe));
 	free(safe);
 	buf_free(&b);
 }
@@ -1017,10 +1017,10 @@ int cmd_tui(struct cli *cli)
 		}
 		struct pollfd p[2] = {{STDIN_FILENO, POLLIN, 0}, {chan_fd(t.chan), POLLIN, 0}};
 		/* While streaming, wake once a second so tokens/s stays current; idle: no timer. */
-		int r = poll(p, 2, t.live ? 1000 : -1);
+		int r = poll(p, 2, live_msg(&t) ? 1000 : -1);
 		if (r < 0 && errno != EINTR)
 			break;
-		if (t.live && r == 0)
+		if (live_msg(&t) && r == 0)
 			t.dirty = true;
 		int k;
 		while ((k = term_key()) != KEY_NONE)
