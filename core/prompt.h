@@ -26,6 +26,8 @@ struct source {
 	double score;
 	bool hidden_text;      /* the chunk had invisible characters, removed before the prompt */
 	bool cited;            /* set after the answer */
+	bool verified;         /* a sentence citing it was checked against the chunk and holds */
+	bool auto_attached;    /* the model gave no marker; verification attached this source */
 };
 
 struct cite_map {

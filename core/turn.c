@@ -98,6 +98,13 @@ static void on_event(void *ctx, enum stream_ev_kind kind, const char *s, size_t 
 		post_text(l->chan, l->gen, TURN_REASONING, s, len);
 }
 
+static struct turn_result *result_new(void)
+{
+	struct turn_result *r = xcalloc(1, sizeof *r);
+	r->grounding = -1;
+	return r;
+}
+
 static void on_retry(void *ctx, const struct net_retry *r)
 {
 	struct link *l = ctx;
@@ -107,7 +114,7 @@ static void on_retry(void *ctx, const struct net_retry *r)
 static void on_done(void *ctx, const struct stream_result *sr, const struct net_timings *tm)
 {
 	struct link *l = ctx;
-	struct turn_result *r = xcalloc(1, sizeof *r);
+	struct turn_result *r = result_new();
 	r->outcome = (int)sr->outcome; /* the turn outcomes mirror the stream's */
 	r->outcome_name = xstrdup(stream_outcome_name(sr->outcome));
 	r->finish_reason = sr->finish_reason ? xstrdup(sr->finish_reason) : NULL;
@@ -135,11 +142,11 @@ static void ask_model(struct turn *t, const struct turn_request *req, const stru
 	struct secret key = {0};
 	char *err = NULL;
 	if (!net) {
-		r = xcalloc(1, sizeof *r);
+		r = result_new();
 		r->outcome = TURN_NETWORK_ERROR;
 		r->message = xstrdup("the network layer could not start (see the log)");
 	} else if (secret_get(prov, &key, &err) < 0) {
-		r = xcalloc(1, sizeof *r);
+		r = result_new();
 		r->outcome = TURN_HTTP_ERROR;
 		r->message = err;
 		err = NULL;
@@ -153,7 +160,7 @@ static void ask_model(struct turn *t, const struct turn_request *req, const stru
 				     req->profile->max_tokens};
 	struct provider_request preq;
 	if (provider_chat_request(prov, &chat, &preq, &err) < 0) {
-		r = xcalloc(1, sizeof *r);
+		r = result_new();
 		r->outcome = TURN_HTTP_ERROR;
 		r->message = err ? err : xstrdup("cannot build the request");
 		secret_clear(&key);
@@ -292,7 +299,7 @@ struct turn *turn_start(const struct turn_request *req, struct net *net, struct 
 	idx_hits_free(&hits);
 	t->prov.prompt_tokens_estimate = prompt.tokens;
 
-	struct turn_result *r = xcalloc(1, sizeof *r);
+	struct turn_result *r = result_new();
 	bool no_evidence = pf->retrieval.enabled && t->map.n == 0;
 	if (no_evidence && pf->no_evidence == NO_EVIDENCE_DECLINE) {
 		send_text(t, TURN_TEXT, "Not found in your documents.", 28);

@@ -51,6 +51,11 @@ struct turn_result {
 	double first_token_ms, total_ms;
 	bool extractive;        /* answered by the builtin answerer */
 	bool not_grounded;      /* no_evidence: answer/label and nothing matched */
+	/* Verification (core/verify.c), filled when the answer is complete. */
+	double grounding;       /* share of sentences with a verified citation; -1 = not computed */
+	int sentences;          /* sentences in the answer */
+	int sentences_supported;/* of which carry a verified citation */
+	int citations_invalid;  /* markers whose number has no source */
 };
 
 struct turn_msg {

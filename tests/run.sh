@@ -8,7 +8,8 @@
 # binary in $FN_BIN. Each "ok" line counts as a pass and each "not ok" as a failure; a
 # program that exits non-zero without reporting a failure counts as one failure. With
 # FN_TSAN=1 only the threaded tests run (their source says FN_TEST_THREADED). Every test
-# gets its own HOME and XDG directories so nothing on the machine is touched.
+# gets its own HOME and XDG directories so nothing on the machine is touched. FN_ONLY=REGEX
+# runs only the tests whose name matches (for a quick loop while working on one part).
 set -u
 build=${1:?usage: tests/run.sh BUILD_DIR}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,6 +26,9 @@ export NO_COLOR=
 
 run_one() { # name, command...
 	name=$1; shift
+	if [ -n "${FN_ONLY:-}" ] && ! printf '%s\n' "$name" | grep -Eq "$FN_ONLY"; then
+		return
+	fi
 	home=$(mktemp -d)
 	( cd "$home" && HOME="$home" XDG_CONFIG_HOME="$home/.config" XDG_DATA_HOME="$home/.local/share" \
 	  XDG_STATE_HOME="$home/.local/state" FN_TMP="$home" timeout 600 "$@" ) >"$log" 2>&1 </dev/null
