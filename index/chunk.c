@@ -207,13 +207,15 @@ static size_t find_cut(const struct chunker *c, size_t s, size_t e, size_t budge
 		unsigned f = scan_next(&sc);
 		if (k > 0 && f) {
 			size_t line = sc.line_at > s ? sc.line_at : at;
+			/* A cut at the line start leaves the indentation to the next piece. */
+			size_t linek = k - count_chars(c->t + line, at - line);
 			if (f & first) {
 				best[0] = (f & BD_LINE) ? line : at;
-				bestk[0] = k;
+				bestk[0] = (f & BD_LINE) ? linek : k;
 			}
 			if (f & BD_LINE) {
 				best[1] = line;
-				bestk[1] = k;
+				bestk[1] = linek;
 			}
 			if (f & BD_WORD) {
 				best[2] = at;
@@ -419,7 +421,7 @@ static void add_split(struct chunker *c, size_t s, size_t e, size_t n, int kind)
 			return;
 		}
 		/* Prose fills the chunk before it is cut; code starts its own. */
-		if (c->open && c->body && (n <= c->target || r < c->target / 4 || code)) {
+		if (c->open && c->body && (n <= c->target || r == 0 || r < c->target / 4 || code)) {
 			flush(c);
 			if (kind == B_FENCE)
 				c->prev_ok = 0;
