@@ -89,6 +89,8 @@ tsan: deps
 	@$(MAKE) --no-print-directory MODE=tsan unit
 	@FN_TSAN=1 sh tests/run.sh build/tsan
 
+include tests/fuzz/fuzz.mk
+
 clean:
 	rm -rf build
 

@@ -29,6 +29,13 @@ want_hdr libstemmer.h libstemmer-dev
 want_cmd tmux        tmux
 want_cmd pdftotext   poppler-utils
 want_cmd python3     python3
+# --fuzz (make fuzz): clang and its libFuzzer runtime.
+if [ "${1:-}" = "--fuzz" ]; then
+    want_cmd clang   clang
+    command -v clang >/dev/null 2>&1 &&
+        [ ! -f "$(clang -print-runtime-dir)/libclang_rt.fuzzer-$(uname -m).a" ] &&
+        missing="$missing libclang-rt-14-dev"
+fi
 
 [ -z "$missing" ] && exit 0
 

@@ -1,0 +1,54 @@
+/* fuzz_render.c - Markdown to screen lines (ui/wrap.h render_message) on sanitized text at
+ * widths 1..80. Checks what the pane code relies on: spans cover each line exactly, lines
+ * hold whole UTF-8 characters and fit the width (a width under 2 may hold one wide
+ * character). The first byte picks the width and which citation ids exist. */
+#include <locale.h>
+#include <string.h>
+
+#include "base/sanitize.h"
+#include "tests/fuzz/fuzz.h"
+#include "ui/term.h"
+#include "ui/wrap.h"
+
+static int odd_ids(void *ctx, int n)
+{
+	(void)ctx;
+	return n > 0 && n % 2;
+}
+
+static void check_lines(const struct lines *l, int width)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const struct line *ln = &l->v[i];
+		size_t at = 0;
+		for (size_t j = 0; j < ln->nspans; j++) {
+			FUZZ_CHECK(ln->spans[j].start == at);
+			at += ln->spans[j].len;
+		}
+		FUZZ_CHECK(at == ln->len);
+		FUZZ_CHECK(fuzz_utf8_ok(ln->text, ln->len));
+		FUZZ_CHECK(text_width(ln->text, ln->len) <= (width < 2 ? 2 : width));
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static int init;
+	if (!init++)
+		setlocale(LC_CTYPE, "C.UTF-8");
+	if (!size)
+		return 0;
+	int width = data[0] % 80 + 1;
+	struct buf text = {0};
+	sanitize((const char *)data + 1, size - 1, 0, &text);
+	struct lines l = {0};
+	render_message(buf_str(&text), text.len, width, SLOT_CHAT_ASSISTANT,
+		       data[0] & 0x80 ? odd_ids : NULL, NULL, &l);
+	check_lines(&l, width);
+	lines_clear(&l);
+	wrap_plain(buf_str(&text), text.len, width, SLOT_DEFAULT, &l);
+	check_lines(&l, width);
+	lines_free(&l);
+	buf_free(&text);
+	return 0;
+}
