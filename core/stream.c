@@ -916,13 +916,19 @@ const struct stream_result *stream_result(struct stream *s)
 
 /* ---- sentences ---- */
 
+/* Ends a sentence with '.' unless it already ends with . ! or ? ("running?." reads badly). */
+static void end_sentence(struct buf *b)
+{
+	if (b->len && !strchr(".!?", b->p[b->len - 1]))
+		buf_addc(b, '.');
+}
+
 static void add_error(struct buf *b, const struct stream_result *r, const char *fallback)
 {
 	buf_adds(b, r->error ? r->error : fallback);
 	if (r->error_code && (!r->error || !strstr(r->error, r->error_code)))
 		buf_addf(b, " (%s)", r->error_code);
-	if (b->len && b->p[b->len - 1] != '.')
-		buf_addc(b, '.');
+	end_sentence(b);
 }
 
 char *stream_outcome_message(const struct stream_result *r)
@@ -958,8 +964,7 @@ char *stream_outcome_message(const struct stream_result *r)
 		buf_addf(&b, "HTTP %d", r->http_status);
 		if (r->error)
 			buf_addf(&b, ": %s", r->error);
-		if (b.p[b.len - 1] != '.')
-			buf_addc(&b, '.');
+		end_sentence(&b);
 		const char *hint = NULL;
 		switch (r->http_status) {
 		case 401: hint = "Check the API key."; break;

@@ -3,6 +3,7 @@
 #include "tests/unit/fn_test.h"
 
 #include "base/utf8.h"
+#include "core/stream.h"
 #include "index/text.h"
 
 /* Every chunk of text, its first line's indentation aside, has at most target characters
@@ -45,11 +46,41 @@ static void test_chunk_indented_cut(void **state)
 		assert_chunks_fit(code, sizeof code - 1, target);
 }
 
+/* faults.sh: a message ending in ? or ! got a '.' after it ("is the server running?."). */
+static void test_message_punctuation(void **state)
+{
+	(void)state;
+	static const struct {
+		enum stream_outcome o;
+		const char *error, *want;
+	} cases[] = {
+		{STREAM_NETWORK_ERROR, "cannot connect: is the server running?",
+		 "Network error: cannot connect: is the server running?"},
+		{STREAM_NETWORK_ERROR, "timed out", "Network error: timed out."},
+		{STREAM_HTTP_ERROR, "Sorry about that!", "HTTP 500: Sorry about that!"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct stream *s = stream_new(STREAM_OPENAI_SSE, NULL);
+		if (cases[i].o == STREAM_HTTP_ERROR) {
+			char body[128];
+			snprintf(body, sizeof body, "{\"error\":{\"message\":\"%s\"}}", cases[i].error);
+			stream_http_error(s, 500, body, strlen(body));
+		} else {
+			stream_fail(s, cases[i].o, cases[i].error);
+		}
+		char *m = stream_outcome_message(stream_result(s));
+		assert_string_equal(m, cases[i].want);
+		free(m);
+		stream_free(s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_chunk_no_room),
 		cmocka_unit_test(test_chunk_indented_cut),
+		cmocka_unit_test(test_message_punctuation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
