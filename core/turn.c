@@ -234,15 +234,12 @@ static void fill_provenance(struct turn *t, const struct turn_request *req,
 	}
 }
 
-static int retrieve(const struct turn_request *req, struct idx_hits *hits)
+void turn_query(const struct turn_request *req, struct idx_query *q)
 {
 	const struct cfg_retrieval *r = &req->profile->retrieval;
-	memset(hits, 0, sizeof *hits);
-	if (!r->enabled || !req->ix)
-		return 0;
 	enum idx_mode mode = !strcmp(r->mode, "lexical") ? IDX_LEXICAL
 			     : !strcmp(r->mode, "vector") ? IDX_VECTOR : IDX_HYBRID;
-	struct idx_query q = {
+	*q = (struct idx_query){
 		.text = req->question,
 		.k = (size_t)r->top_k,
 		.mode = mode,
@@ -255,6 +252,15 @@ static int retrieve(const struct turn_request *req, struct idx_hits *hits)
 		.language = req->cfg->index.language,
 		.emb = req->emb,
 	};
+}
+
+static int retrieve(const struct turn_request *req, struct idx_hits *hits)
+{
+	memset(hits, 0, sizeof *hits);
+	if (!req->profile->retrieval.enabled || !req->ix)
+		return 0;
+	struct idx_query q;
+	turn_query(req, &q);
 	int rc = idx_search(req->ix, &q, hits);
 	if (rc != 0) {
 		log_warn("retrieval failed: %s", idx_strerror(rc));

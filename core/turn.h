@@ -97,5 +97,8 @@ void turn_free(struct turn *t);
 const struct cite_map *turn_sources(const struct turn *t);
 const struct provenance *turn_provenance(const struct turn *t);
 void turn_result_free(struct turn_result *r);
+/* The search a turn runs for req's profile: mode, top_k, collections, per-file cap, fusion
+ * weights. `footnote eval` measures retrieval through it. q borrows req's strings. */
+void turn_query(const struct turn_request *req, struct idx_query *q);
 
 #endif

@@ -35,8 +35,34 @@ static const struct command commands[] = {
 	 "prints one JSON line per query."},
 	{"ask", cmd_ask, "footnote ask [--profile P] [--json] [--no-stream] QUESTION",
 	 "Answer one question and print its sources. Piped stdin is added as context."},
-	{"eval", cmd_eval, "footnote eval QUESTIONS [--qrels FILE] [--profiles rag,hybrid] [-k 10] [--json] [--min-recall R]",
-	 "Measure retrieval (recall, precision, MRR, nDCG) and answers per profile."},
+	{"eval", cmd_eval, "footnote eval QUESTIONS [--qrels FILE] [--profiles rag,hybrid] [-k 10] [--json]\n"
+	 "                     [--min-recall R] [--answers|--no-answers] [--limit N]",
+	 "Measure retrieval (recall, precision, MRR, nDCG) and answers per profile.\n"
+	 "\n"
+	 "QUESTIONS is JSONL, one {\"id\", \"question\", \"relevant\": [...]} per line; relevant names\n"
+	 "paths (matched by real path or by their tail) or document ids (a file whose name\n"
+	 "without extension is the id); {\"a.md\": 2, \"b.md\": 1} gives graded relevance. Or the\n"
+	 "BEIR layout: a directory (or its queries.jsonl) with qrels/test.tsv or the only\n"
+	 "qrels/*.tsv, or judgments from --qrels FILE (query-id, corpus-id, score). Only\n"
+	 "questions with judgments are evaluated. The index is used as it is: run\n"
+	 "`footnote index` first.\n"
+	 "\n"
+	 "Each profile retrieves as a turn does (mode, collections, weights, per-file cap) but\n"
+	 "returns k passages (at least 10); a document counts once, at its best rank. Figures:\n"
+	 "recall@k, precision@k, MRR@10, nDCG@10, share of questions with no relevant passage\n"
+	 "in the top k, retrieval latency p50/p95. When the profile's provider is a model\n"
+	 "server, or with --answers, each question is also answered: time to first token, total\n"
+	 "time, tokens, grounding, share of invalid citations, share declined.\n"
+	 "\n"
+	 "  --profiles A,B   profiles to compare (default: the current profile)\n"
+	 "  -k N             cut-off for recall and precision (default 10)\n"
+	 "  --json           one JSON object instead of the table\n"
+	 "  --min-recall R   exit 6 when a profile's recall@k is below R (0..1), for CI\n"
+	 "  --answers        answer with the builtin provider too; --no-answers: retrieval only\n"
+	 "  --limit N        only the first N judged questions\n"
+	 "\n"
+	 "Exit codes: 2 bad input (FILE:LINE says where), 3/4 an answer failed, 5 index error,\n"
+	 "6 --min-recall not met."},
 	{"sessions", cmd_sessions, "footnote sessions list|show|export|delete [ID]",
 	 "List, show, export or delete saved conversations."},
 	{"doctor", cmd_doctor, "footnote doctor",
