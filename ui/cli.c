@@ -215,7 +215,7 @@ int cli_main(int argc, char **argv)
 
 	int rc;
 	if (cmd) {
-		optind = 1; /* commands parse their own argv from the start */
+		optind = 0; /* glibc: 0 (not 1) resets getopt fully, so commands permute their own argv */
 		rc = cmd->run(&cli, cargc, cargv);
 	} else {
 		rc = cmd_tui(&cli);

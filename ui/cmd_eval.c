@@ -85,9 +85,6 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct args *a)
 		{NULL, 0, NULL, 0},
 	};
 	*a = (struct args){.k = 10, .answers = -1, .min_recall = -1};
-	/* 0, not 1: glibc then starts over and permutes, so options may follow QUESTIONS
-	 * (the global parse left it in "stop at the first non-option" mode). */
-	optind = 0;
 	int o, rc = EXIT_OK;
 	while (!rc && (o = getopt_long(argc, argv, "q:p:k:jr:anl:", opts, NULL)) != -1) {
 		switch (o) {
