@@ -4,6 +4,7 @@
 # provenance record, and --compare.
 . "$FN_ROOT/tests/lib/tap.sh"
 . "$FN_ROOT/tests/lib/fakellm.sh"
+. "$FN_ROOT/tests/lib/tmux.sh"
 cd "$FN_TMP" || exit 1
 mkdir notes fx
 printf '# Water\n\nWater boils at 100 degrees Celsius at sea level.\nAt altitude it boils at a lower temperature.\n' >notes/water.md
@@ -167,6 +168,14 @@ j=$(ask --compare rag,fine-tuned --json "At what temperature does water boil?")
 check_eq "compare --json: an array of the two" \
 	"$(echo "$j" | json '[(x["profile"], x["retrieval"], len(x["citations"])) for x in o]')" \
 	'[["rag", true, 1], ["fine-tuned", false, 0]]'
+tmx_start 140 30 "$FN_BIN" --config cfg.yaml ask --compare rag,hybrid "At what temperature does water boil?"
+if tmx_wait_for '== rag · llama3.1 == +│ == hybrid · my-fine-tune ==' 20; then
+	ok "compare on a wide terminal: side by side"
+	check_eq "compare side by side: both sources lists on one row" \
+		"$(tmx_capture | grep -c '^Sources: *│ Sources:')" 1
+else
+	not_ok "compare on a wide terminal: side by side"
+fi
 ask --compare rag "x" >/dev/null 2>&1; check_eq "compare: one profile is a usage error" "$?" 2
 ask --compare rag,nope "x" >/dev/null 2>&1; check_eq "compare: unknown profile is a usage error" "$?" 2
 tap_done
