@@ -33,7 +33,7 @@ static const struct command commands[] = {
 	 "       footnote search --queries FILE [-k N]",
 	 "Search the index. --queries takes one query per line, or JSONL with _id and text, and\n"
 	 "prints one JSON line per query."},
-	{"ask", cmd_ask, "footnote ask [--profile P] [--json] [--no-stream] QUESTION",
+	{"ask", cmd_ask, "footnote ask [--profile P | --compare P1,P2] [--json] [--no-stream] QUESTION",
 	 "Answer one question and print its sources. Piped stdin is added as context."},
 	{"eval", cmd_eval, "footnote eval QUESTIONS [--qrels FILE] [--profiles rag,hybrid] [-k 10] [--json]\n"
 	 "                     [--min-recall R] [--answers|--no-answers] [--limit N]",
