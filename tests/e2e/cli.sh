@@ -82,4 +82,12 @@ for plant in "index/planted.c:#include \"core/config.h\"" "core/planted.c:#inclu
 	check_fails "check-deps fails on ${plant%%:*}" sh "$FN_ROOT/scripts/check-deps.sh" tree
 done
 
+# Index in one process, search in another (a read-only open), options after the query.
+mkdir -p "$FN_TMP/docs" && printf 'Otters hold hands while they sleep.\n' >"$FN_TMP/docs/otters.md"
+check "index a folder" "$FN_BIN" index "$FN_TMP/docs"
+out=$("$FN_BIN" search otters --json -k 1 2>&1)
+check_contains "search in a new process finds the file, options after the query" "$out" '"path":"'"$FN_TMP"'/docs/otters.md"'
+out=$("$FN_BIN" search --mode lexical -k 3 otters 2>&1)
+check_contains "options before the query work too" "$out" "otters.md:1-1"
+
 tap_done
