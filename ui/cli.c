@@ -37,8 +37,10 @@ static const struct command commands[] = {
 	 "Answer one question and print its sources. Piped stdin is added as context."},
 	{"eval", cmd_eval, "footnote eval QUESTIONS [--qrels FILE] [--profiles rag,hybrid] [-k 10] [--json] [--min-recall R]",
 	 "Measure retrieval (recall, precision, MRR, nDCG) and answers per profile."},
-	{"sessions", cmd_sessions, "footnote sessions list|show|export|delete [ID]",
-	 "List, show, export or delete saved conversations."},
+	{"sessions", cmd_sessions, "footnote sessions list [--json] | show ID [--json] | export ID [--format md|json] [-o FILE]\n"
+	 "       footnote sessions rename ID TITLE | delete ID [--yes] | resume ID",
+	 "List, show, export, rename, delete or resume saved conversations. ID may be any unique\n"
+	 "prefix. delete asks first on a terminal; without one it needs --yes."},
 	{"doctor", cmd_doctor, "footnote doctor",
 	 "Check every provider (reachable, models listed, key present) and the embedder."},
 	{"paths", cmd_paths, "footnote paths",
@@ -62,6 +64,7 @@ static void usage(FILE *f)
 		"  --config FILE   configuration file (default: $FOOTNOTE_CONFIG, then\n"
 		"                  $XDG_CONFIG_HOME/footnote/config.yaml, then built-in defaults)\n"
 		"  --profile NAME  profile to start with\n"
+		"  --session ID    resume a saved conversation (see `footnote sessions list`)\n"
 		"  --help          this text; `footnote COMMAND --help` for a command\n"
 		"  --version       print the version\n"
 		"\n"
@@ -125,6 +128,7 @@ int cli_main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"config", required_argument, NULL, 'c'},
 		{"profile", required_argument, NULL, 'p'},
+		{"session", required_argument, NULL, 's'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -138,6 +142,7 @@ int cli_main(int argc, char **argv)
 		switch (opt) {
 		case 'c': cli.config_file = optarg; break;
 		case 'p': cli.profile = optarg; break;
+		case 's': cli.session = optarg; break;
 		case 'h': usage(stdout); return EXIT_OK;
 		case 'V': printf("footnote %s\n", FN_VERSION); return EXIT_OK;
 		default: {

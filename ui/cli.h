@@ -22,6 +22,7 @@ struct config;
 struct cli {
 	const char *config_file; /* --config */
 	const char *profile;     /* --profile */
+	const char *session;     /* --session: the TUI resumes this saved session (id prefix) */
 	struct config *cfg;      /* loaded before any command runs */
 };
 

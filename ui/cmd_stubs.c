@@ -6,9 +6,3 @@ int cmd_eval(struct cli *cli, int argc, char **argv)
 	(void)cli, (void)argc, (void)argv;
 	return cli_not_yet("eval", 7);
 }
-
-int cmd_sessions(struct cli *cli, int argc, char **argv)
-{
-	(void)cli, (void)argc, (void)argv;
-	return cli_not_yet("sessions", 6);
-}
