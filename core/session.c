@@ -387,6 +387,52 @@ static void set_string(cJSON *o, const char *key, const char *value)
 	set_item(o, key, cJSON_CreateString(value));
 }
 
+/* Characters a terminal acts on or that hide text: escaped in JSON output, where \uXXXX
+ * keeps the document the same. */
+static bool json_escaped(uint32_t cp)
+{
+	return cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x200B && cp <= 0x200F) ||
+	       (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2069) || cp == 0xFEFF ||
+	       (cp >= 0xE0000 && cp <= 0xE007F);
+}
+
+char *session_json_escape(const char *json)
+{
+	struct buf b = {0};
+	size_t len = strlen(json);
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		int n = utf8_decode(json + i, len - i, &cp);
+		if (n <= 0) {
+			buf_adds(&b, "\\uFFFD"); /* cJSON passes invalid UTF-8 through */
+			i++;
+			continue;
+		}
+		if (!json_escaped(cp))
+			buf_add(&b, json + i, (size_t)n);
+		else if (cp < 0x10000)
+			buf_addf(&b, "\\u%04X", (unsigned)cp);
+		else
+			buf_addf(&b, "\\u%04X\\u%04X", (unsigned)(0xD800 + ((cp - 0x10000) >> 10)),
+				 (unsigned)(0xDC00 + ((cp - 0x10000) & 0x3FF)));
+		i += (size_t)n;
+	}
+	return buf_detach(&b);
+}
+
+/* Prints o as safe JSON text ending in a newline; caller frees. */
+static char *print_json(const cJSON *o)
+{
+	char *text = cJSON_Print(o);
+	if (!text)
+		abort(); /* cJSON fails only when out of memory */
+	char *safe = session_json_escape(text);
+	cJSON_free(text);
+	char *out = xasprintf("%s\n", safe);
+	free(safe);
+	return out;
+}
+
 char *session_to_json(const struct session *s)
 {
 	/* Keys a newer version wrote stay, in their place. */
@@ -401,12 +447,8 @@ char *session_to_json(const struct session *s)
 	set_item(o, "turns", turns);
 	for (size_t i = 0; i < s->nturns; i++)
 		cJSON_AddItemToArray(turns, turn_json(&s->turns[i]));
-	char *text = cJSON_Print(o);
+	char *out = print_json(o);
 	cJSON_Delete(o);
-	if (!text)
-		abort(); /* cJSON fails only when out of memory */
-	char *out = xasprintf("%s\n", text);
-	cJSON_free(text);
 	return out;
 }
 
@@ -838,11 +880,9 @@ int session_rename(const char *dir, const char *id, const char *title, char **er
 		char *now = now_utc();
 		set_string(o, "title", t);
 		set_string(o, "updated", now);
-		char *out = cJSON_Print(o);
-		char *nl = xasprintf("%s\n", out);
-		rc = write_file(path, nl, err);
-		free(nl);
-		cJSON_free(out);
+		char *out = print_json(o);
+		rc = write_file(path, out, err);
+		free(out);
 		cJSON_Delete(o);
 		free(now);
 		free(t);

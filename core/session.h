@@ -68,6 +68,10 @@ int session_load(const char *path, struct session **out, char **err);
 char *session_to_json(const struct session *s);
 int session_from_json(const char *text, size_t len, const char *id, struct session **out, char **err);
 
+/* The same JSON text with DEL, C1 controls, invisible and bidi characters (and invalid
+ * UTF-8) written as \uXXXX escapes, so it is safe on a terminal. Caller frees. */
+char *session_json_escape(const char *json);
+
 /* DIR/ID.json; caller frees. */
 char *session_path(const char *dir, const char *id);
 

@@ -91,7 +91,9 @@ static void list_json(const struct session_info *v, size_t n)
 		cJSON_AddItemToArray(a, o);
 	}
 	char *s = cJSON_PrintUnformatted(a);
-	puts(s);
+	char *safe = session_json_escape(s);
+	puts(safe);
+	free(safe);
 	cJSON_free(s);
 	cJSON_Delete(a);
 }
@@ -111,8 +113,11 @@ static int cmd_list(const struct cli *cli, bool json)
 		list_json(v, n);
 	else if (tty && n)
 		printf("%-20s  %-16s  %5s  %s\n", "ID", "UPDATED (UTC)", "TURNS", "TITLE");
-	else if (tty)
-		printf("No saved sessions yet (they are kept in %s).\n", cli->cfg->sessions_dir);
+	else if (tty) {
+		printf("No saved sessions yet (they are kept in ");
+		cli_print_safe(stdout, cli->cfg->sessions_dir, SAN_ONELINE);
+		printf(").\n");
+	}
 	for (size_t i = 0; i < n && !json; i++) {
 		if (v[i].error) {
 			fail(v[i].error);
@@ -122,12 +127,16 @@ static int cmd_list(const struct cli *cli, bool json)
 		short_time(v[i].updated, when);
 		if (tty) {
 			print_field(v[i].id, 20, true);
-			printf("  %-16s  %5zu  ", when, v[i].turns);
+			fputs("  ", stdout);
+			print_field(when, 16, true);
+			printf("  %5zu  ", v[i].turns);
 			print_field(v[i].title, 60, false);
 		} else {
 			/* One tab-separated line per session, for scripts. */
 			print_field(v[i].id, 0, false);
-			printf("\t%s\t%zu\t", v[i].updated, v[i].turns);
+			putchar('\t');
+			print_field(v[i].updated, 0, false);
+			printf("\t%zu\t", v[i].turns);
 			print_field(v[i].title, 0, false);
 		}
 		putchar('\n');
@@ -186,7 +195,9 @@ static void show_turn(const struct session_turn *t, size_t i)
 	cli_print_safe(stdout, t->answer, 0);
 	putchar('\n');
 	if ((strcmp(r->outcome_name, "completed") || r->not_grounded) && r->message) {
-		printf("[%s] ", r->outcome_name);
+		putchar('[');
+		cli_print_safe(stdout, r->outcome_name, SAN_ONELINE);
+		printf("] ");
 		cli_print_safe(stdout, r->message, SAN_ONELINE);
 		putchar('\n');
 	}
@@ -212,11 +223,15 @@ static int cmd_show(const struct cli *cli, const char *prefix, bool json)
 		fputs(text, stdout);
 		free(text);
 	} else {
-		char *t = sanitize_str(s->title, SAN_ONELINE);
-		printf("%s\n", t);
-		free(t);
-		printf("id %s · created %s · updated %s · %zu turn%s\n\n", s->id, s->created, s->updated,
-		       s->nturns, s->nturns == 1 ? "" : "s");
+		struct buf h = {0};
+		buf_addf(&h, "%s\n", s->title);
+		cli_print_safe(stdout, buf_str(&h), 0);
+		buf_reset(&h);
+		buf_addf(&h, "id %s · created %s · updated %s · %zu turn%s", s->id, s->created, s->updated,
+			 s->nturns, s->nturns == 1 ? "" : "s");
+		cli_print_safe(stdout, buf_str(&h), SAN_ONELINE);
+		printf("\n\n");
+		buf_free(&h);
 		for (size_t i = 0; i < s->nturns; i++)
 			show_turn(&s->turns[i], i);
 	}
@@ -304,10 +319,11 @@ static int cmd_rename(const struct cli *cli, const char *prefix, int argc, char 
 
 static bool confirm(const char *id, const struct session *s)
 {
-	char *t = sanitize_str(s ? s->title : "(unreadable)", SAN_ONELINE);
-	fprintf(stderr, "Delete session %s \"%s\" (%zu turn%s)? [y/N] ", id, t, s ? s->nturns : 0,
-		s && s->nturns == 1 ? "" : "s");
-	free(t);
+	struct buf q = {0};
+	buf_addf(&q, "Delete session %s \"%s\" (%zu turn%s)? [y/N] ", id, s ? s->title : "(unreadable)",
+		 s ? s->nturns : 0, s && s->nturns == 1 ? "" : "s");
+	cli_print_safe(stderr, buf_str(&q), SAN_ONELINE);
+	buf_free(&q);
 	char line[16] = "";
 	if (!fgets(line, sizeof line, stdin))
 		return false;
@@ -339,7 +355,9 @@ static int cmd_delete(const struct cli *cli, const char *prefix, bool yes)
 	} else if (session_delete(dir, id, &err) < 0) {
 		rc = fail(err);
 	} else {
-		printf("deleted %s\n", id);
+		printf("deleted ");
+		cli_print_safe(stdout, id, SAN_ONELINE);
+		putchar('\n');
 	}
 	session_free(s);
 	free(err);

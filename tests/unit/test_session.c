@@ -477,6 +477,31 @@ static void test_markdown_markers(void **state)
 	session_free(s);
 }
 
+/* JSON output carries no byte a terminal acts on, and still says the same thing. */
+static void test_json_is_terminal_safe(void **state)
+{
+	(void)state;
+	static const char evil[] = "esc \x1b[2J c1 \xc2\x9b" "2J del \x7f bidi \xe2\x80\xae tag \xf3\xa0\x80\x81 end";
+	struct session *s = session_new("q");
+	session_add(s, "q", &prov, NULL, evil, "", &done);
+	char *json = session_to_json(s);
+	assert_null(strchr(json, '\x1b'));
+	assert_null(strchr(json, '\x7f'));
+	assert_null(strstr(json, "\xc2\x9b"));
+	assert_null(strstr(json, "\xe2\x80\xae"));
+	assert_null(strstr(json, "\xf3\xa0"));
+	assert_non_null(strstr(json, "\\u009B2J"));
+	assert_non_null(strstr(json, "\\uDB40\\uDC01"));
+	struct session *l;
+	char *err = NULL;
+	assert_int_equal(session_from_json(json, strlen(json), NULL, &l, &err), 0);
+	assert_string_equal(l->turns[0].answer, evil);
+	assert_string_equal(l->id, s->id);
+	session_free(l);
+	free(json);
+	session_free(s);
+}
+
 /* The JSON export is the session file itself: the same document as the golden. */
 static void test_json_export_matches(void **state)
 {
@@ -506,6 +531,7 @@ int main(void)
 		cmocka_unit_test(test_title_and_export_name),
 		cmocka_unit_test(test_markdown_golden),
 		cmocka_unit_test(test_markdown_markers),
+		cmocka_unit_test(test_json_is_terminal_safe),
 		cmocka_unit_test(test_json_export_matches),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
