@@ -497,7 +497,7 @@ static void picker_row(const struct session_info *in, int y, int x, int w, bool 
 	if (in->error)
 		buf_addf(&b, " %s  unreadable: %s", in->id, in->error);
 	else
-		buf_addf(&b, " %s  %3zu  %s", when, in->turns, in->title);
+		buf_addf(&b, " %s  %s  %3zu  %s", in->id, when, in->turns, in->title);
 	char *safe = sanitize_str(buf_str(&b), SAN_ONELINE);
 	int slot = sel ? SLOT_SOURCES_SELECTED : in->error ? SLOT_STATUS_ERROR : SLOT_STATUS;
 	term_fill(y, x, w, slot);
