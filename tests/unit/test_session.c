@@ -293,6 +293,48 @@ static void test_corrupt_file_is_reported_and_kept(void **state)
 	free(dir);
 }
 
+/* Every truncation of a real file, and values of the wrong type: an error or a session,
+ * never a crash (ASan watches). */
+static void test_damaged_files_never_crash(void **state)
+{
+	(void)state;
+	char *path = data_path("20261121-142501-ab12.json");
+	size_t len;
+	char *text = fn_slurp(path, &len);
+	size_t ok = 0;
+	for (size_t n = 0; n < len; n += 3) {
+		struct session *s = NULL;
+		char *err = NULL;
+		if (session_from_json(text, n, "x", &s, &err) == 0)
+			ok++;
+		else
+			assert_non_null(err);
+		free(err);
+		session_free(s);
+	}
+	assert_true(ok <= 2); /* only the whole text (and its trailing newline) parses */
+	static const char wrong[] =
+		"{\"format\":\"footnote-session\",\"title\":7,\"turns\":[{\"question\":\"q\",\"answer\":[],"
+		"\"result\":5,\"provenance\":\"p\",\"sources\":[1,{\"n\":\"1\",\"line_start\":\"a\","
+		"\"chunk\":-4,\"content_hash\":{}}],\"dropped\":{}}]}";
+	struct session *s;
+	char *err = NULL;
+	assert_int_equal(session_from_json(wrong, strlen(wrong), NULL, &s, &err), 0);
+	assert_string_equal(s->title, "");
+	assert_string_equal(s->turns[0].answer, "");
+	assert_string_equal(s->turns[0].result.outcome_name, "unknown");
+	assert_int_equal(s->turns[0].map.n, 1);
+	assert_int_equal(s->turns[0].map.v[0].line_start, 0);
+	assert_true(s->turns[0].map.v[0].chunk == 0);
+	assert_int_equal(s->turns[0].map.ndropped, 0);
+	char *md = session_to_markdown(s);
+	assert_non_null(md);
+	free(md);
+	session_free(s);
+	free(text);
+	free(path);
+}
+
 /* A newer writer's keys: the reader ignores them and writes them back untouched. */
 static void test_unknown_keys_tolerated_and_kept(void **state)
 {
@@ -526,6 +568,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip_every_field),
 		cmocka_unit_test(test_failed_save_keeps_old_file),
 		cmocka_unit_test(test_corrupt_file_is_reported_and_kept),
+		cmocka_unit_test(test_damaged_files_never_crash),
 		cmocka_unit_test(test_unknown_keys_tolerated_and_kept),
 		cmocka_unit_test(test_resolve_list_delete),
 		cmocka_unit_test(test_title_and_export_name),
