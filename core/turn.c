@@ -419,6 +419,16 @@ void turn_free(struct turn *t)
 	free(t);
 }
 
+struct turn *turn_adopt(struct cite_map *map, struct provenance *prov)
+{
+	struct turn *t = xcalloc(1, sizeof *t);
+	t->map = *map;
+	t->prov = *prov;
+	memset(map, 0, sizeof *map);
+	memset(prov, 0, sizeof *prov);
+	return t;
+}
+
 const struct cite_map *turn_sources(const struct turn *t)
 {
 	return &t->map;

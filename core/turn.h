@@ -106,6 +106,9 @@ struct turn *turn_start(const struct turn_request *req, struct net *net, struct 
 /* Stops the answer; a TURN_END with TURN_CANCELLED follows (partial text kept). */
 void turn_cancel(struct turn *t);
 void turn_free(struct turn *t);
+/* A finished turn rebuilt from a saved session (core/session.c): it takes over map and prov
+ * (both are zeroed), has nothing in flight and posts nothing. Free with turn_free. */
+struct turn *turn_adopt(struct cite_map *map, struct provenance *prov);
 const struct cite_map *turn_sources(const struct turn *t);
 const struct provenance *turn_provenance(const struct turn *t);
 /* UI thread, once the TURN_END is taken: marks the map's sources from r->verify (cited,

@@ -63,8 +63,10 @@ static const struct command commands[] = {
 	 "\n"
 	 "Exit codes: 2 bad input (FILE:LINE says where), 3/4 an answer failed, 5 index error,\n"
 	 "6 --min-recall not met."},
-	{"sessions", cmd_sessions, "footnote sessions list|show|export|delete [ID]",
-	 "List, show, export or delete saved conversations."},
+	{"sessions", cmd_sessions, "footnote sessions list [--json] | show ID [--json] | export ID [--format md|json] [-o FILE]\n"
+	 "       footnote sessions rename ID TITLE | delete ID [--yes] | resume ID",
+	 "List, show, export, rename, delete or resume saved conversations. ID may be any unique\n"
+	 "prefix. delete asks first on a terminal; without one it needs --yes."},
 	{"doctor", cmd_doctor, "footnote doctor",
 	 "Check every provider (reachable, models listed, key present) and the embedder."},
 	{"paths", cmd_paths, "footnote paths",
@@ -88,13 +90,14 @@ static void usage(FILE *f)
 		"  --config FILE   configuration file (default: $FOOTNOTE_CONFIG, then\n"
 		"                  $XDG_CONFIG_HOME/footnote/config.yaml, then built-in defaults)\n"
 		"  --profile NAME  profile to start with\n"
+		"  --session ID    resume a saved conversation (see `footnote sessions list`)\n"
 		"  --help          this text; `footnote COMMAND --help` for a command\n"
 		"  --version       print the version\n"
 		"\n"
 		"exit codes:\n"
 		"  0 ok   1 failure   2 usage or config error   3 model server or network error\n"
 		"  4 answer interrupted, truncated or refused   5 index error   6 threshold not met\n"
-		"  7 not available in this build   130 stopped by Ctrl-C\n");
+		"  130 stopped by Ctrl-C\n");
 }
 
 bool cli_wants_help(int argc, char **argv)
@@ -131,14 +134,6 @@ int cli_usage_error(const char *name, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-int cli_not_yet(const char *name, int issue)
-{
-	fprintf(stderr,
-		"footnote %s: not available in this build yet (planned in issue #%d); nothing was done.\n",
-		name, issue);
-	return EXIT_NOTYET;
-}
-
 void cli_print_safe(FILE *f, const char *s, unsigned flags)
 {
 	char *safe = sanitize_str(s, flags);
@@ -151,6 +146,7 @@ int cli_main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"config", required_argument, NULL, 'c'},
 		{"profile", required_argument, NULL, 'p'},
+		{"session", required_argument, NULL, 's'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -164,6 +160,7 @@ int cli_main(int argc, char **argv)
 		switch (opt) {
 		case 'c': cli.config_file = optarg; break;
 		case 'p': cli.profile = optarg; break;
+		case 's': cli.session = optarg; break;
 		case 'h': usage(stdout); return EXIT_OK;
 		case 'V': printf("footnote %s\n", FN_VERSION); return EXIT_OK;
 		default: {

@@ -1,8 +1,0 @@
-/* cmd_stubs.c - commands whose issue has not landed yet: they say so and do nothing. */
-#include "ui/cmds.h"
-
-int cmd_sessions(struct cli *cli, int argc, char **argv)
-{
-	(void)cli, (void)argc, (void)argv;
-	return cli_not_yet("sessions", 6);
-}
