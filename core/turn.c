@@ -1,6 +1,9 @@
 /* turn.c - one question, one answer, through the channel (see turn.h). */
 #include "core/turn.h"
 
+#include <cjson/cJSON.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -13,6 +16,7 @@
 #include "core/provider.h"
 #include "core/secret.h"
 #include "core/stream.h"
+#include "core/verify.h"
 
 _Static_assert(TURN_COMPLETED == (int)STREAM_COMPLETED && TURN_TRUNCATED == (int)STREAM_TRUNCATED &&
 		       TURN_INTERRUPTED == (int)STREAM_INTERRUPTED && TURN_TOO_LARGE == (int)STREAM_TOO_LARGE,
@@ -35,6 +39,10 @@ struct link {
 	uint64_t gen;
 	double started;
 	bool not_grounded;
+	bool label;
+	struct buf answer;       /* the text so far, for verification */
+	struct cite_map texts;   /* the sources' numbers and texts (a copy: the turn may go) */
+	char *language;
 };
 
 static double now_ms(void)
@@ -92,8 +100,10 @@ static void send_end(struct turn *t, struct turn_result *r)
 static void on_event(void *ctx, enum stream_ev_kind kind, const char *s, size_t len)
 {
 	struct link *l = ctx;
-	if (kind == STREAM_EV_TEXT || kind == STREAM_EV_REFUSAL)
+	if (kind == STREAM_EV_TEXT || kind == STREAM_EV_REFUSAL) {
+		buf_add(&l->answer, s, len);
 		post_text(l->chan, l->gen, TURN_TEXT, s, len);
+	}
 	else if (kind == STREAM_EV_REASONING)
 		post_text(l->chan, l->gen, TURN_REASONING, s, len);
 }
@@ -103,6 +113,19 @@ static struct turn_result *result_new(void)
 	struct turn_result *r = xcalloc(1, sizeof *r);
 	r->grounding = -1;
 	return r;
+}
+
+/* Checks the answer's citations; nothing to check, nothing computed (grounding stays -1). */
+static void verify_into(struct turn_result *r, const char *answer, size_t len, const struct cite_map *m,
+			const char *language)
+{
+	if (!len)
+		return;
+	r->verify = verify_answer(answer, len, m, language);
+	r->grounding = r->verify->grounding;
+	r->sentences = (int)r->verify->n;
+	r->sentences_supported = r->verify->supported;
+	r->citations_invalid = r->verify->invalid;
 }
 
 static void on_retry(void *ctx, const struct net_retry *r)
@@ -127,10 +150,27 @@ static void on_done(void *ctx, const struct stream_result *sr, const struct net_
 	r->completion_tokens = sr->usage.completion_tokens;
 	r->first_token_ms = tm->first_token_ms;
 	r->not_grounded = l->not_grounded;
+	r->label_uncited = l->label;
 	if (sr->outcome != STREAM_COMPLETED)
 		log_warn("answer %s: %s", r->outcome_name, r->message ? r->message : "");
+	verify_into(r, buf_str(&l->answer), l->answer.len, &l->texts, l->language);
 	post_end(l->chan, l->gen, l->started, r);
+	buf_free(&l->answer);
+	cite_map_free(&l->texts);
+	free(l->language);
 	free(l);
+}
+
+/* Only what verification reads: numbers and texts. */
+static void copy_texts(const struct cite_map *m, struct cite_map *out)
+{
+	memset(out, 0, sizeof *out);
+	out->v = xcalloc(m->n + 1, sizeof *out->v);
+	for (size_t i = 0; i < m->n; i++) {
+		out->v[i].n = m->v[i].n;
+		out->v[i].text = xstrdup(m->v[i].text);
+	}
+	out->n = m->n;
 }
 
 /* Hands the prompt to the model server; on a local failure (no key, bad request) the turn
@@ -170,7 +210,13 @@ static void ask_model(struct turn *t, const struct turn_request *req, const stru
 	struct net_request nreq;
 	provider_net_request(prov, &preq, key.key, &nreq);
 	struct link *l = xcalloc(1, sizeof *l);
-	*l = (struct link){t->chan, t->gen, t->started, not_grounded};
+	l->chan = t->chan;
+	l->gen = t->gen;
+	l->started = t->started;
+	l->not_grounded = not_grounded;
+	l->label = req->profile->no_evidence == NO_EVIDENCE_LABEL;
+	l->language = xstrdup(req->cfg->index.language);
+	copy_texts(&t->map, &l->texts);
 	struct net_callbacks cb = {.event = on_event, .retry = on_retry, .done = on_done, .ctx = l};
 	t->net = net;
 	t->id = net_submit(net, &nreq, &cb);
@@ -225,24 +271,29 @@ static void fill_provenance(struct turn *t, const struct turn_request *req,
 	for (size_t i = 0; i < pf->retrieval.collections.n; i++)
 		buf_addf(&c, "%s%s", i ? "," : "", pf->retrieval.collections.v[i]);
 	pv->collections = buf_detach(&c);
+	pv->w_lexical = pf->retrieval.w_lexical;
+	pv->w_vector = pf->retrieval.w_vector;
+	pv->min_score = pf->retrieval.min_score;
+	pv->per_file_cap = pf->retrieval.per_file_cap;
+	pv->context_tokens = pf->context_tokens;
+	pv->max_tokens = pf->max_tokens;
+	pv->no_evidence = no_evidence_name(pf->no_evidence);
 	if (req->ix) {
 		struct idx_stats st;
 		if (idx_stats(req->ix, &st) == 0) {
 			pv->index_generation = st.generation;
 			pv->index_files = st.files;
+			pv->index_chunks = st.chunks;
 		}
 	}
 }
 
-static int retrieve(const struct turn_request *req, struct idx_hits *hits)
+void turn_query(const struct turn_request *req, struct idx_query *q)
 {
 	const struct cfg_retrieval *r = &req->profile->retrieval;
-	memset(hits, 0, sizeof *hits);
-	if (!r->enabled || !req->ix)
-		return 0;
 	enum idx_mode mode = !strcmp(r->mode, "lexical") ? IDX_LEXICAL
 			     : !strcmp(r->mode, "vector") ? IDX_VECTOR : IDX_HYBRID;
-	struct idx_query q = {
+	*q = (struct idx_query){
 		.text = req->question,
 		.k = (size_t)r->top_k,
 		.mode = mode,
@@ -255,6 +306,15 @@ static int retrieve(const struct turn_request *req, struct idx_hits *hits)
 		.language = req->cfg->index.language,
 		.emb = req->emb,
 	};
+}
+
+static int retrieve(const struct turn_request *req, struct idx_hits *hits)
+{
+	memset(hits, 0, sizeof *hits);
+	if (!req->profile->retrieval.enabled || !req->ix)
+		return 0;
+	struct idx_query q;
+	turn_query(req, &q);
 	int rc = idx_search(req->ix, &q, hits);
 	if (rc != 0) {
 		log_warn("retrieval failed: %s", idx_strerror(rc));
@@ -300,6 +360,7 @@ struct turn *turn_start(const struct turn_request *req, struct net *net, struct 
 	t->prov.prompt_tokens_estimate = prompt.tokens;
 
 	struct turn_result *r = result_new();
+	r->label_uncited = pf->no_evidence == NO_EVIDENCE_LABEL;
 	bool no_evidence = pf->retrieval.enabled && t->map.n == 0;
 	if (no_evidence && pf->no_evidence == NO_EVIDENCE_DECLINE) {
 		send_text(t, TURN_TEXT, "Not found in your documents.", 28);
@@ -314,6 +375,7 @@ struct turn *turn_start(const struct turn_request *req, struct net *net, struct 
 			send_streamed(t, answer);
 			r->outcome = TURN_COMPLETED;
 			r->finish_reason = xstrdup("stop");
+			verify_into(r, answer, strlen(answer), &t->map, req->cfg->index.language);
 			free(answer);
 		} else {
 			send_text(t, TURN_TEXT, "Not found in your documents.", 28);
@@ -357,6 +419,16 @@ void turn_free(struct turn *t)
 	free(t);
 }
 
+struct turn *turn_adopt(struct cite_map *map, struct provenance *prov)
+{
+	struct turn *t = xcalloc(1, sizeof *t);
+	t->map = *map;
+	t->prov = *prov;
+	memset(map, 0, sizeof *map);
+	memset(prov, 0, sizeof *prov);
+	return t;
+}
+
 const struct cite_map *turn_sources(const struct turn *t)
 {
 	return &t->map;
@@ -367,12 +439,138 @@ const struct provenance *turn_provenance(const struct turn *t)
 	return &t->prov;
 }
 
+void turn_finish(struct turn *t, const struct turn_result *r)
+{
+	if (t && r)
+		verify_mark(r->verify, &t->map);
+}
+
 void turn_result_free(struct turn_result *r)
 {
 	if (!r)
 		return;
+	verify_free(r->verify);
 	free(r->outcome_name);
 	free(r->finish_reason);
 	free(r->message);
 	free(r);
+}
+
+/* ---- the record as JSON ------------------------------------------------------------------ */
+
+static void hex64(cJSON *o, const char *key, uint64_t v)
+{
+	char s[17];
+	snprintf(s, sizeof s, "%016" PRIx64, v);
+	cJSON_AddStringToObject(o, key, s);
+}
+
+static cJSON *source_json(const struct source *s, bool shown)
+{
+	cJSON *c = cJSON_CreateObject();
+	if (shown)
+		cJSON_AddNumberToObject(c, "n", s->n);
+	cJSON_AddStringToObject(c, "path", s->path);
+	cJSON_AddStringToObject(c, "collection", s->collection);
+	cJSON_AddNumberToObject(c, "chunk", (double)s->chunk);
+	cJSON_AddNumberToObject(c, "line_start", s->line_start);
+	cJSON_AddNumberToObject(c, "line_end", s->line_end);
+	cJSON_AddNumberToObject(c, "page", s->page);
+	cJSON_AddStringToObject(c, "heading", s->heading);
+	hex64(c, "content_hash", s->content_hash);
+	cJSON_AddNumberToObject(c, "score", s->score);
+	if (shown) {
+		cJSON_AddBoolToObject(c, "cited", s->cited);
+		cJSON_AddBoolToObject(c, "verified", s->verified);
+		cJSON_AddBoolToObject(c, "auto_attached", s->auto_attached);
+		cJSON_AddBoolToObject(c, "hidden_text_removed", s->hidden_text);
+	}
+	return c;
+}
+
+cJSON *turn_provenance_json(const struct turn *t, const struct turn_result *r)
+{
+	const struct provenance *p = &t->prov;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "time", p->time);
+	cJSON_AddStringToObject(o, "profile", p->profile);
+	cJSON_AddStringToObject(o, "provider", p->provider);
+	cJSON_AddStringToObject(o, "provider_kind", p->provider_kind);
+	cJSON_AddStringToObject(o, "model", p->model);
+	cJSON_AddStringToObject(o, "host", p->host);
+	cJSON_AddNumberToObject(o, "temperature", p->temperature);
+	cJSON_AddNumberToObject(o, "context_tokens", p->context_tokens);
+	cJSON_AddNumberToObject(o, "max_tokens", p->max_tokens);
+	cJSON_AddStringToObject(o, "no_evidence", p->no_evidence);
+	cJSON *rt = cJSON_AddObjectToObject(o, "retrieval");
+	cJSON_AddBoolToObject(rt, "enabled", p->retrieval);
+	cJSON_AddStringToObject(rt, "mode", p->mode);
+	cJSON_AddNumberToObject(rt, "top_k", p->top_k);
+	cJSON_AddStringToObject(rt, "collections", p->collections);
+	cJSON_AddNumberToObject(rt, "w_lexical", p->w_lexical);
+	cJSON_AddNumberToObject(rt, "w_vector", p->w_vector);
+	cJSON_AddNumberToObject(rt, "per_file_cap", p->per_file_cap);
+	cJSON_AddNumberToObject(rt, "min_score", p->min_score);
+	cJSON_AddNumberToObject(rt, "retrieval_ms", p->retrieval_ms);
+	cJSON *ix = cJSON_AddObjectToObject(o, "index");
+	cJSON_AddNumberToObject(ix, "generation", (double)p->index_generation);
+	cJSON_AddNumberToObject(ix, "files", (double)p->index_files);
+	cJSON_AddNumberToObject(ix, "chunks", (double)p->index_chunks);
+	cJSON *src = cJSON_AddArrayToObject(o, "sources");
+	for (size_t i = 0; i < t->map.n; i++)
+		cJSON_AddItemToArray(src, source_json(&t->map.v[i], true));
+	cJSON *drop = cJSON_AddArrayToObject(o, "dropped_for_budget");
+	for (size_t i = 0; i < t->map.ndropped; i++)
+		cJSON_AddItemToArray(drop, source_json(&t->map.dropped[i], false));
+	cJSON_AddNumberToObject(o, "prompt_tokens_estimate", p->prompt_tokens_estimate);
+	cJSON *u = cJSON_AddObjectToObject(o, "usage");
+	cJSON_AddNumberToObject(u, "prompt_tokens", r ? (double)r->prompt_tokens : 0);
+	cJSON_AddNumberToObject(u, "completion_tokens", r ? (double)r->completion_tokens : 0);
+	cJSON *tm = cJSON_AddObjectToObject(o, "timings");
+	cJSON_AddNumberToObject(tm, "retrieval_ms", p->retrieval_ms);
+	cJSON_AddNumberToObject(tm, "first_token_ms", r ? r->first_token_ms : 0);
+	cJSON_AddNumberToObject(tm, "total_ms", r ? r->total_ms : 0);
+	return o;
+}
+
+cJSON *turn_verify_json(const struct turn_result *r, const char *answer, size_t len)
+{
+	cJSON *o = cJSON_CreateObject();
+	const struct verify_result *v = r ? r->verify : NULL;
+	if (!v) {
+		cJSON_AddNullToObject(o, "grounding");
+		cJSON_AddArrayToObject(o, "sentences");
+		return o;
+	}
+	cJSON_AddNumberToObject(o, "grounding", v->grounding);
+	cJSON_AddNumberToObject(o, "supported", v->supported);
+	cJSON_AddNumberToObject(o, "checked", (double)v->n);
+	cJSON_AddNumberToObject(o, "markers", v->markers);
+	cJSON_AddNumberToObject(o, "invalid", v->invalid);
+	cJSON_AddBoolToObject(o, "auto_attached", v->attached);
+	cJSON_AddNumberToObject(o, "threshold", VERIFY_THRESHOLD);
+	cJSON *arr = cJSON_AddArrayToObject(o, "sentences");
+	for (size_t i = 0; i < v->n; i++) {
+		const struct verify_sentence *s = &v->v[i];
+		cJSON *e = cJSON_CreateObject();
+		cJSON_AddNumberToObject(e, "start", (double)s->start);
+		cJSON_AddNumberToObject(e, "end", (double)(s->start + s->len));
+		if (s->start + s->len <= len) {
+			char *text = xstrndup(answer + s->start, s->len);
+			cJSON_AddStringToObject(e, "text", text);
+			free(text);
+		}
+		cJSON_AddStringToObject(e, "status", verify_status_name(s->status));
+		if (s->status == VERIFY_UNCITED && r->label_uncited)
+			cJSON_AddStringToObject(e, "label", "model knowledge");
+		cJSON_AddNumberToObject(e, "score", s->score);
+		cJSON *ids = cJSON_AddArrayToObject(e, "sources");
+		cJSON *holds = cJSON_AddArrayToObject(e, "holds");
+		for (int k = 0; k < s->nsources; k++) {
+			cJSON_AddItemToArray(ids, cJSON_CreateNumber(s->sources[k]));
+			cJSON_AddItemToArray(holds, cJSON_CreateBool(s->holds[k]));
+		}
+		cJSON_AddItemToArray(arr, e);
+	}
+	return o;
 }

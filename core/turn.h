@@ -7,6 +7,10 @@
  * the turn's generation, so the UI and `footnote ask` treat every provider alike. A turn's
  * messages end with exactly one TURN_END.
  *
+ * After the answer, the producer checks its citations (core/verify.c) and puts the result
+ * on the TURN_END's turn_result. The consumer hands that result to turn_finish on the UI
+ * thread, which marks the map's sources cited / verified / auto-attached.
+ *
  * Ownership: the caller owns the turn (turn_free) and every message it takes from the
  * channel (chan_msg_free). The citation map and provenance stay valid until turn_free. */
 #ifndef FN_TURN_H
@@ -18,6 +22,7 @@
 #include "core/chan.h"
 #include "core/config.h"
 #include "core/prompt.h"
+#include "core/verify.h"
 #include "index/idx.h"
 
 enum turn_msg_kind {
@@ -51,11 +56,14 @@ struct turn_result {
 	double first_token_ms, total_ms;
 	bool extractive;        /* answered by the builtin answerer */
 	bool not_grounded;      /* no_evidence: answer/label and nothing matched */
+	bool label_uncited;     /* no_evidence: label: show uncited sentences as model knowledge */
 	/* Verification (core/verify.c), filled when the answer is complete. */
 	double grounding;       /* share of sentences with a verified citation; -1 = not computed */
 	int sentences;          /* sentences in the answer */
 	int sentences_supported;/* of which carry a verified citation */
 	int citations_invalid;  /* markers whose number has no source */
+	struct verify_result *verify; /* per sentence: byte range, status, sources; NULL when
+				 * not computed (declined, no text). Freed with the result. */
 };
 
 struct turn_msg {
@@ -72,7 +80,11 @@ struct provenance {
 	int top_k;
 	char *mode;
 	char *collections;      /* comma-separated, "" = all */
-	uint64_t index_generation, index_files;
+	double w_lexical, w_vector, min_score;
+	int per_file_cap;
+	int context_tokens, max_tokens;
+	const char *no_evidence;/* "decline" | "answer" | "label" (static) */
+	uint64_t index_generation, index_files, index_chunks;
 	double retrieval_ms;
 	int prompt_tokens_estimate;
 };
@@ -94,8 +106,28 @@ struct turn *turn_start(const struct turn_request *req, struct net *net, struct 
 /* Stops the answer; a TURN_END with TURN_CANCELLED follows (partial text kept). */
 void turn_cancel(struct turn *t);
 void turn_free(struct turn *t);
+/* A finished turn rebuilt from a saved session (core/session.c): it takes over map and prov
+ * (both are zeroed), has nothing in flight and posts nothing. Free with turn_free. */
+struct turn *turn_adopt(struct cite_map *map, struct provenance *prov);
 const struct cite_map *turn_sources(const struct turn *t);
 const struct provenance *turn_provenance(const struct turn *t);
+/* UI thread, once the TURN_END is taken: marks the map's sources from r->verify (cited,
+ * verified, auto-attached). r stays the caller's. */
+void turn_finish(struct turn *t, const struct turn_result *r);
 void turn_result_free(struct turn_result *r);
+/* The search a turn runs for req's profile: mode, top_k, collections, per-file cap, fusion
+ * weights. `footnote eval` measures retrieval through it. q borrows req's strings. */
+void turn_query(const struct turn_request *req, struct idx_query *q);
+
+/* The record of an answer as JSON (cJSON; caller frees with cJSON_Delete), for `ask --json`,
+ * sessions and export. turn_provenance_json: time, profile, provider, model, host (never a
+ * key), temperature, retrieval settings, index generation and counts, the sources shown
+ * (path, collection, chunk, lines, content hash, cited/verified/auto-attached), the ones
+ * dropped for the budget, usage and timings. r may be NULL (still streaming).
+ * turn_verify_json: grounding and one object per checked sentence {start, end, text,
+ * status, sources, holds}, text cut from answer. */
+struct cJSON;
+struct cJSON *turn_provenance_json(const struct turn *t, const struct turn_result *r);
+struct cJSON *turn_verify_json(const struct turn_result *r, const char *answer, size_t len);
 
 #endif

@@ -33,12 +33,40 @@ static const struct command commands[] = {
 	 "       footnote search --queries FILE [-k N]",
 	 "Search the index. --queries takes one query per line, or JSONL with _id and text, and\n"
 	 "prints one JSON line per query."},
-	{"ask", cmd_ask, "footnote ask [--profile P] [--json] [--no-stream] QUESTION",
+	{"ask", cmd_ask, "footnote ask [--profile P | --compare P1,P2] [--json] [--no-stream] QUESTION",
 	 "Answer one question and print its sources. Piped stdin is added as context."},
-	{"eval", cmd_eval, "footnote eval QUESTIONS [--qrels FILE] [--profiles rag,hybrid] [-k 10] [--json] [--min-recall R]",
-	 "Measure retrieval (recall, precision, MRR, nDCG) and answers per profile."},
-	{"sessions", cmd_sessions, "footnote sessions list|show|export|delete [ID]",
-	 "List, show, export or delete saved conversations."},
+	{"eval", cmd_eval, "footnote eval QUESTIONS [--qrels FILE] [--profiles rag,hybrid] [-k 10] [--json]\n"
+	 "                     [--min-recall R] [--answers|--no-answers] [--limit N]",
+	 "Measure retrieval (recall, precision, MRR, nDCG) and answers per profile.\n"
+	 "\n"
+	 "QUESTIONS is JSONL, one {\"id\", \"question\", \"relevant\": [...]} per line; relevant names\n"
+	 "paths (matched by real path or by their tail) or document ids (a file whose name\n"
+	 "without extension is the id); {\"a.md\": 2, \"b.md\": 1} gives graded relevance. Or the\n"
+	 "BEIR layout: a directory (or its queries.jsonl) with qrels/test.tsv or the only\n"
+	 "qrels/*.tsv, or judgments from --qrels FILE (query-id, corpus-id, score). Only\n"
+	 "questions with judgments are evaluated. The index is used as it is: run\n"
+	 "`footnote index` first.\n"
+	 "\n"
+	 "Each profile retrieves as a turn does (mode, collections, weights, per-file cap) but\n"
+	 "returns k passages (at least 10); a document counts once, at its best rank. Figures:\n"
+	 "recall@k, precision@k, MRR@10, nDCG@10, share of questions with no relevant passage\n"
+	 "in the top k, retrieval latency p50/p95. When the profile's provider is a model\n"
+	 "server, or with --answers, each question is also answered: time to first token, total\n"
+	 "time, tokens, grounding, share of invalid citations, share declined.\n"
+	 "\n"
+	 "  --profiles A,B   profiles to compare (default: the current profile)\n"
+	 "  -k N             cut-off for recall and precision (default 10)\n"
+	 "  --json           one JSON object instead of the table\n"
+	 "  --min-recall R   exit 6 when a profile's recall@k is below R (0..1), for CI\n"
+	 "  --answers        answer with the builtin provider too; --no-answers: retrieval only\n"
+	 "  --limit N        only the first N judged questions\n"
+	 "\n"
+	 "Exit codes: 2 bad input (FILE:LINE says where), 3/4 an answer failed, 5 index error,\n"
+	 "6 --min-recall not met."},
+	{"sessions", cmd_sessions, "footnote sessions list [--json] | show ID [--json] | export ID [--format md|json] [-o FILE]\n"
+	 "       footnote sessions rename ID TITLE | delete ID [--yes] | resume ID",
+	 "List, show, export, rename, delete or resume saved conversations. ID may be any unique\n"
+	 "prefix. delete asks first on a terminal; without one it needs --yes."},
 	{"doctor", cmd_doctor, "footnote doctor",
 	 "Check every provider (reachable, models listed, key present) and the embedder."},
 	{"paths", cmd_paths, "footnote paths",
@@ -62,13 +90,14 @@ static void usage(FILE *f)
 		"  --config FILE   configuration file (default: $FOOTNOTE_CONFIG, then\n"
 		"                  $XDG_CONFIG_HOME/footnote/config.yaml, then built-in defaults)\n"
 		"  --profile NAME  profile to start with\n"
+		"  --session ID    resume a saved conversation (see `footnote sessions list`)\n"
 		"  --help          this text; `footnote COMMAND --help` for a command\n"
 		"  --version       print the version\n"
 		"\n"
 		"exit codes:\n"
 		"  0 ok   1 failure   2 usage or config error   3 model server or network error\n"
 		"  4 answer interrupted, truncated or refused   5 index error   6 threshold not met\n"
-		"  7 not available in this build   130 stopped by Ctrl-C\n");
+		"  130 stopped by Ctrl-C\n");
 }
 
 bool cli_wants_help(int argc, char **argv)
@@ -105,14 +134,6 @@ int cli_usage_error(const char *name, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-int cli_not_yet(const char *name, int issue)
-{
-	fprintf(stderr,
-		"footnote %s: not available in this build yet (planned in issue #%d); nothing was done.\n",
-		name, issue);
-	return EXIT_NOTYET;
-}
-
 void cli_print_safe(FILE *f, const char *s, unsigned flags)
 {
 	char *safe = sanitize_str(s, flags);
@@ -125,6 +146,7 @@ int cli_main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"config", required_argument, NULL, 'c'},
 		{"profile", required_argument, NULL, 'p'},
+		{"session", required_argument, NULL, 's'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -138,6 +160,7 @@ int cli_main(int argc, char **argv)
 		switch (opt) {
 		case 'c': cli.config_file = optarg; break;
 		case 'p': cli.profile = optarg; break;
+		case 's': cli.session = optarg; break;
 		case 'h': usage(stdout); return EXIT_OK;
 		case 'V': printf("footnote %s\n", FN_VERSION); return EXIT_OK;
 		default: {
@@ -189,7 +212,7 @@ int cli_main(int argc, char **argv)
 
 	int rc;
 	if (cmd) {
-		optind = 1; /* commands parse their own argv from the start */
+		optind = 0; /* glibc: 0 (not 1) resets getopt fully, so commands permute their own argv */
 		rc = cmd->run(&cli, cargc, cargv);
 	} else {
 		rc = cmd_tui(&cli);

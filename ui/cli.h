@@ -14,7 +14,6 @@ enum {
 	EXIT_ANSWER = 4,      /* answer interrupted, truncated, refused or a tool call */
 	EXIT_INDEX = 5,       /* the index could not be opened, read or written */
 	EXIT_UNMET = 6,       /* a threshold (eval --min-recall) was not met */
-	EXIT_NOTYET = 7,      /* not available in this build */
 	EXIT_INTERRUPT = 130, /* stopped by Ctrl-C */
 };
 
@@ -22,6 +21,7 @@ struct config;
 struct cli {
 	const char *config_file; /* --config */
 	const char *profile;     /* --profile */
+	const char *session;     /* --session: the TUI resumes this saved session (id prefix) */
 	struct config *cfg;      /* loaded before any command runs */
 };
 
@@ -32,8 +32,6 @@ bool cli_wants_help(int argc, char **argv);
 void cli_command_help(const char *name, FILE *f);
 /* Prints "footnote NAME: message" and the command's usage to stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Says the command is not in this build yet; returns EXIT_NOTYET. */
-int cli_not_yet(const char *name, int issue);
 /* Writes untrusted text through the sanitizer. */
 void cli_print_safe(FILE *f, const char *s, unsigned flags);
 

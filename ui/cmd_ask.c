@@ -1,6 +1,10 @@
 /* cmd_ask.c - `footnote ask`: one question, the answer streamed to stdout (sanitized), then
- * its sources. Piped stdin becomes context. Progress goes to stderr, and only on a terminal.
- * The exit code follows the outcome. */
+ * what verification found and the sources. Piped stdin becomes context. Progress goes to
+ * stderr, and only on a terminal. The exit code follows the outcome.
+ *
+ * `--compare A,B` asks two profiles at once (two turns on the one net thread) and prints the
+ * answers side by side on a terminal wide enough, else one after the other; with --json, an
+ * array of the two objects. */
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <getopt.h>
@@ -9,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -21,9 +26,19 @@
 #include "core/secret.h"
 #include "core/setup.h"
 #include "core/turn.h"
+#include "core/verify.h"
 #include "ui/cmds.h"
+#include "ui/term.h"
 
-enum { MAX_STDIN = 1 << 20 };
+enum { MAX_STDIN = 1 << 20, MAX_RUNS = 2, SIDE_MIN_COLS = 100 };
+
+/* One profile's answer. */
+struct run {
+	const struct cfg_profile *profile;
+	struct turn *turn;
+	struct buf answer, pending;
+	struct turn_result *result;
+};
 
 static int read_stdin(struct buf *out)
 {
@@ -67,69 +82,350 @@ static int exit_code(int outcome)
 	}
 }
 
-static void print_sources(const struct cite_map *m)
+/* ---- text output: everything goes into a buffer of sanitized text, so that a comparison
+ * can lay two of them out side by side. ---------------------------------------------------- */
+
+static void add_safe(struct buf *b, const char *s, size_t len, unsigned flags)
 {
-	if (!m->n)
+	sanitize(s, len, flags, b);
+}
+
+static void add_excerpt(struct buf *b, const char *s, size_t len)
+{
+	buf_adds(b, "\"");
+	if (len > 90) {
+		add_safe(b, s, 87, SAN_ONELINE);
+		buf_adds(b, "...");
+	} else {
+		add_safe(b, s, len, SAN_ONELINE);
+	}
+	buf_adds(b, "\"");
+}
+
+static void add_source(struct buf *b, const struct source *s)
+{
+	buf_addf(b, "[%d] ", s->n);
+	add_safe(b, s->path, strlen(s->path), SAN_ONELINE);
+	if (s->page)
+		buf_addf(b, " page %u", (unsigned)s->page);
+	buf_addf(b, ":%u-%u", (unsigned)s->line_start, (unsigned)s->line_end);
+	if (*s->heading) {
+		buf_adds(b, " (");
+		add_safe(b, s->heading, strlen(s->heading), SAN_ONELINE);
+		buf_adds(b, ")");
+	}
+	if (s->auto_attached)
+		buf_adds(b, " · attached automatically");
+	else if (s->cited)
+		buf_adds(b, s->verified ? " · cited, verified" : " · cited, not verified");
+	else
+		buf_adds(b, " · not cited");
+	buf_addc(b, '\n');
+}
+
+/* What verification found, for a person. */
+static void add_verification(struct buf *b, const struct run *r)
+{
+	const struct turn_result *res = r->result;
+	const struct verify_result *v = res ? res->verify : NULL;
+	if (!v)
 		return;
-	printf("\nSources:\n");
-	for (size_t i = 0; i < m->n; i++) {
-		const struct source *s = &m->v[i];
-		printf("[%d] ", s->n);
-		cli_print_safe(stdout, s->path, SAN_ONELINE);
-		if (s->page)
-			printf(" page %u", (unsigned)s->page);
-		printf(":%u-%u", (unsigned)s->line_start, (unsigned)s->line_end);
-		if (*s->heading) {
-			printf(" (");
-			cli_print_safe(stdout, s->heading, SAN_ONELINE);
-			printf(")");
+	const char *a = buf_str(&r->answer);
+	if (turn_sources(r->turn)->n && v->n)
+		buf_addf(b, "Grounding: %d of %zu sentences backed by a verified source (%.0f%%)%s.\n", v->supported,
+			 v->n, 100 * v->grounding, v->attached ? "; the model gave no citations, sources attached" : "");
+	for (size_t i = 0; i < v->n; i++) {
+		const struct verify_sentence *s = &v->v[i];
+		if (s->status == VERIFY_UNSUPPORTED) {
+			buf_adds(b, "Unsupported: ");
+			add_excerpt(b, a + s->start, s->len);
+			buf_adds(b, " cites");
+			for (int k = 0; k < s->nsources; k++)
+				buf_addf(b, " [%d]%s", s->sources[k],
+					 cite_map_get(turn_sources(r->turn), s->sources[k]) ? "" : " (no such source)");
+			buf_adds(b, ", which does not say so.\n");
+		} else if (s->status == VERIFY_UNCITED && res->label_uncited) {
+			buf_adds(b, "Model knowledge, not from your documents: ");
+			add_excerpt(b, a + s->start, s->len);
+			buf_addc(b, '\n');
 		}
-		putchar('\n');
 	}
 }
 
-static void print_json(const struct turn *t, const char *answer, const struct turn_result *r)
+static void add_tail(struct buf *b, const struct run *r, bool with_answer)
 {
-	const struct provenance *p = turn_provenance(t);
-	const struct cite_map *m = turn_sources(t);
+	const struct turn_result *res = r->result;
+	if (with_answer) {
+		add_safe(b, buf_str(&r->answer), r->answer.len, 0);
+		buf_addc(b, '\n');
+	}
+	if (res && (res->outcome != TURN_COMPLETED || res->not_grounded) && res->message) {
+		buf_adds(b, res->outcome == TURN_DECLINED ? "" : "[");
+		add_safe(b, res->message, strlen(res->message), SAN_ONELINE);
+		buf_adds(b, res->outcome == TURN_DECLINED ? "\n" : "]\n");
+	}
+	if (res && res->extractive && res->outcome == TURN_COMPLETED)
+		buf_adds(b, "(extractive answer: sentences quoted from your documents, no model)\n");
+	add_verification(b, r);
+	const struct cite_map *m = turn_sources(r->turn);
+	if (!r->profile->retrieval.enabled) {
+		buf_adds(b, "(profile ");
+		add_safe(b, r->profile->name, strlen(r->profile->name), SAN_ONELINE);
+		buf_adds(b, " does not retrieve: no sources)\n");
+	} else if (m->n) {
+		buf_adds(b, "\nSources:\n");
+		for (size_t i = 0; i < m->n; i++)
+			add_source(b, &m->v[i]);
+		if (m->ndropped)
+			buf_addf(b, "(%zu more found but left out to fit the model's context)\n", m->ndropped);
+	}
+}
+
+static void add_stats(struct buf *b, const struct run *r)
+{
+	const struct turn_result *res = r->result;
+	if (!res)
+		return;
+	buf_addf(b, "%.0f ms · first token %.0f ms · tokens %lld+%lld", res->total_ms, res->first_token_ms,
+		 res->prompt_tokens, res->completion_tokens);
+	if (res->grounding >= 0)
+		buf_addf(b, " · grounding %.0f%%", 100 * res->grounding);
+	buf_addc(b, '\n');
+}
+
+/* ---- JSON -------------------------------------------------------------------------------- */
+
+static cJSON *run_json(const struct run *r)
+{
+	const struct turn_result *res = r->result;
+	const struct provenance *p = turn_provenance(r->turn);
+	const struct cite_map *m = turn_sources(r->turn);
 	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "answer", answer);
-	cJSON_AddStringToObject(o, "outcome", r->outcome_name);
-	if (r->finish_reason)
-		cJSON_AddStringToObject(o, "finish_reason", r->finish_reason);
+	cJSON_AddStringToObject(o, "answer", buf_str(&r->answer));
+	cJSON_AddStringToObject(o, "outcome", res->outcome_name);
+	if (res->finish_reason)
+		cJSON_AddStringToObject(o, "finish_reason", res->finish_reason);
 	else
 		cJSON_AddNullToObject(o, "finish_reason");
-	if (r->message)
-		cJSON_AddStringToObject(o, "message", r->message);
+	if (res->message)
+		cJSON_AddStringToObject(o, "message", res->message);
 	cJSON *cites = cJSON_AddArrayToObject(o, "citations");
 	for (size_t i = 0; i < m->n; i++) {
 		const struct source *s = &m->v[i];
 		cJSON *c = cJSON_CreateObject();
 		cJSON_AddNumberToObject(c, "n", s->n);
 		cJSON_AddStringToObject(c, "path", s->path);
+		cJSON_AddStringToObject(c, "collection", s->collection);
 		cJSON_AddNumberToObject(c, "chunk", (double)s->chunk);
 		cJSON_AddNumberToObject(c, "line_start", s->line_start);
 		cJSON_AddNumberToObject(c, "line_end", s->line_end);
 		cJSON_AddNumberToObject(c, "page", s->page);
 		cJSON_AddStringToObject(c, "heading", s->heading);
+		cJSON_AddBoolToObject(c, "cited", s->cited);
+		cJSON_AddBoolToObject(c, "verified", s->verified);
+		cJSON_AddBoolToObject(c, "auto_attached", s->auto_attached);
 		cJSON_AddItemToArray(cites, c);
 	}
 	cJSON_AddStringToObject(o, "profile", p->profile);
 	cJSON_AddStringToObject(o, "provider", p->provider);
 	cJSON_AddStringToObject(o, "model", p->model);
-	cJSON_AddBoolToObject(o, "extractive", r->extractive);
-	cJSON_AddBoolToObject(o, "grounded", !r->not_grounded && m->n > 0);
+	cJSON_AddBoolToObject(o, "retrieval", p->retrieval);
+	cJSON_AddBoolToObject(o, "extractive", res->extractive);
+	cJSON_AddBoolToObject(o, "grounded", !res->not_grounded && m->n > 0);
+	if (res->grounding >= 0)
+		cJSON_AddNumberToObject(o, "grounding", res->grounding);
+	else
+		cJSON_AddNullToObject(o, "grounding");
 	cJSON *u = cJSON_AddObjectToObject(o, "usage");
-	cJSON_AddNumberToObject(u, "prompt_tokens", (double)r->prompt_tokens);
-	cJSON_AddNumberToObject(u, "completion_tokens", (double)r->completion_tokens);
+	cJSON_AddNumberToObject(u, "prompt_tokens", (double)res->prompt_tokens);
+	cJSON_AddNumberToObject(u, "completion_tokens", (double)res->completion_tokens);
 	cJSON *tm = cJSON_AddObjectToObject(o, "timings");
 	cJSON_AddNumberToObject(tm, "retrieval_ms", p->retrieval_ms);
-	cJSON_AddNumberToObject(tm, "first_token_ms", r->first_token_ms);
-	cJSON_AddNumberToObject(tm, "total_ms", r->total_ms);
+	cJSON_AddNumberToObject(tm, "first_token_ms", res->first_token_ms);
+	cJSON_AddNumberToObject(tm, "total_ms", res->total_ms);
+	cJSON_AddItemToObject(o, "verification", turn_verify_json(res, r->answer.p, r->answer.len));
+	cJSON_AddItemToObject(o, "provenance", turn_provenance_json(r->turn, res));
+	return o;
+}
+
+static void print_json(struct run *runs, int n, bool array)
+{
+	cJSON *o = array ? cJSON_CreateArray() : run_json(&runs[0]);
+	for (int i = 0; array && i < n; i++)
+		cJSON_AddItemToArray(o, run_json(&runs[i]));
 	char *s = cJSON_PrintUnformatted(o);
 	puts(s);
 	free(s);
 	cJSON_Delete(o);
+}
+
+/* ---- side by side ------------------------------------------------------------------------ */
+
+struct col {
+	char **line;
+	size_t n, cap;
+};
+
+static void col_add(struct col *c, const char *s, size_t len)
+{
+	c->line = xgrow(c->line, &c->cap, c->n + 1, sizeof *c->line);
+	c->line[c->n++] = xstrndup(s, len);
+}
+
+/* Greedy word wrap of sanitized text into lines of at most w columns. */
+static void col_wrap(struct col *c, const char *text, int w)
+{
+	const char *p = text;
+	for (;;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		if (!nl && !len)
+			break;
+		do {
+			size_t fit = text_fit(p, len, w);
+			if (fit < len) {
+				size_t cut = fit;
+				while (cut > 0 && p[cut] != ' ')
+					cut--;
+				if (cut > 0)
+					fit = cut;
+			}
+			if (!fit && len)
+				fit = 1;
+			col_add(c, p, fit);
+			p += fit;
+			len -= fit;
+			while (len && *p == ' ') {
+				p++;
+				len--;
+			}
+		} while (len);
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+}
+
+static void col_free(struct col *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->line[i]);
+	free(c->line);
+}
+
+static void add_header(struct buf *b, const struct run *r)
+{
+	const struct provenance *p = turn_provenance(r->turn);
+	buf_adds(b, "== ");
+	add_safe(b, p->profile, strlen(p->profile), SAN_ONELINE);
+	buf_adds(b, " · ");
+	add_safe(b, p->model, strlen(p->model), SAN_ONELINE);
+	buf_adds(b, " ==\n");
+}
+
+static void print_compare(struct run *runs, int n)
+{
+	struct buf text[MAX_RUNS] = {{0}};
+	for (int i = 0; i < n; i++) {
+		add_header(&text[i], &runs[i]);
+		add_tail(&text[i], &runs[i], true);
+		add_stats(&text[i], &runs[i]);
+	}
+	struct winsize ws;
+	int cols = isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 ? ws.ws_col : 0;
+	if (cols < SIDE_MIN_COLS) {
+		for (int i = 0; i < n; i++)
+			printf("%s%s", i ? "\n" : "", buf_str(&text[i]));
+	} else {
+		int w = (cols - 3) / 2;
+		struct col c[MAX_RUNS] = {{0}};
+		for (int i = 0; i < n; i++)
+			col_wrap(&c[i], buf_str(&text[i]), w);
+		size_t rows = c[0].n > c[1].n ? c[0].n : c[1].n;
+		for (size_t row = 0; row < rows; row++) {
+			const char *l = row < c[0].n ? c[0].line[row] : "";
+			const char *r = row < c[1].n ? c[1].line[row] : "";
+			int pad = w - text_width(l, strlen(l));
+			printf("%s%*s │ %s\n", l, pad > 0 ? pad : 0, "", r);
+		}
+		for (int i = 0; i < n; i++)
+			col_free(&c[i]);
+	}
+	for (int i = 0; i < n; i++)
+		buf_free(&text[i]);
+}
+
+/* ---- running the turns ------------------------------------------------------------------- */
+
+static void stream_text(struct run *r, const char *s)
+{
+	buf_adds(&r->pending, s);
+	size_t n = sanitize_hold(r->pending.p, r->pending.len);
+	struct buf safe = {0};
+	sanitize(r->pending.p, n, 0, &safe);
+	fwrite(buf_str(&safe), 1, safe.len, stdout);
+	fflush(stdout);
+	buf_free(&safe);
+	buf_consume(&r->pending, n);
+}
+
+/* Waits for every run's TURN_END; Ctrl-C cancels them all (the partial text stays). */
+static void wait_runs(struct run *runs, int n, struct chan *chan, int sfd, bool stream)
+{
+	bool cancelled = false;
+	for (;;) {
+		int left = 0;
+		for (int i = 0; i < n; i++)
+			left += !runs[i].result;
+		if (!left)
+			break;
+		struct pollfd p[2] = {{chan_fd(chan), POLLIN, 0}, {sfd, POLLIN, 0}};
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (p[1].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			while (read(sfd, &si, sizeof si) > 0)
+				;
+			for (int i = 0; i < n && !cancelled; i++)
+				turn_cancel(runs[i].turn);
+			cancelled = true;
+		}
+		for (struct chan_msg *m = chan_take(chan), *next; m; m = next) {
+			next = m->next;
+			struct turn_msg *tm = (struct turn_msg *)m;
+			struct run *r = m->gen >= 1 && m->gen <= (uint64_t)n ? &runs[m->gen - 1] : NULL;
+			if (r && m->kind == TURN_TEXT) {
+				buf_adds(&r->answer, tm->text);
+				if (stream)
+					stream_text(r, tm->text);
+			} else if (m->kind == TURN_NOTICE && isatty(STDERR_FILENO)) {
+				cli_print_safe(stderr, tm->text, SAN_ONELINE);
+				fputc('\n', stderr);
+			} else if (r && m->kind == TURN_END && !r->result) {
+				r->result = tm->result;
+				tm->result = NULL;
+				turn_finish(r->turn, r->result);
+			}
+			chan_msg_free(m);
+		}
+	}
+}
+
+/* "rag,hybrid" -> two profiles; a message and false when it is not that. */
+static bool parse_compare(const struct config *cfg, const char *arg, const struct cfg_profile **out)
+{
+	const char *comma = strchr(arg, ',');
+	if (!comma || strchr(comma + 1, ',')) {
+		cli_usage_error("ask", "--compare takes two profiles: --compare rag,hybrid");
+		return false;
+	}
+	char *a = xstrndup(arg, (size_t)(comma - arg));
+	out[0] = config_profile(cfg, a);
+	out[1] = config_profile(cfg, comma + 1);
+	if (!out[0] || !out[1])
+		cli_usage_error("ask", "no profile named \"%s\"", !out[0] ? a : comma + 1);
+	free(a);
+	return out[0] && out[1];
 }
 
 int cmd_ask(struct cli *cli, int argc, char **argv)
@@ -138,22 +434,33 @@ int cmd_ask(struct cli *cli, int argc, char **argv)
 		{"profile", required_argument, NULL, 'p'},
 		{"json", no_argument, NULL, 'j'},
 		{"no-stream", no_argument, NULL, 'n'},
+		{"compare", required_argument, NULL, 'c'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *profile_name = cli->profile ? cli->profile : cli->cfg->default_profile;
+	const char *compare = NULL;
 	bool json = false, stream = true;
 	int o;
-	while ((o = getopt_long(argc, argv, "p:jn", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "p:jnc:", opts, NULL)) != -1) {
 		switch (o) {
 		case 'p': profile_name = optarg; break;
 		case 'j': json = true; break;
 		case 'n': stream = false; break;
+		case 'c': compare = optarg; break;
 		default: return cli_usage_error("ask", "unknown option");
 		}
 	}
-	const struct cfg_profile *profile = config_profile(cli->cfg, profile_name);
-	if (!profile)
+	struct run runs[MAX_RUNS];
+	memset(runs, 0, sizeof runs);
+	const struct cfg_profile *pf[MAX_RUNS] = {NULL, NULL};
+	int nruns = 1;
+	if (compare) {
+		if (!parse_compare(cli->cfg, compare, pf))
+			return EXIT_USAGE;
+		nruns = 2;
+	} else if (!(pf[0] = config_profile(cli->cfg, profile_name))) {
 		return cli_usage_error("ask", "no profile named \"%s\"", profile_name);
+	}
 	struct buf question = {0};
 	for (int i = optind; i < argc; i++)
 		buf_addf(&question, "%s%s", i > optind ? " " : "", argv[i]);
@@ -172,8 +479,13 @@ int cmd_ask(struct cli *cli, int argc, char **argv)
 		buf_free(&context);
 		return EXIT_USAGE;
 	}
+	bool retrieves = false, remote = false;
+	for (int i = 0; i < nruns; i++) {
+		retrieves |= pf[i]->retrieval.enabled;
+		remote |= config_provider(cli->cfg, pf[i]->provider)->kind != PROVIDER_BUILTIN;
+	}
 	idx *ix = NULL;
-	if (profile->retrieval.enabled) {
+	if (retrieves) {
 		if (setup_open_index(cli->cfg, true, &ix, &err) != 0) {
 			fprintf(stderr, "footnote ask: %s\n", err);
 			free(err);
@@ -201,86 +513,58 @@ int cmd_ask(struct cli *cli, int argc, char **argv)
 
 	struct chan *chan = chan_new();
 	struct net *net = NULL;
-	if (config_provider(cli->cfg, profile->provider)->kind != PROVIDER_BUILTIN) {
+	if (remote) {
 		net = net_new(&err);
 		if (!net) {
 			fprintf(stderr, "footnote ask: %s\n", err ? err : "the network layer could not start");
 			free(err);
 		}
 	}
-	struct turn_request req = {cli->cfg, profile, question.p, context.len ? context.p : NULL, ix, s.emb, 1};
-	struct turn *t = turn_start(&req, net, chan);
-
-	struct buf answer = {0}, pending = {0};
-	struct turn_result *result = NULL;
-	bool cancelled = false;
-	while (!result) {
-		struct pollfd p[2] = {{chan_fd(chan), POLLIN, 0}, {sfd, POLLIN, 0}};
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
-			break;
-		if (p[1].revents & POLLIN) {
-			struct signalfd_siginfo si;
-			while (read(sfd, &si, sizeof si) > 0)
-				;
-			if (!cancelled)
-				turn_cancel(t);
-			cancelled = true;
-		}
-		for (struct chan_msg *m = chan_take(chan), *next; m; m = next) {
-			next = m->next;
-			struct turn_msg *tm = (struct turn_msg *)m;
-			if (m->kind == TURN_TEXT) {
-				buf_adds(&answer, tm->text);
-				if (stream && !json) {
-					buf_adds(&pending, tm->text);
-					size_t n = sanitize_hold(pending.p, pending.len);
-					struct buf safe = {0};
-					sanitize(pending.p, n, 0, &safe);
-					fwrite(buf_str(&safe), 1, safe.len, stdout);
-					fflush(stdout);
-					buf_free(&safe);
-					buf_consume(&pending, n);
-				}
-			} else if (m->kind == TURN_NOTICE && isatty(STDERR_FILENO)) {
-				cli_print_safe(stderr, tm->text, SAN_ONELINE);
-				fputc('\n', stderr);
-			} else if (m->kind == TURN_END && !result) {
-				result = tm->result;
-				tm->result = NULL;
-			}
-			chan_msg_free(m);
-		}
+	for (int i = 0; i < nruns; i++) {
+		struct turn_request req = {cli->cfg, pf[i], question.p, context.len ? context.p : NULL, ix, s.emb,
+					   (uint64_t)i + 1};
+		runs[i].profile = pf[i];
+		runs[i].turn = turn_start(&req, net, chan);
 	}
+	bool streamed = stream && !json && nruns == 1;
+	wait_runs(runs, nruns, chan, sfd, streamed);
 
-	int rc = result ? exit_code(result->outcome) : EXIT_FAIL;
-	if (json) {
-		print_json(t, buf_str(&answer), result);
+	int rc = EXIT_OK;
+	for (int i = 0; i < nruns; i++) {
+		int r = runs[i].result ? exit_code(runs[i].result->outcome) : EXIT_FAIL;
+		if (r != EXIT_OK)
+			rc = r;
+	}
+	bool complete = runs[0].result && (nruns == 1 || runs[1].result);
+	if (!complete) {
+		fprintf(stderr, "footnote ask: the answer did not finish\n");
+	} else if (json) {
+		print_json(runs, nruns, nruns > 1);
+	} else if (nruns > 1) {
+		print_compare(runs, nruns);
 	} else {
-		if (stream)
-			cli_print_safe(stdout, buf_str(&pending), 0);
-		else
-			cli_print_safe(stdout, buf_str(&answer), 0);
-		putchar('\n');
-		if (result && (result->outcome != TURN_COMPLETED || result->not_grounded) && result->message) {
-			fputs(result->outcome == TURN_DECLINED ? "" : "[", stdout);
-			cli_print_safe(stdout, result->message, SAN_ONELINE);
-			fputs(result->outcome == TURN_DECLINED ? "\n" : "]\n", stdout);
+		struct buf out = {0};
+		if (streamed) {
+			add_safe(&out, buf_str(&runs[0].pending), runs[0].pending.len, 0);
+			buf_addc(&out, '\n');
 		}
-		if (result && result->extractive && result->outcome == TURN_COMPLETED)
-			printf("(extractive answer: sentences quoted from your documents, no model)\n");
-		print_sources(turn_sources(t));
+		add_tail(&out, &runs[0], !streamed);
+		fwrite(buf_str(&out), 1, out.len, stdout);
+		buf_free(&out);
 	}
-	turn_result_free(result);
 	net_free(net); /* before the channel: done callbacks may still post */
-	turn_free(t);
+	for (int i = 0; i < nruns; i++) {
+		turn_result_free(runs[i].result);
+		turn_free(runs[i].turn);
+		buf_free(&runs[i].answer);
+		buf_free(&runs[i].pending);
+	}
 	chan_free(chan);
 	secret_cache_free();
 	close(sfd);
 	if (ix)
 		idx_close(ix);
 	setup_free(&s);
-	buf_free(&answer);
-	buf_free(&pending);
 	buf_free(&question);
 	buf_free(&context);
 	return rc;

@@ -25,9 +25,11 @@
 #include "core/log.h"
 #include "core/net.h"
 #include "core/secret.h"
+#include "core/session.h"
 #include "core/setup.h"
 #include "core/turn.h"
 #include "ui/cmds.h"
+#include "ui/sessions.h"
 #include "ui/term.h"
 #include "ui/theme.h"
 #include "ui/wrap.h"
@@ -45,6 +47,7 @@ struct idx_msg {
 struct msg {
 	enum role role;
 	struct buf raw;              /* source of truth: what was said */
+	struct buf reasoning;        /* assistant: the model's reasoning, saved with the session */
 	struct turn *turn;           /* assistant: sources and provenance */
 	struct turn_result *result;  /* assistant, once finished */
 	char *profile, *model;
@@ -92,6 +95,9 @@ struct tui {
 	struct idx_event idx_state;
 	char *idx_error;
 	bool indexing;
+
+	struct session *session;     /* the conversation on disk; NULL until the first question */
+	struct picker *picker;       /* the /sessions overlay, when open */
 };
 
 static double now_ms(void)
@@ -166,6 +172,7 @@ static struct msg *live_msg(struct tui *t)
 static void free_msg(struct msg *m)
 {
 	buf_free(&m->raw);
+	buf_free(&m->reasoning);
 	if (m->turn)
 		turn_free(m->turn);
 	turn_result_free(m->result);
@@ -229,6 +236,148 @@ static void build_lines(struct msg *m, int width)
 	m->stale = false;
 }
 
+/* ---- sessions ---------------------------------------------------------------------------
+ * The question is saved as soon as it is asked, with its sources and provenance; the answer
+ * when its TURN_END arrives. Each save is atomic, so a kill loses at most the answer that
+ * was streaming. */
+
+static void session_save_now(struct tui *t)
+{
+	char *err = NULL;
+	if (session_save(t->session, t->cfg->sessions_dir, &err) < 0) {
+		log_error("session: %s", err);
+		set_notice(t, true, "the conversation was not saved: %s", err);
+		free(err);
+	}
+}
+
+static void session_begin(struct tui *t, const char *question, struct msg *a)
+{
+	if (!t->session)
+		t->session = session_new(question);
+	session_add(t->session, question, turn_provenance(a->turn), turn_sources(a->turn), NULL, NULL, NULL);
+	session_save_now(t);
+}
+
+/* The answer of the last turn, the only one that can be streaming. */
+static void session_end(struct tui *t, const struct msg *a, const struct turn_result *r)
+{
+	struct session *s = t->session;
+	if (!s || !s->nturns || s->turns[s->nturns - 1].finished)
+		return;
+	session_finish(s, s->nturns - 1, buf_str(&a->raw), buf_str(&a->reasoning), r);
+	session_save_now(t);
+}
+
+/* Before the conversation is dropped: an answer still streaming is saved as it stands. */
+static void session_close(struct tui *t)
+{
+	struct msg *live = live_msg(t);
+	if (live && t->session) {
+		struct turn_result r = {.outcome = TURN_CANCELLED, .outcome_name = (char *)"cancelled",
+					.message = (char *)"Stopped when the conversation was closed.",
+					.grounding = -1, .total_ms = now_ms() - live->started_ms};
+		session_end(t, live, &r);
+	}
+	session_free(t->session);
+	t->session = NULL;
+}
+
+/* Shows a saved session again, each answer with its sources; new questions continue it.
+ * Returns 0, or -1 and *err (caller frees). */
+static int session_resume(struct tui *t, const char *prefix, char **err)
+{
+	const char *dir = t->cfg->sessions_dir;
+	char *id = NULL, *path = NULL;
+	struct session *s = NULL;
+	if (session_resolve(dir, prefix, &id, err) == 0) {
+		path = session_path(dir, id);
+		session_load(path, &s, err);
+	}
+	free(path);
+	free(id);
+	if (!s)
+		return -1;
+	session_close(t);
+	if (live_msg(t))
+		turn_cancel(live_msg(t)->turn);
+	for (size_t i = 0; i < t->nmsgs; i++)
+		free_msg(&t->msgs[i]);
+	t->nmsgs = 0;
+	t->gen++;
+	for (size_t i = 0; i < s->nturns; i++) {
+		add_msg(t, ROLE_USER, s->turns[i].question);
+		struct msg *a = add_msg(t, ROLE_ASSISTANT, s->turns[i].answer);
+		buf_adds(&a->reasoning, s->turns[i].reasoning);
+		struct cite_map map;
+		struct provenance pv;
+		session_turn_copy(s, i, &map, &pv, &a->result);
+		a->profile = xstrdup(pv.profile);
+		a->model = xstrdup(pv.model);
+		a->turn = turn_adopt(&map, &pv);
+	}
+	t->session = s;
+	t->selected = t->nmsgs ? t->nmsgs - 1 : 0;
+	t->source_sel = 0;
+	t->scroll = 0;
+	set_notice(t, false, "resumed %s: %s", s->id, s->title);
+	return 0;
+}
+
+static void sessions_open(struct tui *t)
+{
+	char *err = NULL;
+	picker_free(t->picker);
+	t->picker = picker_open(t->cfg->sessions_dir, &err);
+	if (!t->picker) {
+		set_notice(t, true, "%s", err);
+		free(err);
+	}
+	t->dirty = true;
+}
+
+static void sessions_key(struct tui *t, int k)
+{
+	int r = picker_key(t->picker, k);
+	if (r == PICK_CHOSEN) {
+		char *id = xstrdup(picker_chosen(t->picker)), *err = NULL;
+		if (session_resume(t, id, &err) < 0)
+			set_notice(t, true, "%s", err);
+		free(err);
+		free(id);
+	}
+	if (r != PICK_STAY) {
+		picker_free(t->picker);
+		t->picker = NULL;
+	}
+	t->dirty = true;
+}
+
+/* /export [md|json] [FILE] */
+static void export_session(struct tui *t, const char *arg)
+{
+	const char *format = "md";
+	size_t w = strcspn(arg, " ");
+	if ((w == 2 && !strncmp(arg, "md", 2)) || (w == 4 && !strncmp(arg, "json", 4))) {
+		format = w == 2 ? "md" : "json";
+		arg += w + strspn(arg + w, " ");
+	}
+	if (!t->session) {
+		set_notice(t, true, "nothing to export yet: ask a question first");
+		return;
+	}
+	char *written = NULL, *err = NULL;
+	if (sessions_export(t->session, format, *arg ? arg : NULL, &written, &err) < 0) {
+		set_notice(t, true, "export failed: %s", err);
+	} else {
+		char *full = realpath(written, NULL);
+		set_notice(t, false, "exported to %s", full ? full : written);
+		free(full);
+	}
+	free(written);
+	free(err);
+}
+
 /* ---- asking ------------------------------------------------------------------------------ */
 
 static void ask(struct tui *t, const char *question)
@@ -249,6 +398,7 @@ static void ask(struct tui *t, const char *question)
 	t->scroll = 0;
 	struct turn_request req = {t->cfg, t->profile, question, NULL, t->ix, t->setup.emb, ++t->gen};
 	a->turn = turn_start(&req, t->net, t->chan);
+	session_begin(t, question, a);
 }
 
 static void handle_turn(struct tui *t, struct turn_msg *m)
@@ -260,6 +410,8 @@ static void handle_turn(struct tui *t, struct turn_msg *m)
 		buf_adds(&a->raw, m->text);
 		a->tokens++;
 		a->stale = true;
+	} else if (m->base.kind == TURN_REASONING) {
+		buf_adds(&a->reasoning, m->text);
 	} else if (m->base.kind == TURN_NOTICE) {
 		set_notice(t, false, "%s", m->text);
 	} else if (m->base.kind == TURN_END) {
@@ -270,6 +422,7 @@ static void handle_turn(struct tui *t, struct turn_msg *m)
 		if (a->result->outcome != TURN_COMPLETED && a->result->outcome != TURN_DECLINED)
 			set_notice(t, true, "%s: %s", a->result->outcome_name,
 				   a->result->message ? a->result->message : "");
+		session_end(t, a, a->result);
 	}
 	t->dirty = true;
 }
@@ -323,6 +476,7 @@ static void command(struct tui *t, const char *line)
 			buf_free(&names);
 		}
 	} else if (!strcmp(name, "new")) {
+		session_close(t);
 		if (live_msg(t))
 			cancel(t);
 		for (size_t i = 0; i < t->nmsgs; i++)
@@ -337,8 +491,11 @@ static void command(struct tui *t, const char *line)
 		} else {
 			set_notice(t, true, "the index is not open: %s", t->idx_error ? t->idx_error : "");
 		}
-	} else if (!strcmp(name, "model") || !strcmp(name, "sessions") || !strcmp(name, "export") ||
-		   !strcmp(name, "compare")) {
+	} else if (!strcmp(name, "sessions")) {
+		sessions_open(t);
+	} else if (!strcmp(name, "export")) {
+		export_session(t, arg);
+	} else if (!strcmp(name, "model") || !strcmp(name, "compare")) {
 		set_notice(t, true, "/%s is not available in this build yet", name);
 	} else {
 		set_notice(t, true, "unknown command /%s (try /help)", name);
@@ -499,6 +656,10 @@ static void handle_key(struct tui *t, int k)
 	if (t->show_help && k != K_RESIZE) {
 		t->show_help = false;
 		t->dirty = true;
+		return;
+	}
+	if (t->picker && k != K_RESIZE) {
+		sessions_key(t, k);
 		return;
 	}
 	switch (k) {
@@ -846,7 +1007,8 @@ static void draw_help(int rows, int cols)
 		"Ctrl-A/E/B/F/D/K/U/W edit the input like emacs",
 		"",
 		"Commands",
-		"/profile NAME · /new · /reindex · /help · /quit",
+		"/profile NAME · /new · /sessions · /export [md|json] [FILE]",
+		"/reindex · /help · /quit",
 		"",
 		"Any key closes this.",
 	};
@@ -915,6 +1077,8 @@ static void draw(struct tui *t)
 	draw_status(t, status_y, cols);
 	if (t->show_help)
 		draw_help(rows, cols);
+	if (t->picker)
+		picker_draw(t->picker, rows, cols);
 	term_cursor(cy < input_top ? input_top : cy, cx, t->focus == FOCUS_INPUT && !t->show_help);
 	term_flush();
 }
@@ -979,6 +1143,15 @@ int cmd_tui(struct cli *cli)
 	t.profile = config_profile(t.cfg, cli->profile ? cli->profile : t.cfg->default_profile);
 	t.show_sources = true;
 	t.chan = chan_new();
+	char *why = NULL;
+	if (cli->session && session_resume(&t, cli->session, &why) < 0) {
+		char *safe = sanitize_str(why, SAN_ONELINE);
+		fprintf(stderr, "footnote: %s\n", safe);
+		free(safe);
+		free(why);
+		chan_free(t.chan);
+		return EXIT_USAGE;
+	}
 	history_load(&t);
 	t.hist_pos = t.nhistory;
 
@@ -1041,6 +1214,8 @@ int cmd_tui(struct cli *cli)
 	for (size_t i = 0; i < t.nmsgs; i++)
 		free_msg(&t.msgs[i]);
 	free(t.msgs);
+	session_free(t.session);
+	picker_free(t.picker);
 	for (size_t i = 0; i < t.nhistory; i++)
 		free(t.history[i]);
 	free(t.history);

@@ -60,9 +60,6 @@ rm "$XDG_CONFIG_HOME/footnote/config.yaml"
 check_eq "config.example.yaml loads" "$?" 0
 check_eq "config.example.yaml loads without a warning" "$(cat err.txt)" ""
 
-"$FN_BIN" eval q.jsonl >/dev/null 2>err.txt; rc=$?
-check_eq "a command from a later issue exits 7" "$rc" 7
-check_contains "and says so" "$(cat err.txt)" "not available in this build yet"
 
 # Secrets: a literal key in a readable file is refused without echoing it.
 printf 'providers:\n  p: {kind: openai, api_key: sk-live-DONOTPRINT}\n' >key.yaml
@@ -81,5 +78,13 @@ for plant in "index/planted.c:#include \"core/config.h\"" "core/planted.c:#inclu
 	printf '%s\n' "${plant#*:}" >"tree/${plant%%:*}"
 	check_fails "check-deps fails on ${plant%%:*}" sh "$FN_ROOT/scripts/check-deps.sh" tree
 done
+
+# Index in one process, search in another (a read-only open), options after the query.
+mkdir -p "$FN_TMP/docs" && printf 'Otters hold hands while they sleep.\n' >"$FN_TMP/docs/otters.md"
+check "index a folder" "$FN_BIN" index "$FN_TMP/docs"
+out=$("$FN_BIN" search otters --json -k 1 2>&1)
+check_contains "search in a new process finds the file, options after the query" "$out" '"path":"'"$FN_TMP"'/docs/otters.md"'
+out=$("$FN_BIN" search --mode lexical -k 3 otters 2>&1)
+check_contains "options before the query work too" "$out" "otters.md:1-1"
 
 tap_done

@@ -1,0 +1,26 @@
+/* sessions.h - what the terminal interface uses of ui/cmd_sessions.c: export to a file and
+ * the session picker overlay. UI thread only. */
+#ifndef FN_UI_SESSIONS_H
+#define FN_UI_SESSIONS_H
+
+struct session;
+
+/* Writes s as "md" or "json" to file (NULL = a name made from the title, in the current
+ * directory), atomically. 0 and *written (the path, caller frees), or -1 and *err. */
+int sessions_export(const struct session *s, const char *format, const char *file, char **written,
+		    char **err);
+
+/* The picker: the saved sessions, newest first; Up/Down move, Enter chooses, Esc closes. */
+struct picker;
+/* NULL and *err (caller frees) when there is nothing to pick. */
+struct picker *picker_open(const char *dir, char **err);
+void picker_free(struct picker *p);
+enum { PICK_STAY, PICK_CLOSE, PICK_CHOSEN };
+/* Handles one key (a term.h key); returns PICK_*. */
+int picker_key(struct picker *p, int key);
+/* The chosen session's id, valid until picker_free. */
+const char *picker_chosen(const struct picker *p);
+/* Draws the overlay; scrolls so the selection is shown. */
+void picker_draw(struct picker *p, int rows, int cols);
+
+#endif
