@@ -89,7 +89,8 @@ server_start() {
 }
 cleanup() { fakellm_stop; [ -n "${FN_BENCH_KEEP:-}" ] && say "kept $tmp" || rm -rf "$tmp"; }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT TERM HUP
+trap 'exit 141' PIPE
 server_start || { echo "net_bench: the fake server did not start" >&2; exit 1; }
 say "fake server at $FAKELLM_URL"
 

@@ -7,9 +7,10 @@
  *   frame    start to first frame: from fork to the moment the status row (the last one)
  *            shows -n TEXT; -r RUNS runs (each quits with Ctrl-C twice).
  *   keys     keystroke to screen while an answer streams: types -q TEXT and Enter, waits for
- *            -s TEXT in the status row (without -s: asks nothing), then for -d SECONDS writes one printable key at a
- *            time (Cyrillic letters, which nothing else on the screen contains) and times
- *            until its bytes come back from the pty. Ctrl-U empties the input every 32 keys.
+ *            -s TEXT in the status row (without -s: asks nothing), then for -d SECONDS
+ *            writes one printable key at a time (Cyrillic letters, which nothing else on the
+ *            screen contains) and times until its bytes come back from the pty, stamped at
+ *            the read that completes them. Ctrl-U empties the input every 32 keys.
  *            Reports p50/p90/p99/max over all keys and (ix_*) over the keys typed while the
  *            status row showed -i TEXT (indexing), and whether the answer was still
  *            streaming at the end. -T FILE: one line per key, "ms-since-start latency
@@ -80,9 +81,12 @@ struct term {
 	int fd;                /* pty master */
 	VTerm *vt;
 	VTermScreen *screen;
-	char *since;           /* bytes read since mark(), for finding an echo */
+	char *since;           /* bytes read since mark() while watching, to find an echo */
 	size_t nsince, capsince;
 	unsigned long long bytes;
+	const char *watch;     /* bytes to look for in what is read after mark() */
+	size_t nwatch;
+	double seen;           /* when they were read; -1 until then */
 	bool exited;
 	int status;
 };
@@ -124,6 +128,22 @@ static void spawn(struct term *t, char **argv)
 	vterm_screen_reset(t->screen, 1);
 }
 
+/* Looks for the watched bytes in what came since mark(), this read included; stamps the read. */
+static void watch(struct term *t, const char *buf, size_t n)
+{
+	double at = now_ms();
+	if (t->nsince + n > t->capsince) {
+		t->capsince = (t->nsince + n) * 2;
+		t->since = realloc(t->since, t->capsince);
+		if (!t->since)
+			die("out of memory");
+	}
+	memcpy(t->since + t->nsince, buf, n);
+	t->nsince += n;
+	if (memmem(t->since, t->nsince, t->watch, t->nwatch))
+		t->seen = at;
+}
+
 /* Reads what is there (waiting up to wait_ms for the first bytes); returns bytes read. */
 static size_t pump(struct term *t, int wait_ms)
 {
@@ -142,24 +162,22 @@ static size_t pump(struct term *t, int wait_ms)
 				t->exited = true;
 			break;
 		}
+		if (t->watch && t->seen < 0)
+			watch(t, buf, (size_t)n);
 		vterm_input_write(t->vt, buf, (size_t)n);
-		if (t->nsince + (size_t)n > t->capsince) {
-			t->capsince = (t->nsince + (size_t)n) * 2;
-			t->since = realloc(t->since, t->capsince);
-			if (!t->since)
-				die("out of memory");
-		}
-		memcpy(t->since + t->nsince, buf, (size_t)n);
-		t->nsince += (size_t)n;
 		t->bytes += (unsigned long long)n;
 		total += (size_t)n;
 	}
 	return total;
 }
 
-static void mark(struct term *t)
+/* Starts looking for bytes[0..n) (NULL: nothing) in what is read from now on. */
+static void mark(struct term *t, const char *bytes, size_t n)
 {
 	t->nsince = 0;
+	t->watch = bytes;
+	t->nwatch = n;
+	t->seen = -1;
 }
 
 static void send_keys(struct term *t, const char *s, size_t len)
@@ -311,17 +329,13 @@ static int mode_keys(const struct opts *o, char **argv)
 		unsigned k = (unsigned)(n + missed) % 32;
 		char key[2] = {(char)(0xD0), (char)(0x90 + k)};
 		bool indexing = o->indexing && status_has(&t, o->indexing);
-		mark(&t);
+		mark(&t, key, 2);
 		double t0 = now_ms();
 		send_keys(&t, key, 2);
-		double seen = -1;
-		while (now_ms() - t0 < 1000) {
+		while (t.seen < 0 && now_ms() - t0 < 1000)
 			pump(&t, 1);
-			if (t.nsince >= 2 && memmem(t.since, t.nsince, key, 2)) {
-				seen = now_ms();
-				break;
-			}
-		}
+		double seen = t.seen;
+		mark(&t, NULL, 0);
 		if (seen < 0) {
 			missed++;
 		} else {
