@@ -41,6 +41,11 @@ for f in footnote libcore.a libindex.a libbase.a; do
 done
 command -v curl >/dev/null 2>&1 || { echo "net_bench: needs curl (apt-get install curl)" >&2; exit 1; }
 
+case $(basename "$build") in
+release) ;;
+*) say "$(basename "$build") is not a release build: its timings say little about footnote's" ;;
+esac
+
 # ---- the helper --------------------------------------------------------------------------
 helper=$build/bench/net_bench
 if [ ! -x "$helper" ] || [ "$root/tests/bench/net_bench.c" -nt "$helper" ] || [ "$build/libcore.a" -nt "$helper" ]; then

@@ -41,6 +41,11 @@ le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b + 0) }'; }
 pkg-config --exists vterm 2>/dev/null ||
 	{ echo "ui_bench: needs libvterm (apt-get install libvterm-dev, or make deps)" >&2; exit 1; }
 
+case $(basename "$build") in
+release) ;;
+*) say "$(basename "$build") is not a release build: its timings say little about footnote's" ;;
+esac
+
 # ---- the helper --------------------------------------------------------------------------
 helper=$build/bench/ui_bench
 if [ ! -x "$helper" ] || [ "$root/tests/bench/ui_bench.c" -nt "$helper" ]; then
