@@ -73,11 +73,11 @@ export HOME="$tmp" XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" XDG_S
 	FN_SHARED=/work/shared
 export FN_SHARED
 . "$root/tests/lib/fakellm.sh"
-# fakellm_start, but through tests/bench/net_fakellm.py (TCP_NODELAY, as real servers).
+# fakellm_start, with a longer lifetime.
 server_start() {
 	FAKELLM_DIR=$tmp/fakellm
 	mkdir -p "$FAKELLM_DIR"
-	python3 "$root/tests/bench/net_fakellm.py" --port 0 --port-file "$FAKELLM_DIR/port" --max-seconds 1800 \
+	python3 "$root/tests/server/fakellm.py" --port 0 --port-file "$FAKELLM_DIR/port" --max-seconds 1800 \
 		</dev/null >"$FAKELLM_DIR/stderr" 2>&1 &
 	FAKELLM_PID=$!
 	i=0

@@ -67,11 +67,11 @@ unset NO_COLOR
 	FN_SHARED=/work/shared
 export FN_SHARED
 . "$root/tests/lib/fakellm.sh"
-# fakellm_start, but through tests/bench/net_fakellm.py (TCP_NODELAY, as real servers).
+# fakellm_start, with a longer lifetime.
 server_start() {
 	FAKELLM_DIR=$tmp/fakellm
 	mkdir -p "$FAKELLM_DIR"
-	python3 "$root/tests/bench/net_fakellm.py" --port 0 --port-file "$FAKELLM_DIR/port" --max-seconds 3600 \
+	python3 "$root/tests/server/fakellm.py" --port 0 --port-file "$FAKELLM_DIR/port" --max-seconds 3600 \
 		</dev/null >"$FAKELLM_DIR/stderr" 2>&1 &
 	FAKELLM_PID=$!
 	i=0
