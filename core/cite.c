@@ -4,7 +4,8 @@
  * held run of backticks or tildes whose length decides what it opens or closes, and a held
  * marker candidate. The candidate is re-parsed whole at every byte (it is at most HOLD_MAX
  * bytes), which keeps the grammar in one function. When a candidate fails, its first byte is
- * text and the rest is fed again, so "[[1]" still finds "[1]". */
+ * text and the rest is fed again, so "[[1]" still finds "[1]". A Markdown link "[2](url)" is
+ * not a marker, so a bracketed marker is held one byte past its "]". */
 #include "core/cite.h"
 
 #include <stdint.h>
@@ -16,7 +17,8 @@
 
 enum { HOLD_MAX = 64, MAX_DIGITS = 3 };
 enum code_state { C_NORMAL, C_INLINE, C_FENCE };
-enum verdict { V_REJECT, V_PREFIX, V_ACCEPT };
+/* V_COMPLETE: "[2]" is whole but waits for one more byte, since "[2](url)" is a link. */
+enum verdict { V_REJECT, V_PREFIX, V_COMPLETE, V_ACCEPT };
 
 struct cite_parser {
 	int nsources;
@@ -264,10 +266,15 @@ static enum verdict judge(const char *s, size_t n, struct cite_seg *seg)
 			return V_REJECT;
 		enum verdict v = mstep(&m, c);
 		i += (size_t)k;
-		if (v == V_REJECT || (v == V_ACCEPT && i < n))
+		if (v == V_REJECT)
 			return V_REJECT;
-		if (v == V_ACCEPT)
-			return V_ACCEPT;
+		if (v == V_ACCEPT) {
+			if (*s != '[') /* 【1】 and ［1］ are never links */
+				return i == n ? V_ACCEPT : V_REJECT;
+			if (i == n)
+				return V_COMPLETE;
+			return i + 1 == n && s[i] != '(' ? V_ACCEPT : V_REJECT;
+		}
 	}
 	return n < HOLD_MAX ? V_PREFIX : V_REJECT;
 }
@@ -352,10 +359,15 @@ static void step(struct cite_parser *p, char c)
 		p->hold[p->nhold++] = c;
 		struct cite_seg seg;
 		enum verdict v = judge(p->hold, p->nhold, &seg);
-		if (v == V_ACCEPT)
+		if (v == V_ACCEPT && p->hold[0] == '[') { /* the byte after "]" was not "(" */
+			p->nhold--;
 			emit_marker(p, &seg);
-		else if (v == V_REJECT)
+			step(p, c);
+		} else if (v == V_ACCEPT) {
+			emit_marker(p, &seg);
+		} else if (v == V_REJECT) {
 			release(p);
+		}
 		return;
 	}
 	if (p->run_len) {
@@ -422,7 +434,10 @@ void cite_finish(struct cite_parser *p, cite_fn fn, void *ctx)
 	p->fn = fn;
 	p->ctx = ctx;
 	for (;;) {
-		if (p->nhold)
+		struct cite_seg seg;
+		if (p->nhold && judge(p->hold, p->nhold, &seg) == V_COMPLETE)
+			emit_marker(p, &seg);
+		else if (p->nhold)
 			release(p);
 		else if (p->run_len)
 			resolve_run(p);

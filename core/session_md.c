@@ -15,135 +15,26 @@
 #include "base/buf.h"
 #include "base/sanitize.h"
 #include "base/xmalloc.h"
+#include "core/cite.h"
 
-enum { MAX_IDS = 64, MAX_ID = 9999 };
 
-/* ---- citation markers --------------------------------------------------------------------
- * The one place export knows marker syntax; core/cite.h's parser can replace it. Understood:
- * [1], [1, 2], [1-3], [1][2], 【1】 and ［1］; text inside code fences and inline code is
- * left alone, and [1](url) is a link, not a marker. */
+/* ---- citation markers: core/cite.h finds them (code left alone), fn rewrites them. */
 
 typedef void (*marker_fn)(void *ctx, const int *ids, size_t nids, struct buf *out);
-
-static size_t open_len(const char *p, const char *end)
-{
-	if (p < end && *p == '[')
-		return 1;
-	if (end - p >= 3 && (!memcmp(p, "【", 3) || !memcmp(p, "［", 3)))
-		return 3;
-	return 0;
-}
-
-static size_t close_len(const char *p, const char *end)
-{
-	if (p < end && *p == ']')
-		return 1;
-	if (end - p >= 3 && (!memcmp(p, "】", 3) || !memcmp(p, "］", 3)))
-		return 3;
-	return 0;
-}
-
-static int number(const char **p, const char *end)
-{
-	int v = 0, digits = 0;
-	while (*p < end && **p >= '0' && **p <= '9' && digits < 5) {
-		v = v * 10 + (**p - '0');
-		(*p)++;
-		digits++;
-	}
-	return digits && v >= 1 && v <= MAX_ID ? v : -1; /* sources are numbered from 1 */
-}
-
-/* Parses a marker at p: its length, or 0 when p does not start one. */
-static size_t parse_marker(const char *p, const char *end, int *ids, size_t *nids)
-{
-	size_t o = open_len(p, end), c;
-	if (!o)
-		return 0;
-	const char *q = p + o;
-	*nids = 0;
-	for (;;) {
-		while (q < end && *q == ' ')
-			q++;
-		int a = number(&q, end), b = a;
-		if (a < 0)
-			return 0;
-		while (q < end && *q == ' ')
-			q++;
-		if (q < end && *q == '-') {
-			q++;
-			while (q < end && *q == ' ')
-				q++;
-			if ((b = number(&q, end)) < a || b - a >= MAX_IDS)
-				return 0;
-		}
-		for (int v = a; v <= b && *nids < MAX_IDS; v++)
-			ids[(*nids)++] = v;
-		while (q < end && *q == ' ')
-			q++;
-		if (q < end && *q == ',') {
-			q++;
-			continue;
-		}
-		if (!(c = close_len(q, end)))
-			return 0;
-		q += c;
-		break;
-	}
-	if (q < end && *q == '(')
-		return 0;
-	return (size_t)(q - p);
-}
-
-static bool fence_at(const char *p, const char *end)
-{
-	while (p < end && *p == ' ')
-		p++;
-	return end - p >= 3 && (!memcmp(p, "```", 3) || !memcmp(p, "~~~", 3));
-}
 
 /* Copies s to out; each marker outside code goes to fn instead. */
 static void replace_markers(const char *s, size_t len, marker_fn fn, void *ctx, struct buf *out)
 {
-	const char *p = s, *end = s + len;
-	bool fenced = false, line_start = true;
-	while (p < end) {
-		if (line_start && fence_at(p, end))
-			fenced = !fenced;
-		if (fenced || *p != '`') {
-			int ids[MAX_IDS];
-			size_t nids, m = fenced ? 0 : parse_marker(p, end, ids, &nids);
-			if (m) {
-				fn(ctx, ids, nids, out);
-				p += m;
-				line_start = false;
-				continue;
-			}
-			line_start = *p == '\n';
-			buf_addc(out, *p++);
-			continue;
-		}
-		/* Inline code: a run of backticks up to the same run; unmatched, it is text. */
-		size_t run = strspn(p, "`");
-		if (run > (size_t)(end - p))
-			run = (size_t)(end - p);
-		const char *q = p + run, *close = NULL;
-		while (q < end && !close) {
-			const char *bt = memchr(q, '`', (size_t)(end - q));
-			if (!bt)
-				break;
-			size_t r = 0;
-			while (bt + r < end && bt[r] == '`')
-				r++;
-			if (r == run)
-				close = bt;
-			q = bt + r;
-		}
-		const char *stop = close ? close + run : p + run;
-		buf_add(out, p, (size_t)(stop - p));
-		p = stop;
-		line_start = false;
+	struct cite_segs segs = {0};
+	cite_parse(s, len, 0, true, &segs); /* validity is fn's business: it has the map */
+	for (size_t i = 0; i < segs.n; i++) {
+		const struct cite_seg *g = &segs.v[i];
+		if (g->kind == CITE_MARKER)
+			fn(ctx, g->ids, (size_t)g->nids, out);
+		else
+			buf_add(out, s + g->start, g->len);
 	}
+	cite_segs_free(&segs);
 }
 
 /* ---- footnotes -------------------------------------------------------------------------- */

@@ -493,6 +493,9 @@ class ClientGone(Exception):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "fakellm/1.0"
+    # Real servers (Go's net/http in Ollama, uvicorn in vLLM) send each event at once; with
+    # Nagle on, small writes on a kept-alive connection wait for the client's delayed ACK.
+    disable_nagle_algorithm = True
 
     def version_string(self):
         return self.server_version

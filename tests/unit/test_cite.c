@@ -142,6 +142,8 @@ static void test_not_markers(void **state)
 	expect_all_splits("\xe3\x81\x82\xe3\x80\x82 kana and \xef\xbc\x81 bang", 3,
 			  "\xe3\x81\x82\xe3\x80\x82 kana and \xef\xbc\x81 bang");
 	expect_all_splits("[1\n]", 3, "[1\n]");
+	/* A Markdown link is not a marker; a marker before a parenthesis with a space is. */
+	expect_all_splits("see [2](http://x) and [2] (x) [2]", 3, "see [2](http://x) and <2> (x) <2>");
 }
 
 static void test_code_skipped(void **state)

@@ -59,8 +59,11 @@ static struct source src(int n, const char *path, uint64_t chunk, uint64_t hash)
 }
 
 static const struct provenance prov = {
-	(char *)"2026-11-21T13:25:10Z", (char *)"rag", (char *)"local", (char *)"openai", (char *)"llama3.1",
-	(char *)"127.0.0.1:8080", 0.25, true, 8, (char *)"hybrid", (char *)"notes,work", 42, 7, 1.5, 790,
+	.time = (char *)"2026-11-21T13:25:10Z", .profile = (char *)"rag", .provider = (char *)"local",
+	.provider_kind = (char *)"openai", .model = (char *)"llama3.1", .host = (char *)"127.0.0.1:8080",
+	.temperature = 0.25, .retrieval = true, .top_k = 8, .mode = (char *)"hybrid",
+	.collections = (char *)"notes,work", .index_generation = 42, .index_files = 7,
+	.retrieval_ms = 1.5, .prompt_tokens_estimate = 790,
 };
 
 static const struct turn_result done = {.outcome = TURN_COMPLETED, .outcome_name = (char *)"completed",
@@ -513,7 +516,7 @@ static void test_markdown_markers(void **state)
 		    "a[0] [1,] [1 [] [x] ``code [1]`` [2-1] [1 - 2] [ 2 ] [1]: [2](u) [3]\n"
 		    "~~~\n[1]\n~~~\nafter [2]\n", "", &done);
 	char *md = session_to_markdown(s);
-	assert_non_null(strstr(md, "a[0] [1,] [1 [] [x] ``code [1]`` [2-1] [^1][^2] [^2] [^1]: [2](u) "
+	assert_non_null(strstr(md, "a[0: no such source] [1,] [1 [] [x] ``code [1]`` [2-1] [^1][^2] [^2] [^1]: [2](u) "
 				   "[3: no such source]\n~~~\n[1]\n~~~\nafter [^2]\n"));
 	free(md);
 	session_free(s);
