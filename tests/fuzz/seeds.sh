@@ -39,7 +39,8 @@ json="$here/completion.json $here/error.json"
 	for p in '\010' '\050' '\220'; do
 		put fuzz_render $p $here/answer.md $here/escapes.txt "$root/docs/ARCHITECTURE.md"
 	done
-	put fuzz_config "" "$root/config.example.yaml" $here/bad-types.yaml
+	for p in '\020' '\260' '\075'; do put fuzz_cite $p $here/answer.md $here/cites.txt; done
+	put fuzz_config """" "$root/config.example.yaml" $here/bad-types.yaml
 	put fuzz_theme "" "$root"/themes/*.yaml
 	put fuzz_html "" $here/page.html "$root/README.md"
 	put fuzz_chunk '\025\040' $here/answer.md "$root/README.md"
