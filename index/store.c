@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "base/xmalloc.h"
@@ -203,6 +204,17 @@ static int grow(idx *ix)
 	return rc;
 }
 
+/* LMDB reports a short write (the disk filled up mid-commit) as EIO; when the disk under the
+ * index has (almost) no room left, say that instead of blaming permissions. */
+static int write_err(const idx *ix, int rc)
+{
+	struct statvfs sv;
+	if (rc == EIO && statvfs(ix->dir, &sv) == 0 &&
+	    (uint64_t)sv.f_bavail * sv.f_frsize < 1024 * 1024)
+		return IDX_ENOSPC;
+	return rc;
+}
+
 int store_write(idx *ix, int (*fn)(MDB_txn *txn, void *ctx), void *ctx)
 {
 	if (ix->flags & IDX_RDONLY)
@@ -225,7 +237,7 @@ int store_write(idx *ix, int (*fn)(MDB_txn *txn, void *ctx), void *ctx)
 			rc = mdb_txn_commit(txn);
 		}
 		if (rc != MDB_MAP_FULL)
-			return rc;
+			return write_err(ix, rc);
 		if ((rc = grow(ix)) != 0)
 			return rc;
 	}
