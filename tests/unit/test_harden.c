@@ -2,7 +2,10 @@
  * names the target and replays its minimised input through the same check. */
 #include "tests/unit/fn_test.h"
 
+#include <unistd.h>
+
 #include "base/utf8.h"
+#include "core/config.h"
 #include "core/stream.h"
 #include "index/text.h"
 
@@ -75,12 +78,140 @@ static void test_message_punctuation(void **state)
 	}
 }
 
+/* ---- every config key with a value of the wrong type (limits.sh asks for it) ---------- */
+
+struct keys {
+	char *path[256];
+	char *def[256];
+	size_t n;
+};
+
+static void collect(void *ctx, const char *path, const char *def, const char *help)
+{
+	(void)help;
+	struct keys *k = ctx;
+	assert_true(k->n < 256);
+	k->path[k->n] = strdup(path);
+	k->def[k->n++] = strdup(def);
+}
+
+/* Writes key.path (with "*" a name and "x[]" a one-item list) as block YAML whose leaf holds
+ * value, after three comment lines. Returns the leaf's line. */
+static int write_nested(FILE *f, const char *path, const char *value)
+{
+	fprintf(f, "# every key of the wrong type\n#\n#\n");
+	int line = 4, depth = 0;
+	char *copy = strdup(path), *save = NULL;
+	char *seg = strtok_r(copy, ".", &save);
+	while (seg) {
+		char *next = strtok_r(NULL, ".", &save);
+		size_t n = strlen(seg);
+		int list = n > 2 && !strcmp(seg + n - 2, "[]");
+		if (list)
+			seg[n - 2] = '\0';
+		const char *name = strcmp(seg, "*") ? seg : "p";
+		fprintf(f, "%*s%s:%s", depth * 2, "", name, next ? "\n" : " ");
+		if (!next) {
+			fprintf(f, "%s\n", value);
+			break;
+		}
+		line++;
+		depth++;
+		if (list) { /* the next key is the first of the item's mapping */
+			fprintf(f, "%*s- ", depth * 2, "");
+			depth++;
+			seg = next;
+			next = strtok_r(NULL, ".", &save);
+			n = strlen(seg);
+			fprintf(f, "%s:%s", seg, next ? "\n" : " ");
+			if (!next) {
+				fprintf(f, "%s\n", value);
+				break;
+			}
+			line++;
+		}
+		seg = next;
+	}
+	free(copy);
+	return line;
+}
+
+/* Loads path = value; returns the error (caller frees) or NULL when it loaded. */
+static char *load_with(const char *file, const char *key, const char *value, int *line)
+{
+	FILE *f = fopen(file, "w");
+	assert_non_null(f);
+	*line = write_nested(f, key, value);
+	fclose(f);
+	struct config *c = NULL;
+	char *err = NULL;
+	if (config_load(file, &c, &err) == 0) {
+		config_free(c);
+		return NULL;
+	}
+	return err;
+}
+
+static void assert_names(const char *file, const char *key, const char *value, int line, const char *err)
+{
+	char want[512];
+	snprintf(want, sizeof want, "%s:%d:", file, line);
+	const char *leaf = strrchr(key, '.') ? strrchr(key, '.') + 1 : key;
+	char name[128];
+	snprintf(name, sizeof name, "%.*s", (int)strcspn(leaf, "[*"), leaf);
+	if (strncmp(err, want, strlen(want)) || !strstr(err, name) || strchr(err, '\n'))
+		fail_msg("%s = %s: want \"%s...\" naming %s, got \"%s\"", key, value, want, name, err);
+}
+
+/* Every key of the option table, given a value of the wrong type, is refused with an error
+ * that starts with file:line and names the key. A mapping is wrong for every scalar and list,
+ * a list for every mapping; numbers and booleans are also given a word. */
+static void test_config_every_key_wrong_type(void **state)
+{
+	(void)state;
+	struct keys k = {0};
+	config_each_key(collect, &k);
+	assert_true(k.n > 40);
+	char file[] = "/tmp/fn-harden-XXXXXX.yaml";
+	int fd = mkstemps(file, 5);
+	assert_true(fd >= 0);
+	close(fd);
+	static const char *const wrong[] = {"{a: 1}", "[a, b]"};
+	for (size_t i = 0; i < k.n; i++) {
+		int line, refused = 0;
+		for (size_t w = 0; w < 2 && !refused; w++) {
+			char *err = load_with(file, k.path[i], wrong[w], &line);
+			if (err) {
+				assert_names(file, k.path[i], wrong[w], line, err);
+				refused = 1;
+			}
+			free(err);
+		}
+		if (!refused)
+			fail_msg("%s accepts both a mapping and a list", k.path[i]);
+		const char *d = k.def[i];
+		const char *word = !strcmp(d, "true") || !strcmp(d, "false") ? "maybe"
+				   : (*d && strspn(d, "0123456789.") == strlen(d)) ? "lots" : NULL;
+		if (word) {
+			char *err = load_with(file, k.path[i], word, &line);
+			if (!err)
+				fail_msg("%s accepts \"%s\"", k.path[i], word);
+			assert_names(file, k.path[i], word, line, err);
+			free(err);
+		}
+		free(k.path[i]);
+		free(k.def[i]);
+	}
+	unlink(file);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_chunk_no_room),
 		cmocka_unit_test(test_chunk_indented_cut),
 		cmocka_unit_test(test_message_punctuation),
+		cmocka_unit_test(test_config_every_key_wrong_type),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
