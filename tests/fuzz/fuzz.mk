@@ -32,6 +32,12 @@ fuzz:
 	@$(MAKE) --no-print-directory MODE=fuzz fuzz-targets
 	@sh tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS)
 
+# Helpers the stress tests run (e.g. idx_check: store_check from the shell).
+$(B)/stress/%: tests/stress/%.c $(LIBS)
+	@mkdir -p $(dir $@)
+	$(call say,TEST,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
+
 stress: deps
-	@$(MAKE) --no-print-directory MODE=asan unit
+	@$(MAKE) --no-print-directory MODE=asan unit build/asan/stress/idx_check
 	@sh tests/stress/run.sh build/asan
