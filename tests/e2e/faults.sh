@@ -69,10 +69,12 @@ ask_as() {
 	rc=$?
 	printf '%s\n' "$out" >>all.out
 }
-# `expect NAME CODE LINE`: the exit code, and the last line of the output.
+# The closing message: the last line in brackets (a note on sources may follow it).
+message() { printf '%s\n' "$out" | grep '^\[' | tail -n 1; }
+# `expect NAME CODE LINE`: the exit code and the closing message.
 expect() {
 	check_eq "$1: exit $2" "$rc" "$2"
-	check_eq "$1: the message" "$(printf '%s\n' "$out" | tail -n 1)" "$3"
+	check_eq "$1: the message" "$(message)" "$3"
 }
 
 ask_as refused m
@@ -88,7 +90,7 @@ ask_as tls m
 expect "self-signed TLS certificate" 3 "[Network error: TLS with 127.0.0.1:$tls failed: SSL certificate problem: self-signed certificate (certificates are always verified; for a private CA set \$CURL_CA_BUNDLE or \$SSL_CERT_FILE).]"
 
 ask_as fake fault:401
-check_eq "HTTP 401: the hint" "$(printf '%s\n' "$out" | tail -n 1 | sed 's/.*\. //')" "Check the API key.]"
+check_eq "HTTP 401: the hint" "$(message | sed 's/.*\. //')" "Check the API key.]"
 ask_as fake fault:403
 expect "HTTP 403" 3 "[HTTP 403: You are not allowed to use this model. The key is not allowed to use this model or endpoint.]"
 ask_as fake fault:404
@@ -105,7 +107,7 @@ expect "HTTP 503" 3 "[HTTP 503: The server is overloaded or not ready yet.]"
 ask_as fake fault:502:html
 check_eq "HTTP 502 with a proxy's HTML page: exit 3" "$rc" 3
 # The page is shown as text, on one line (test_stream.c wants it so); its CR LF made visible.
-check_contains "HTTP 502 with HTML: one sanitized line" "$(printf '%s\n' "$out" | tail -n 1)" \
+check_contains "HTTP 502 with HTML: one sanitized line" "$(message)" \
 	"[HTTP 502: <html>^M^J<head><title>502 Error</title></head>^M^J"
 
 ask_as fake stall
@@ -133,7 +135,7 @@ check_eq "bytes that are not UTF-8: exit 0" "$rc" 0
 check_contains "bytes that are not UTF-8: shown as U+FFFD" "$out" "bad $(printf '\357\277\275\357\277\275') bytes"
 ask_as fake gzip
 check_eq "gzip-encoded stream: exit 0" "$rc" 0
-check_eq "gzip-encoded stream: decoded" "$out" "This is a general answer from the test model, without sources."
+check_eq "gzip-encoded stream: decoded" "$(printf '%s\n' "$out" | head -n 1)" "This is a general answer from the test model, without sources."
 
 # None of the messages above carries a raw control byte (an HTML page's CR, say).
 check "no ESC or CR byte reached the output" sh -c '! grep -q "$(printf "[\033\r]")" all.out'
