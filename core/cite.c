@@ -271,8 +271,8 @@ static enum verdict judge(const char *s, size_t n, struct cite_seg *seg)
 		if (v == V_ACCEPT) {
 			if (*s != '[') /* 【1】 and ［1］ are never links */
 				return i == n ? V_ACCEPT : V_REJECT;
-			if (i == n)
-				return V_COMPLETE;
+			if (i == n) /* wait for a "(" only while there is room to hold it */
+				return n < HOLD_MAX ? V_COMPLETE : V_REJECT;
 			return i + 1 == n && s[i] != '(' ? V_ACCEPT : V_REJECT;
 		}
 	}

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "base/utf8.h"
+#include "core/cite.h"
 #include "core/config.h"
 #include "core/stream.h"
 #include "index/text.h"
@@ -75,6 +76,33 @@ static void test_message_punctuation(void **state)
 		assert_string_equal(m, cases[i].want);
 		free(m);
 		stream_free(s);
+	}
+}
+
+/* fuzz_cite: a "[" marker whose "]" was the 64th held byte waited for one more byte (a
+ * possible "(" of a link) and wrote it past the hold buffer. */
+static void count_seg(void *ctx, const struct cite_seg *seg)
+{
+	*(size_t *)ctx += seg->len;
+}
+
+static void test_cite_marker_at_hold_cap(void **state)
+{
+	(void)state;
+	for (size_t spaces = 50; spaces < 60; spaces++) {
+		char text[128];
+		int n = snprintf(text, sizeof text, "[source %*s1]x and [1]", (int)spaces, "");
+		struct cite_parser *p = cite_parser_new(3);
+		size_t seen = 0;
+		for (int i = 0; i < n; i++) /* byte by byte, as a slow stream */
+			cite_feed(p, text + i, 1, count_seg, &seen);
+		cite_finish(p, count_seg, &seen);
+		cite_parser_free(p);
+		assert_int_equal(seen, (size_t)n);
+		struct cite_segs segs = {0};
+		cite_parse(text, (size_t)n, 3, true, &segs);
+		assert_true(segs.markers >= 1); /* the short one at least */
+		cite_segs_free(&segs);
 	}
 }
 
@@ -211,6 +239,7 @@ int main(void)
 		cmocka_unit_test(test_chunk_no_room),
 		cmocka_unit_test(test_chunk_indented_cut),
 		cmocka_unit_test(test_message_punctuation),
+		cmocka_unit_test(test_cite_marker_at_hold_cap),
 		cmocka_unit_test(test_config_every_key_wrong_type),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
