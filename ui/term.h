@@ -36,6 +36,15 @@ enum slot {
 	SLOT_STATUS_PROFILE,
 	SLOT_BORDER,
 	SLOT_BORDER_FOCUS,
+	SLOT_CHAT_EMPHASIS,
+	SLOT_CHAT_STRONG,
+	SLOT_CHAT_LINK,
+	SLOT_CHAT_QUOTE,
+	SLOT_CHAT_SEARCH,      /* a search match; the current one is drawn reversed */
+	SLOT_CHAT_UNCITED,     /* a sentence with no verified citation (label policy) */
+	SLOT_CODE_INLINE,
+	SLOT_SOURCES_MATCH,    /* a question term in a snippet */
+	SLOT_MARKER,           /* the cursor line's gutter mark, the stopped-answer mark */
 	SLOT_COUNT
 };
 /* "chat.user" -> SLOT_CHAT_USER; -1 when unknown. */
