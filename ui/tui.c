@@ -923,17 +923,21 @@ static void cursor_set(struct tui *t, size_t abs)
 	t->dirty = true;
 }
 
-/* Entering the chat: the cursor starts on the last line in view. */
+/* Entering the chat: the cursor starts on the selected answer when it is in view, else on
+ * the last line in view. */
 static void cursor_enter(struct tui *t)
 {
 	size_t total = chat_total(t), h = t->chat_h > 0 ? (size_t)t->chat_h : 1;
 	if (!total)
 		return;
 	size_t last = total - 1 - (size_t)t->scroll;
-	size_t pos = cursor_abs(t);
 	size_t first = total > h ? total - h - (size_t)t->scroll : 0;
-	if (t->cur_msg >= t->nmsgs || pos < first || pos > last)
-		cursor_set(t, last);
+	size_t at = 0;
+	for (size_t i = 0; i < t->selected && i < t->nmsgs; i++)
+		at += t->msgs[i].lines.n;
+	if (selected_msg(t) && t->msgs[t->selected].lines.n > 1)
+		at++; /* past the "footnote · profile · model" line */
+	cursor_set(t, selected_msg(t) && at >= first && at <= last ? at : last);
 }
 
 static const struct line *chat_line(struct tui *t, size_t abs, size_t *msg)
