@@ -1080,7 +1080,7 @@ static void copy_code(struct tui *t)
 		b = (size_t)ls->v[t->cur_line].code - 1;
 	else
 		b = t->copy_code_next++ % ls->ncode;
-	char what[48];
+	char what[64];
 	snprintf(what, sizeof what, "code block %zu/%zu", b + 1, ls->ncode);
 	copy_text(t, what, ls->code[b], strlen(ls->code[b]));
 }
