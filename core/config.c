@@ -641,7 +641,8 @@ static int walk_value(struct walker *w, const struct opt *o, void *base, yaml_no
 				return fail_node(w, val, key, "%s", why);
 			}
 			l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
-			l->v[l->n++] = (struct cfg_kv){xstrdup(scalar(k)), buf_detach(&b)};
+			l->v[l->n++] = (struct cfg_kv){xstrdup(scalar(k)), buf_detach(&b),
+						       (int)val->start_mark.line + 1, (int)val->start_mark.column + 1};
 		}
 		return 0;
 	}

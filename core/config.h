@@ -26,6 +26,7 @@ struct cfg_strs {
 };
 struct cfg_kv {
 	char *key, *value;
+	int line, col;          /* where the value was written (0 for defaults) */
 };
 struct cfg_kvs {
 	struct cfg_kv *v;
