@@ -22,7 +22,9 @@
 #include "core/prompt.h"
 #include "core/turn.h"
 
-enum { SESSION_VERSION = 1, SESSION_TURN_VERSION = 1 };
+/* Turn version 2 (the verification stored, provenance and result as core/record.h writes
+ * them); version 1 turns are still read. */
+enum { SESSION_VERSION = 1, SESSION_TURN_VERSION = 2 };
 
 struct session_turn {
 	int version;                /* of the turn object as read (SESSION_TURN_VERSION when new) */
