@@ -29,6 +29,12 @@ want_hdr libstemmer.h libstemmer-dev
 want_cmd tmux        tmux
 want_cmd pdftotext   poppler-utils
 want_cmd python3     python3
+if [ "${1:-}" = "--bench" ]; then
+    want_hdr sqlite3.h             libsqlite3-dev
+    want_hdr hnswlib/hnswlib.h     libhnswlib-dev
+    want_cmd g++                   g++
+    want_cmd curl                  curl
+fi
 
 [ -z "$missing" ] && exit 0
 
