@@ -92,4 +92,5 @@ tsan: deps
 clean:
 	rm -rf build
 
+include tests/bench/bench.mk
 -include $(shell find build -name '*.d' 2>/dev/null)
