@@ -13,6 +13,7 @@
 
 #include "base/buf.h"
 #include "base/xmalloc.h"
+#include "core/metrics.h"
 
 double bench_now(void)
 {
@@ -21,19 +22,9 @@ double bench_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 double bench_pct(double *v, size_t n, double p)
 {
-	if (!n)
-		return NAN;
-	qsort(v, n, sizeof *v, cmp_double);
-	size_t r = (size_t)ceil(p / 100.0 * (double)n);
-	return v[r ? r - 1 : 0];
+	return n ? metric_percentile(v, n, p) : NAN;
 }
 
 /* Enough digits to read, never an exponent. */
@@ -67,19 +58,19 @@ void bench_row(const char *issue, const char *metric, double ours, const char *u
 
 double bench_ndcg10(const char *const *ranked, size_t n, const char *const *rel, size_t nrel)
 {
-	double dcg = 0, idcg = 0;
-	for (size_t r = 0; r < n && r < 10; r++) {
+	double gains[10], judged[64];
+	size_t k = n < 10 ? n : 10, nj = nrel < 64 ? nrel : 64;
+	for (size_t r = 0; r < k; r++) {
 		bool seen = false, hit = false;
 		for (size_t i = 0; i < r && !seen; i++)
 			seen = strcmp(ranked[i], ranked[r]) == 0;
 		for (size_t i = 0; i < nrel && !hit; i++)
 			hit = strcmp(rel[i], ranked[r]) == 0;
-		if (hit && !seen)
-			dcg += 1.0 / log2((double)r + 2.0);
+		gains[r] = hit && !seen;
 	}
-	for (size_t r = 0; r < nrel && r < 10; r++)
-		idcg += 1.0 / log2((double)r + 2.0);
-	return idcg > 0 ? dcg / idcg : 0;
+	for (size_t i = 0; i < nj; i++)
+		judged[i] = 1;
+	return metric_ndcg(gains, k, judged, nj, 10);
 }
 
 /* Sums the "field:" lines of /proc/self/smaps, in bytes. */
