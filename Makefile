@@ -94,4 +94,5 @@ include tests/fuzz/fuzz.mk
 clean:
 	rm -rf build
 
+include tests/bench/bench.mk
 -include $(shell find build -name '*.d' 2>/dev/null)

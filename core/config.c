@@ -21,6 +21,7 @@
 #include "base/buf.h"
 #include "base/sanitize.h"
 #include "base/xmalloc.h"
+#include "core/stream.h"
 
 enum opt_type {
 	T_STR,     /* char * */
@@ -64,6 +65,9 @@ struct vec {
 
 static const char *const kind_names[] = {"openai", "ollama", "builtin", NULL};
 static const char *const policy_names[] = {"decline", "answer", "label", NULL};
+static const char *const think_names[] = {"auto", "tag", "noopen", NULL}; /* enum stream_think */
+_Static_assert(STREAM_THINK_AUTO == 0 && STREAM_THINK_TAG == 1 && STREAM_THINK_NOOPEN == 2,
+	       "think_names follows enum stream_think");
 
 #define O(st, f) offsetof(struct st, f)
 #define END {NULL, 0, 0, NULL, 0, 0, NULL, NULL, 0, NULL}
@@ -90,6 +94,10 @@ static const struct opt provider_opts[] = {
 	 "retries on 429/503 before the first token (honouring Retry-After)"},
 	{"retry_cap_s", T_INT, O(cfg_provider, retry_cap_s), "30", 0, 600, NULL, NULL, 0,
 	 "longest Retry-After that is waited for"},
+	{"think", T_ENUM, O(cfg_provider, think), "auto", 0, 0, think_names, NULL, 0,
+	 "reasoning in <think> blocks: auto (a block whose opening tag the server stripped is "
+	 "looked for only for models known to do that, e.g. DeepSeek-R1), tag (only blocks that "
+	 "open with <think>), noopen (always look for a stripped one)"},
 	END,
 };
 static const struct schema provider_schema = {sizeof(struct cfg_provider), O(cfg_provider, name),
@@ -641,7 +649,8 @@ static int walk_value(struct walker *w, const struct opt *o, void *base, yaml_no
 				return fail_node(w, val, key, "%s", why);
 			}
 			l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
-			l->v[l->n++] = (struct cfg_kv){xstrdup(scalar(k)), buf_detach(&b)};
+			l->v[l->n++] = (struct cfg_kv){xstrdup(scalar(k)), buf_detach(&b),
+						       (int)val->start_mark.line + 1, (int)val->start_mark.column + 1};
 		}
 		return 0;
 	}

@@ -26,6 +26,7 @@ struct cfg_strs {
 };
 struct cfg_kv {
 	char *key, *value;
+	int line, col;          /* where the value was written (0 for defaults) */
 };
 struct cfg_kvs {
 	struct cfg_kv *v;
@@ -44,6 +45,7 @@ struct cfg_provider {
 	int idle_timeout_s;     /* no byte (keep-alives count) for this long ends the stream */
 	int max_retries;        /* for 429/503 before the first token */
 	int retry_cap_s;        /* longest Retry-After honoured */
+	int think;              /* enum stream_think: auto | tag | noopen */
 };
 struct cfg_providers {
 	struct cfg_provider *v;

@@ -7,7 +7,8 @@
  *
  * A cap bounds one line (1 MiB by default). Passing it stops the parser: ndjson_feed and
  * ndjson_finish then return NDJSON_ETOOBIG and ignore further input. Nothing is allocated per
- * byte; only a line split across slices is copied.
+ * byte; only a line split across slices is copied. The splitting itself is core/linesplit.h,
+ * which the SSE parser shares.
  *
  * One thread at a time. The callback runs inside ndjson_feed / ndjson_finish and must not call
  * back into the same parser. */

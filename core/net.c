@@ -535,6 +535,7 @@ net_id net_submit(struct net *n, const struct net_request *req, const struct net
 				  true);
 	struct stream_sink sink = {on_stream_event, x};
 	x->st = stream_new(req->proto, &sink);
+	stream_set_think(x->st, req->think, STREAM_THINK_HOLD_MAX);
 	x->state = X_QUEUED;
 	x->t_submit = now_ms();
 	x->tm.first_byte_ms = x->tm.first_token_ms = -1;

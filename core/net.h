@@ -46,6 +46,7 @@ struct net_request {
 	int idle_timeout_s;     /* <= 0: none */
 	int max_retries;        /* 429/503 retries before the first token */
 	int retry_cap_s;        /* longest wait honoured between tries */
+	enum stream_think think;/* how a <think> block is looked for (core/stream.h) */
 };
 
 /* Milliseconds since net_submit; -1 when the moment never came. */

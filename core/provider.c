@@ -100,6 +100,7 @@ void provider_net_request(const struct cfg_provider *p, const struct provider_re
 	out->timeout_s = p->timeout_s;
 	out->idle_timeout_s = p->idle_timeout_s;
 	out->max_retries = p->max_retries;
+	out->think = (enum stream_think)p->think;
 	out->retry_cap_s = p->retry_cap_s;
 }
 

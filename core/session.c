@@ -1,17 +1,18 @@
 /* session.c - sessions in memory and as JSON files (see session.h).
  *
- * The file format, version 1:
+ * The file format (version 1; turns of version 2):
  *   {"format": "footnote-session", "version": 1, "id", "title", "created", "updated",
- *    "turns": [{"version": 1, "question", "answer", "reasoning", "finished",
+ *    "turns": [{"version": 2, "question", "answer", "reasoning", "finished",
  *               "result": {...}, "provenance": {...}, "sources": [...], "dropped": [...]}]}
- * 64-bit ids are JSON numbers while a double holds them exactly, decimal strings beyond;
- * content hashes are 16 hex digits. Readers take what they know and ignore the rest. */
+ * result (with its verification), provenance and sources are core/record.h's records, the
+ * ones `ask --json` prints. Turn version 1 had no verification and its own shapes of
+ * provenance and result; record.h's readers still read them. Readers take what they know
+ * and ignore the rest. */
 #include "core/session.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 #include "base/utf8.h"
 #include "base/xmalloc.h"
 #include "core/fsutil.h"
+#include "core/record.h"
 
 static const char format_name[] = "footnote-session";
 static const char unfinished_msg[] = "The client stopped before this answer was complete.";
@@ -33,11 +35,6 @@ enum { TITLE_CHARS = 60, MAX_FILE = 64 << 20 };
 static char *dup0(const char *s)
 {
 	return xstrdup(s ? s : "");
-}
-
-static char *dupn(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
 }
 
 static char *now_utc(void)
@@ -51,47 +48,11 @@ static char *now_utc(void)
 
 /* ---- deep copies and frees ------------------------------------------------------------ */
 
-static void prov_copy(struct provenance *d, const struct provenance *s)
-{
-	*d = *s;
-	d->time = dup0(s->time);
-	d->profile = dup0(s->profile);
-	d->provider = dup0(s->provider);
-	d->provider_kind = dup0(s->provider_kind);
-	d->model = dup0(s->model);
-	d->host = dup0(s->host);
-	d->mode = dup0(s->mode);
-	d->collections = dup0(s->collections);
-}
-
-static void prov_free(struct provenance *p)
-{
-	free(p->time);
-	free(p->profile);
-	free(p->provider);
-	free(p->provider_kind);
-	free(p->model);
-	free(p->host);
-	free(p->mode);
-	free(p->collections);
-	memset(p, 0, sizeof *p);
-}
-
-static void source_copy(struct source *d, const struct source *s)
-{
-	*d = *s;
-	d->path = dup0(s->path);
-	d->collection = dup0(s->collection);
-	d->heading = dup0(s->heading);
-	d->snippet = dup0(s->snippet);
-	d->text = dup0(s->text);
-}
-
 static void sources_copy(struct source **dv, const struct source *sv, size_t n)
 {
 	*dv = xcalloc(n ? n : 1, sizeof **dv);
 	for (size_t i = 0; i < n; i++)
-		source_copy(&(*dv)[i], &sv[i]);
+		record_source_copy(&(*dv)[i], &sv[i]);
 }
 
 static void map_copy(struct cite_map *d, const struct cite_map *s)
@@ -105,29 +66,13 @@ static void map_copy(struct cite_map *d, const struct cite_map *s)
 	d->ndropped = s->ndropped;
 }
 
-static void result_copy(struct turn_result *d, const struct turn_result *s)
-{
-	*d = *s;
-	d->outcome_name = dup0(s->outcome_name);
-	d->finish_reason = dupn(s->finish_reason);
-	d->message = dupn(s->message);
-}
-
-static void result_clear(struct turn_result *r)
-{
-	free(r->outcome_name);
-	free(r->finish_reason);
-	free(r->message);
-	memset(r, 0, sizeof *r);
-}
-
 static void turn_clear(struct session_turn *t)
 {
 	free(t->question);
 	free(t->answer);
 	free(t->reasoning);
-	result_clear(&t->result);
-	prov_free(&t->prov);
+	record_result_clear(&t->result);
+	record_provenance_clear(&t->prov);
 	cite_map_free(&t->map);
 	cJSON_Delete(t->raw);
 	memset(t, 0, sizeof *t);
@@ -223,7 +168,7 @@ size_t session_add(struct session *s, const char *question, const struct provena
 	t->version = SESSION_TURN_VERSION;
 	t->question = dup0(question);
 	struct provenance none = {0};
-	prov_copy(&t->prov, pv ? pv : &none);
+	record_provenance_copy(&t->prov, pv ? pv : &none);
 	map_copy(&t->map, map);
 	t->answer = dup0(NULL);
 	t->reasoning = dup0(NULL);
@@ -243,8 +188,8 @@ void session_finish(struct session *s, size_t i, const char *answer, const char 
 	free(t->reasoning);
 	t->answer = dup0(answer);
 	t->reasoning = dup0(reasoning);
-	result_clear(&t->result);
-	result_copy(&t->result, result);
+	record_result_clear(&t->result);
+	record_result_copy(&t->result, result);
 	t->finished = true;
 	cJSON_Delete(t->raw);
 	t->raw = NULL;
@@ -255,103 +200,12 @@ void session_turn_copy(const struct session *s, size_t i, struct cite_map *map, 
 {
 	const struct session_turn *t = &s->turns[i];
 	map_copy(map, &t->map);
-	prov_copy(prov, &t->prov);
+	record_provenance_copy(prov, &t->prov);
 	*result = xmalloc(sizeof **result);
-	result_copy(*result, &t->result);
+	record_result_copy(*result, &t->result);
 }
 
 /* ---- to JSON -------------------------------------------------------------------------- */
-
-static void add_u64(cJSON *o, const char *key, uint64_t v)
-{
-	if (v <= (1ull << 53)) {
-		cJSON_AddNumberToObject(o, key, (double)v);
-	} else {
-		char d[24];
-		snprintf(d, sizeof d, "%" PRIu64, v);
-		cJSON_AddStringToObject(o, key, d);
-	}
-}
-
-static void add_str_or_null(cJSON *o, const char *key, const char *s)
-{
-	if (s)
-		cJSON_AddStringToObject(o, key, s);
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
-static cJSON *source_json(const struct source *s, bool given)
-{
-	cJSON *o = cJSON_CreateObject();
-	if (given)
-		cJSON_AddNumberToObject(o, "n", s->n);
-	cJSON_AddStringToObject(o, "path", s->path);
-	cJSON_AddStringToObject(o, "collection", s->collection);
-	add_u64(o, "chunk", s->chunk);
-	cJSON_AddNumberToObject(o, "line_start", s->line_start);
-	cJSON_AddNumberToObject(o, "line_end", s->line_end);
-	cJSON_AddNumberToObject(o, "page", s->page);
-	cJSON_AddStringToObject(o, "heading", s->heading);
-	cJSON_AddStringToObject(o, "snippet", s->snippet);
-	cJSON_AddStringToObject(o, "text", s->text);
-	char hash[20];
-	snprintf(hash, sizeof hash, "%016" PRIx64, s->content_hash);
-	cJSON_AddStringToObject(o, "content_hash", hash);
-	cJSON_AddNumberToObject(o, "score", s->score);
-	cJSON_AddBoolToObject(o, "hidden_text", s->hidden_text);
-	cJSON_AddBoolToObject(o, "cited", s->cited);
-	cJSON_AddBoolToObject(o, "verified", s->verified);
-	cJSON_AddBoolToObject(o, "auto_attached", s->auto_attached);
-	return o;
-}
-
-static cJSON *result_json(const struct turn_result *r)
-{
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "outcome", r->outcome_name);
-	cJSON_AddNumberToObject(o, "outcome_code", r->outcome);
-	add_str_or_null(o, "finish_reason", r->finish_reason);
-	add_str_or_null(o, "message", r->message);
-	cJSON *u = cJSON_AddObjectToObject(o, "usage");
-	cJSON_AddNumberToObject(u, "prompt_tokens", (double)r->prompt_tokens);
-	cJSON_AddNumberToObject(u, "completion_tokens", (double)r->completion_tokens);
-	cJSON *tm = cJSON_AddObjectToObject(o, "timings");
-	cJSON_AddNumberToObject(tm, "first_token_ms", r->first_token_ms);
-	cJSON_AddNumberToObject(tm, "total_ms", r->total_ms);
-	cJSON_AddBoolToObject(o, "extractive", r->extractive);
-	cJSON_AddBoolToObject(o, "not_grounded", r->not_grounded);
-	cJSON *g = cJSON_AddObjectToObject(o, "grounding");
-	if (r->grounding >= 0)
-		cJSON_AddNumberToObject(g, "share", r->grounding);
-	else
-		cJSON_AddNullToObject(g, "share");
-	cJSON_AddNumberToObject(g, "sentences", r->sentences);
-	cJSON_AddNumberToObject(g, "supported", r->sentences_supported);
-	cJSON_AddNumberToObject(g, "citations_invalid", r->citations_invalid);
-	return o;
-}
-
-static cJSON *prov_json(const struct provenance *p)
-{
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "time", p->time);
-	cJSON_AddStringToObject(o, "profile", p->profile);
-	cJSON_AddStringToObject(o, "provider", p->provider);
-	cJSON_AddStringToObject(o, "provider_kind", p->provider_kind);
-	cJSON_AddStringToObject(o, "model", p->model);
-	cJSON_AddStringToObject(o, "host", p->host);
-	cJSON_AddNumberToObject(o, "temperature", p->temperature);
-	cJSON_AddBoolToObject(o, "retrieval", p->retrieval);
-	cJSON_AddNumberToObject(o, "top_k", p->top_k);
-	cJSON_AddStringToObject(o, "mode", p->mode);
-	cJSON_AddStringToObject(o, "collections", p->collections);
-	add_u64(o, "index_generation", p->index_generation);
-	add_u64(o, "index_files", p->index_files);
-	cJSON_AddNumberToObject(o, "retrieval_ms", p->retrieval_ms);
-	cJSON_AddNumberToObject(o, "prompt_tokens_estimate", p->prompt_tokens_estimate);
-	return o;
-}
 
 static cJSON *turn_json(const struct session_turn *t)
 {
@@ -363,14 +217,12 @@ static cJSON *turn_json(const struct session_turn *t)
 	cJSON_AddStringToObject(o, "answer", t->answer);
 	cJSON_AddStringToObject(o, "reasoning", t->reasoning);
 	cJSON_AddBoolToObject(o, "finished", t->finished);
-	cJSON_AddItemToObject(o, "result", result_json(&t->result));
-	cJSON_AddItemToObject(o, "provenance", prov_json(&t->prov));
-	cJSON *v = cJSON_AddArrayToObject(o, "sources");
-	for (size_t i = 0; i < t->map.n; i++)
-		cJSON_AddItemToArray(v, source_json(&t->map.v[i], true));
-	cJSON *d = cJSON_AddArrayToObject(o, "dropped");
-	for (size_t i = 0; i < t->map.ndropped; i++)
-		cJSON_AddItemToArray(d, source_json(&t->map.dropped[i], false));
+	cJSON_AddItemToObject(o, "result", record_result_json(&t->result, t->answer, strlen(t->answer)));
+	cJSON_AddItemToObject(o, "provenance", record_provenance_json(&t->prov));
+	cJSON_AddItemToObject(o, "sources", record_sources_json(t->map.v, t->map.n,
+								RECORD_SOURCE_GIVEN | RECORD_SOURCE_TEXT));
+	cJSON_AddItemToObject(o, "dropped", record_sources_json(t->map.dropped, t->map.ndropped,
+								RECORD_SOURCE_TEXT));
 	return o;
 }
 
@@ -465,12 +317,6 @@ static char *jstr(const cJSON *o, const char *key)
 	return xstrdup(cJSON_IsString(v) ? v->valuestring : "");
 }
 
-static char *jstr_or_null(const cJSON *o, const char *key)
-{
-	const cJSON *v = jget(o, key);
-	return cJSON_IsString(v) ? xstrdup(v->valuestring) : NULL;
-}
-
 static double jnum(const cJSON *o, const char *key, double def)
 {
 	const cJSON *v = jget(o, key);
@@ -480,94 +326,6 @@ static double jnum(const cJSON *o, const char *key, double def)
 static bool jbool(const cJSON *o, const char *key)
 {
 	return cJSON_IsTrue(jget(o, key));
-}
-
-static uint64_t ju64(const cJSON *o, const char *key, int base)
-{
-	const cJSON *v = jget(o, key);
-	if (cJSON_IsNumber(v))
-		return v->valuedouble > 0 ? (uint64_t)v->valuedouble : 0;
-	if (cJSON_IsString(v))
-		return strtoull(v->valuestring, NULL, base);
-	return 0;
-}
-
-static void source_from(struct source *s, const cJSON *o)
-{
-	memset(s, 0, sizeof *s);
-	s->n = (int)jnum(o, "n", 0);
-	s->path = jstr(o, "path");
-	s->collection = jstr(o, "collection");
-	s->chunk = ju64(o, "chunk", 10);
-	s->line_start = (uint32_t)jnum(o, "line_start", 0);
-	s->line_end = (uint32_t)jnum(o, "line_end", 0);
-	s->page = (uint32_t)jnum(o, "page", 0);
-	s->heading = jstr(o, "heading");
-	s->snippet = jstr(o, "snippet");
-	s->text = jstr(o, "text");
-	s->content_hash = ju64(o, "content_hash", 16);
-	s->score = jnum(o, "score", 0);
-	s->hidden_text = jbool(o, "hidden_text");
-	s->cited = jbool(o, "cited");
-	s->verified = jbool(o, "verified");
-	s->auto_attached = jbool(o, "auto_attached");
-}
-
-static void sources_from(const cJSON *arr, struct source **v, size_t *n)
-{
-	const cJSON *list = cJSON_IsArray(arr) ? arr : NULL, *e;
-	int len = list ? cJSON_GetArraySize(list) : 0;
-	*v = xcalloc(len ? (size_t)len : 1, sizeof **v);
-	*n = 0;
-	cJSON_ArrayForEach(e, list)
-		if (cJSON_IsObject(e))
-			source_from(&(*v)[(*n)++], e);
-}
-
-static void result_from(struct turn_result *r, const cJSON *o)
-{
-	memset(r, 0, sizeof *r);
-	r->outcome_name = jstr(o, "outcome");
-	if (!*r->outcome_name) {
-		free(r->outcome_name);
-		r->outcome_name = xstrdup("unknown");
-	}
-	r->outcome = (int)jnum(o, "outcome_code", 0);
-	r->finish_reason = jstr_or_null(o, "finish_reason");
-	r->message = jstr_or_null(o, "message");
-	const cJSON *u = jget(o, "usage");
-	r->prompt_tokens = (long long)jnum(u, "prompt_tokens", 0);
-	r->completion_tokens = (long long)jnum(u, "completion_tokens", 0);
-	const cJSON *tm = jget(o, "timings");
-	r->first_token_ms = jnum(tm, "first_token_ms", 0);
-	r->total_ms = jnum(tm, "total_ms", 0);
-	r->extractive = jbool(o, "extractive");
-	r->not_grounded = jbool(o, "not_grounded");
-	const cJSON *g = jget(o, "grounding");
-	r->grounding = jnum(g, "share", -1);
-	r->sentences = (int)jnum(g, "sentences", 0);
-	r->sentences_supported = (int)jnum(g, "supported", 0);
-	r->citations_invalid = (int)jnum(g, "citations_invalid", 0);
-}
-
-static void prov_from(struct provenance *p, const cJSON *o)
-{
-	memset(p, 0, sizeof *p);
-	p->time = jstr(o, "time");
-	p->profile = jstr(o, "profile");
-	p->provider = jstr(o, "provider");
-	p->provider_kind = jstr(o, "provider_kind");
-	p->model = jstr(o, "model");
-	p->host = jstr(o, "host");
-	p->temperature = jnum(o, "temperature", 0);
-	p->retrieval = jbool(o, "retrieval");
-	p->top_k = (int)jnum(o, "top_k", 0);
-	p->mode = jstr(o, "mode");
-	p->collections = jstr(o, "collections");
-	p->index_generation = ju64(o, "index_generation", 10);
-	p->index_files = ju64(o, "index_files", 10);
-	p->retrieval_ms = jnum(o, "retrieval_ms", 0);
-	p->prompt_tokens_estimate = (int)jnum(o, "prompt_tokens_estimate", 0);
 }
 
 static int turn_from(struct session_turn *t, const cJSON *o, size_t i, char **err)
@@ -582,10 +340,10 @@ static int turn_from(struct session_turn *t, const cJSON *o, size_t i, char **er
 	t->answer = jstr(o, "answer");
 	t->reasoning = jstr(o, "reasoning");
 	t->finished = jbool(o, "finished");
-	result_from(&t->result, jget(o, "result"));
-	prov_from(&t->prov, jget(o, "provenance"));
-	sources_from(jget(o, "sources"), &t->map.v, &t->map.n);
-	sources_from(jget(o, "dropped"), &t->map.dropped, &t->map.ndropped);
+	record_result_from(&t->result, jget(o, "result"), strlen(t->answer));
+	record_provenance_from(&t->prov, jget(o, "provenance"));
+	record_sources_from(jget(o, "sources"), &t->map.v, &t->map.n);
+	record_sources_from(jget(o, "dropped"), &t->map.dropped, &t->map.ndropped);
 	t->raw = cJSON_Duplicate(o, true);
 	return 0;
 }

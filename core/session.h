@@ -4,11 +4,12 @@
  * A session is an id (sortable: 20261121-142501-ab12, local time of creation plus four
  * random hex digits), a title (the first question on one line, shortened), created and
  * updated times (ISO 8601 UTC) and its turns. Each turn is a versioned JSON object holding
- * the question, the answer, the reasoning, the result (outcome, usage, timings, grounding),
- * the provenance and the whole citation map, dropped sources included. Later fields (the
- * verifier's per-sentence results) are new keys in the turn: readers ignore keys they do not
- * know, and a turn read from disk is written back exactly as it was read, unknown keys
- * included. No API key is ever stored: provenance carries only the server's host.
+ * the question, the answer, the reasoning, the result (outcome, usage, timings, grounding
+ * and the verifier's per-sentence findings), the provenance and the whole citation map,
+ * dropped sources included, as core/record.h writes them. Later fields are new keys: readers
+ * ignore keys they do not know, and a turn read from disk is written back exactly as it was
+ * read, unknown keys included. No API key is ever stored: provenance carries only the
+ * server's host.
  *
  * The file is DIR/ID.json (mode 0600); the file name is the id. Pure functions and file
  * I/O only; any thread, one session per thread. Errors come back as a sentence in *err
@@ -22,7 +23,9 @@
 #include "core/prompt.h"
 #include "core/turn.h"
 
-enum { SESSION_VERSION = 1, SESSION_TURN_VERSION = 1 };
+/* Turn version 2 (the verification stored, provenance and result as core/record.h writes
+ * them); version 1 turns are still read. */
+enum { SESSION_VERSION = 1, SESSION_TURN_VERSION = 2 };
 
 struct session_turn {
 	int version;                /* of the turn object as read (SESSION_TURN_VERSION when new) */
@@ -54,8 +57,9 @@ size_t session_add(struct session *s, const char *question, const struct provena
 void session_finish(struct session *s, size_t i, const char *answer, const char *reasoning,
 		    const struct turn_result *result);
 
-/* Deep copies of turn i's citation map, provenance and result, for showing a resumed turn
- * (turn_adopt takes map and prov; free the result with turn_result_free). */
+/* Deep copies of turn i's citation map, provenance and result (its verification too), for
+ * showing a resumed turn (turn_adopt takes map and prov; free the result with
+ * turn_result_free). */
 void session_turn_copy(const struct session *s, size_t i, struct cite_map *map, struct provenance *prov,
 		       struct turn_result **result);
 
@@ -100,7 +104,9 @@ char *session_title(const char *question);
 char *session_export_name(const struct session *s, const char *ext);
 /* The session as Markdown: provenance in YAML front matter, each answer's [n] markers as
  * footnotes [^k] whose text is path:lines (heading) and the quoted passage, the sources
- * dropped for the token budget listed. Every string is sanitized. Caller frees. */
+ * dropped for the token budget listed. When a turn kept its verification, a sentence whose
+ * citation does not hold is followed by "*(not supported by [^k])*", and under the label
+ * policy an uncited one by "*(model knowledge)*". Every string is sanitized. Caller frees. */
 char *session_to_markdown(const struct session *s);
 
 #endif

@@ -4,7 +4,11 @@
  * Footnote labels run through the whole document ([^1], [^2], ...) in the order sources are
  * first cited, so turn 2's [1] and turn 1's [1] get different labels. Each turn's footnote
  * definitions follow its answer. Every string passes sanitize(); front matter values are
- * sanitized to one line and written as double-quoted YAML scalars. */
+ * sanitized to one line and written as double-quoted YAML scalars.
+ *
+ * When the turn kept its verification, what it found is written after each sentence it
+ * concerns: "*(not supported by [^2])*" after a sentence whose citation does not hold, and
+ * "*(model knowledge)*" after an uncited one when the profile's policy was label. */
 #include "core/session.h"
 
 #include <inttypes.h>
@@ -16,6 +20,7 @@
 #include "base/sanitize.h"
 #include "base/xmalloc.h"
 #include "core/cite.h"
+#include "core/verify.h"
 
 
 /* ---- citation markers: core/cite.h finds them (code left alone), fn rewrites them. */
@@ -70,6 +75,53 @@ static void cite(void *ctx, const int *ids, size_t nids, struct buf *out)
 		else
 			buf_addf(out, "[%d: no such source]", ids[i]);
 	}
+}
+
+/* ---- what verification found, written into the answer ----------------------------------- */
+
+/* The note after sentence vs, or nothing: the sources it cites that exist and do not hold
+ * it (a number with no source already reads "no such source"), or the label. */
+static void sentence_note(struct buf *b, const struct session_turn *t, const struct verify_sentence *vs)
+{
+	if (vs->status == VERIFY_UNCITED && t->result.label_uncited) {
+		buf_adds(b, " *(model knowledge)*");
+		return;
+	}
+	if (vs->status != VERIFY_UNSUPPORTED)
+		return;
+	size_t before = b->len;
+	for (int k = 0; k < vs->nsources; k++) {
+		if (vs->holds[k] || !cite_map_get(&t->map, vs->sources[k]))
+			continue;
+		buf_adds(b, b->len == before ? " *(not supported by " : ", ");
+		buf_addf(b, "[%d]", vs->sources[k]);
+	}
+	if (b->len > before)
+		buf_adds(b, ")*");
+}
+
+/* The raw answer with each sentence's note inserted where the sentence ends (before its
+ * trailing white space). The notes' [n] become footnote references like the answer's own.
+ * Sentences are in answer order; one that overlaps the one before is skipped. Caller frees. */
+static char *annotated(const struct session_turn *t)
+{
+	const struct verify_result *v = t->result.verify;
+	const char *a = t->answer;
+	size_t len = strlen(a), at = 0;
+	struct buf b = {0};
+	for (size_t i = 0; v && i < v->n; i++) {
+		const struct verify_sentence *vs = &v->v[i];
+		size_t end = vs->start + vs->len;
+		if (vs->start < at || end > len)
+			continue;
+		while (end > vs->start && strchr(" \t\r\n", a[end - 1]))
+			end--;
+		buf_add(&b, a + at, end - at);
+		sentence_note(&b, t, vs);
+		at = end;
+	}
+	buf_add(&b, a + at, len - at);
+	return buf_detach(&b);
 }
 
 /* ---- writing ---------------------------------------------------------------------------- */
@@ -131,14 +183,26 @@ static void yaml_turn(struct buf *b, const struct session_turn *t)
 	ykey(b, "    ", "provider_kind", p->provider_kind);
 	ykey(b, "    ", "model", p->model);
 	ykey(b, "    ", "host", p->host);
+	/* Turns of version 1 did not record the budget, the policy, the fusion settings or the
+	 * chunk count (their no_evidence reads ""): left out rather than shown as zeros. */
+	bool v2 = p->no_evidence && *p->no_evidence;
 	buf_addf(b, "    temperature: %g\n", p->temperature);
+	if (v2) {
+		buf_addf(b, "    context_tokens: %d\n    max_tokens: %d\n", p->context_tokens, p->max_tokens);
+		ykey(b, "    ", "no_evidence", p->no_evidence);
+	}
 	buf_addf(b, "    retrieval: {enabled: %s, top_k: %d, mode: ", p->retrieval ? "true" : "false", p->top_k);
 	yq(b, p->mode);
 	buf_adds(b, ", collections: ");
 	yq(b, p->collections);
+	if (v2)
+		buf_addf(b, ", w_lexical: %g, w_vector: %g, min_score: %g, per_file_cap: %d", p->w_lexical,
+			 p->w_vector, p->min_score, p->per_file_cap);
 	buf_adds(b, "}\n");
-	buf_addf(b, "    index: {generation: %" PRIu64 ", files: %" PRIu64 "}\n", p->index_generation,
-		 p->index_files);
+	buf_addf(b, "    index: {generation: %" PRIu64 ", files: %" PRIu64, p->index_generation, p->index_files);
+	if (v2)
+		buf_addf(b, ", chunks: %" PRIu64, p->index_chunks);
+	buf_adds(b, "}\n");
 	ykey(b, "    ", "outcome", r->outcome_name);
 	ykey(b, "    ", "finish_reason", r->finish_reason);
 	buf_addf(b, "    usage: {prompt_tokens: %lld, completion_tokens: %lld, prompt_tokens_estimate: %d}\n",
@@ -149,6 +213,15 @@ static void yaml_turn(struct buf *b, const struct session_turn *t)
 		buf_addf(b, "    grounding: %.2f\n", r->grounding);
 	else
 		buf_adds(b, "    grounding: null\n");
+	if (r->verify) {
+		int count[VERIFY_ATTACHED + 1] = {0};
+		for (size_t i = 0; i < r->verify->n; i++)
+			if (r->verify->v[i].status >= 0 && r->verify->v[i].status <= VERIFY_ATTACHED)
+				count[r->verify->v[i].status]++;
+		buf_addf(b, "    sentences: {supported: %d, unsupported: %d, uncited: %d, auto_attached: %d}\n",
+			 count[VERIFY_SUPPORTED], count[VERIFY_UNSUPPORTED], count[VERIFY_UNCITED],
+			 count[VERIFY_ATTACHED]);
+	}
 	buf_adds(b, t->map.n ? "    sources:\n" : "    sources: []\n");
 	for (size_t i = 0; i < t->map.n; i++)
 		yaml_source(b, &t->map.v[i], true);
@@ -246,7 +319,9 @@ static void turn_md(struct buf *b, const struct session_turn *t, size_t i, int *
 	}
 	struct notes ns = {t, NULL, 0, 0, *next};
 	struct buf safe = {0};
-	sanitize(t->answer, strlen(t->answer), 0, &safe);
+	char *answer = annotated(t);
+	sanitize(answer, strlen(answer), 0, &safe);
+	free(answer);
 	replace_markers(safe.p ? safe.p : "", safe.len, cite, &ns, b);
 	while (b->len && b->p[b->len - 1] == '\n')
 		b->len--;

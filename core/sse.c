@@ -7,23 +7,21 @@
 
 #include "base/buf.h"
 #include "base/xmalloc.h"
+#include "core/linesplit.h"
 
 struct sse {
 	struct sse_callbacks cb;
 	size_t max;
-	struct buf line; /* a line not yet ended, carried across slices */
+	struct linesplit lines; /* its cap is what max leaves after data and type */
 	struct buf data; /* the pending event's data lines, each followed by LF */
 	struct buf type; /* the pending event's type; empty means "message" */
 	struct buf id;   /* the last event ID; kept across events, as the spec says */
 	long retry;
-	unsigned bom;    /* bytes of a leading BOM matched so far */
-	bool bom_done;   /* past the point where a BOM could start */
-	bool cr;         /* the previous slice ended in CR: a leading LF belongs to it */
 	bool stopped;
 	int err;
 };
 
-static const char bom_bytes[3] = {'\xEF', '\xBB', '\xBF'};
+static void on_line(void *ctx, const char *l, size_t len);
 
 struct sse *sse_new(const struct sse_callbacks *cb)
 {
@@ -32,6 +30,7 @@ struct sse *sse_new(const struct sse_callbacks *cb)
 		p->cb = *cb;
 	p->max = SSE_DEFAULT_MAX;
 	p->retry = -1;
+	linesplit_init(&p->lines, p->max, on_line, p);
 	return p;
 }
 
@@ -39,7 +38,7 @@ void sse_free(struct sse *p)
 {
 	if (!p)
 		return;
-	buf_free(&p->line);
+	linesplit_free(&p->lines);
 	buf_free(&p->data);
 	buf_free(&p->type);
 	buf_free(&p->id);
@@ -49,6 +48,7 @@ void sse_free(struct sse *p)
 void sse_set_max(struct sse *p, size_t max_bytes)
 {
 	p->max = max_bytes ? max_bytes : SSE_DEFAULT_MAX;
+	p->lines.max = p->max;
 }
 
 long sse_retry_ms(const struct sse *p)
@@ -72,16 +72,10 @@ static int stop(struct sse *p, int err)
 	p->stopped = true;
 	p->err = err;
 	/* Nothing more will be parsed: give the memory back now rather than at sse_free. */
-	buf_free(&p->line);
+	linesplit_free(&p->lines);
 	buf_free(&p->data);
 	buf_free(&p->type);
 	return err;
-}
-
-/* Bytes the pending event holds: what the cap is measured against. */
-static size_t held(const struct sse *p)
-{
-	return p->data.len + p->type.len + p->line.len;
 }
 
 static void dispatch(struct sse *p)
@@ -154,89 +148,31 @@ static void process_line(struct sse *p, const char *l, size_t len)
 	/* Any other field is ignored, as the spec says. */
 }
 
-/* One line has ended at s[0..len): process it, joined to any carried part. */
-static int end_line(struct sse *p, const char *s, size_t len)
+/* The cap is measured against all the pending event holds: its data and type, and the line
+ * being read. So the line may have what data and type leave. */
+static void on_line(void *ctx, const char *l, size_t len)
 {
-	if (held(p) + len > p->max)
-		return stop(p, SSE_ETOOBIG);
-	if (p->line.len == 0) {
-		process_line(p, s, len); /* the common case: no copy */
-	} else {
-		buf_add(&p->line, s, len);
-		process_line(p, p->line.p, p->line.len);
-		buf_reset(&p->line);
-	}
-	return SSE_OK;
-}
-
-static int scan(struct sse *p, const char *s, size_t n)
-{
-	size_t i = 0;
-	if (n > 0 && p->cr) {
-		p->cr = false;
-		if (s[0] == '\n')
-			i = 1;
-	}
-	while (i < n) {
-		size_t j = i;
-		while (j < n && s[j] != '\n' && s[j] != '\r')
-			j++;
-		if (j == n) {
-			if (held(p) + (n - i) > p->max)
-				return stop(p, SSE_ETOOBIG);
-			buf_add(&p->line, s + i, n - i);
-			return SSE_OK;
-		}
-		if (end_line(p, s + i, j - i) != SSE_OK)
-			return p->err;
-		if (s[j] == '\r') {
-			if (j + 1 < n) {
-				if (s[j + 1] == '\n')
-					j++;
-			} else {
-				p->cr = true;
-			}
-		}
-		i = j + 1;
-	}
-	return SSE_OK;
+	struct sse *p = ctx;
+	process_line(p, l, len);
+	size_t kept = p->data.len + p->type.len;
+	p->lines.max = kept < p->max ? p->max - kept : 0;
 }
 
 int sse_feed(struct sse *p, const char *data, size_t len)
 {
 	if (p->stopped)
 		return p->err;
-	size_t i = 0;
-	/* A BOM may arrive split across slices; bytes that only looked like its start are
-	 * replayed as ordinary input. */
-	while (!p->bom_done && i < len) {
-		if (data[i] == bom_bytes[p->bom]) {
-			i++;
-			if (++p->bom == 3)
-				p->bom_done = true;
-			continue;
-		}
-		p->bom_done = true;
-		if (p->bom > 0 && scan(p, bom_bytes, p->bom) != SSE_OK)
-			return p->err;
-	}
-	return scan(p, data + i, len - i);
+	if (linesplit_feed(&p->lines, data, len) != LINESPLIT_OK)
+		return stop(p, SSE_ETOOBIG);
+	return SSE_OK;
 }
 
 int sse_finish(struct sse *p)
 {
 	if (p->stopped)
 		return p->err;
-	if (!p->bom_done) {
-		p->bom_done = true;
-		if (p->bom > 0 && scan(p, bom_bytes, p->bom) != SSE_OK)
-			return p->err;
-	}
-	if (p->line.len > 0) {
-		/* The carried part passed the cap when it was added. */
-		process_line(p, p->line.p, p->line.len);
-		buf_reset(&p->line);
-	}
+	if (linesplit_finish(&p->lines) != LINESPLIT_OK)
+		return stop(p, SSE_ETOOBIG);
 	dispatch(p);
 	p->stopped = true;
 	p->err = SSE_OK;

@@ -8,7 +8,8 @@
  *
  * Feed it any slices of the body in order (sse_feed), then call sse_finish at EOF. The parser
  * copies only what it must keep across slices (a partial line, the pending event's data) and
- * allocates nothing per byte, so a slice costs time linear in its length.
+ * allocates nothing per byte, so a slice costs time linear in its length. Line ends and the
+ * BOM are handled by core/linesplit.h, which the NDJSON parser shares.
  *
  * A cap bounds what one event may hold (data + event type + the line being read; 1 MiB by
  * default). Passing it stops the parser: sse_feed and sse_finish then return SSE_ETOOBIG and

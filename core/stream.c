@@ -1,8 +1,10 @@
 /* stream.c - chat stream decoder: SSE/NDJSON -> events and one outcome (see stream.h). */
 #include "stream.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cjson/cJSON.h>
 
@@ -17,8 +19,9 @@
 
 enum mode { MODE_SNIFF, MODE_SSE, MODE_NDJSON, MODE_JSON };
 
-/* Where a <think> block at the start of the content stands. */
-enum think { THINK_START, THINK_IN, THINK_OUT };
+/* Where a <think> block at the start of the content stands. THINK_HELD: no opening tag came,
+ * and the content is held in case it is reasoning whose opening tag the server stripped. */
+enum think { THINK_START, THINK_IN, THINK_HELD, THINK_OUT };
 
 /* One output channel: everything sent so far, and up to 3 bytes of an incomplete code point
  * held back until the rest arrives. */
@@ -48,6 +51,10 @@ struct stream {
 	enum think think;
 	size_t think_match; /* bytes of "<think>" or "</think>" matched and held */
 	struct buf think_ws; /* white space before a possible "<think>" */
+	enum stream_think think_mode;
+	size_t hold_max;    /* THINK_HELD gives up at this many bytes */
+	struct buf held;    /* THINK_HELD: the content so far, not yet sent */
+	bool no_hold;       /* a separate reasoning field came: content is the answer */
 	bool skip_ws_reason, skip_ws_text;
 	struct buf cut_text, cut_reason; /* per-delta scratch */
 	struct buf scratch, repaired;
@@ -161,6 +168,109 @@ static void put_text(struct stream *s, const char *p, size_t n)
 	buf_add(&s->cut_text, p, n);
 }
 
+static void put_reason_s(struct stream *s, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		put_reason(s, p[i]);
+}
+
+/* Model families whose chat template ends the prompt with "<think>\n", so the server's output
+ * starts inside the block and the opening tag never arrives: DeepSeek-R1 and its distills
+ * (a name token "r1"), QwQ-32B (not the preview, which used no tags), Qwen3's -Thinking
+ * models. Tokens are the name's runs of letters and digits, compared without case. */
+static bool name_has(const char *model, const char *token)
+{
+	size_t n = strlen(token);
+	for (const char *p = model; *p;) {
+		while (*p && !isalnum((unsigned char)*p))
+			p++;
+		const char *t = p;
+		while (*p && isalnum((unsigned char)*p))
+			p++;
+		if ((size_t)(p - t) == n && strncasecmp(t, token, n) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool name_has_prefix(const char *model, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	for (const char *p = model; *p; p++)
+		if ((p == model || !isalnum((unsigned char)p[-1])) && strncasecmp(p, prefix, n) == 0)
+			return true;
+	return false;
+}
+
+bool stream_model_strips_think(const char *model)
+{
+	if (!model)
+		return false;
+	if (name_has(model, "r1"))
+		return true;
+	if (name_has(model, "qwq"))
+		return !name_has(model, "preview");
+	return name_has_prefix(model, "qwen") && name_has(model, "thinking");
+}
+
+static bool hold_wanted(const struct stream *s)
+{
+	if (s->no_hold || s->think_mode == STREAM_THINK_TAG)
+		return false;
+	return s->think_mode == STREAM_THINK_NOOPEN || stream_model_strips_think(buf_str(&s->model));
+}
+
+/* The held content was the answer after all: it goes out as text, in order, whole. */
+static void held_release(struct stream *s)
+{
+	put_text(s, s->held.p ? s->held.p : "", s->held.len);
+	buf_free(&s->held);
+	s->think = THINK_OUT;
+}
+
+static bool held_ends(const struct stream *s, const char *tag, size_t n)
+{
+	return s->held.len >= n && memcmp(s->held.p + s->held.len - n, tag, n) == 0;
+}
+
+/* THINK_HELD takes p[0..n) up to the next '>' (where a tag may end) or the bound, and decides
+ * when it can: "</think>" ends the reasoning; "<think>" first, or the bound, means there was
+ * no stripped block. Returns the bytes used. */
+static size_t held_add(struct stream *s, const char *p, size_t n)
+{
+	size_t room = s->hold_max > s->held.len ? s->hold_max - s->held.len : 0;
+	size_t take = n < room ? n : room;
+	const char *gt = memchr(p, '>', take);
+	if (gt)
+		take = (size_t)(gt - p) + 1;
+	buf_add(&s->held, p, take);
+	if (gt && held_ends(s, think_close, sizeof think_close - 1)) {
+		s->skip_ws_reason = true;
+		put_reason_s(s, s->held.p, s->held.len - (sizeof think_close - 1));
+		buf_free(&s->held);
+		s->think = THINK_OUT;
+		s->skip_ws_text = true;
+	} else if ((gt && held_ends(s, think_open, sizeof think_open - 1)) || s->held.len >= s->hold_max) {
+		held_release(s);
+	}
+	return take;
+}
+
+/* A separate reasoning field (reasoning_content, reasoning, thinking) means the server splits
+ * the reasoning itself: content already held is the answer, and no more is held. */
+static void reasoning_field(struct stream *s, const char *r)
+{
+	if (!*r)
+		return;
+	s->no_hold = true;
+	if (s->think == THINK_HELD) {
+		buf_reset(&s->cut_text);
+		held_release(s);
+		chan_add(s, STREAM_EV_TEXT, s->cut_text.p, s->cut_text.len);
+	}
+	chan_add(s, STREAM_EV_REASONING, r, strlen(r));
+}
+
 /* Content goes through a small state machine so "<think>" and "</think>" are found however
  * the deltas cut them. Bytes that might be the start of a tag are held (at most 8, plus
  * leading white space) until the next byte decides. The common case, content that does not
@@ -175,6 +285,10 @@ static void content_add(struct stream *s, const char *p, size_t n)
 			put_text(s, p + i, n - i);
 			break;
 		}
+		if (s->think == THINK_HELD) {
+			i += held_add(s, p + i, n - i);
+			continue;
+		}
 		char c = p[i];
 		if (s->think == THINK_START) {
 			if (s->think_match == 0 && is_ws(c)) {
@@ -188,6 +302,13 @@ static void content_add(struct stream *s, const char *p, size_t n)
 					s->skip_ws_reason = true;
 					buf_free(&s->think_ws);
 				}
+			} else if (hold_wanted(s)) {
+				/* No opening tag: hold, c included, in case it was stripped. */
+				s->think = THINK_HELD;
+				buf_add(&s->held, s->think_ws.p ? s->think_ws.p : "", s->think_ws.len);
+				buf_add(&s->held, think_open, s->think_match);
+				s->think_match = 0;
+				buf_free(&s->think_ws);
 			} else {
 				/* Not a think block: give back what was held, as text. */
 				s->think = THINK_OUT;
@@ -236,6 +357,8 @@ static void content_flush(struct stream *s)
 	} else if (s->think == THINK_IN) {
 		for (size_t k = 0; k < s->think_match; k++)
 			put_reason(s, think_close[k]);
+	} else if (s->think == THINK_HELD) {
+		held_release(s); /* no "</think>" came: it was all answer */
 	}
 	s->think = THINK_OUT;
 	s->think_match = 0;
@@ -504,7 +627,7 @@ static void delta_add(struct stream *s, const cJSON *d)
 	if (!r)
 		r = get_str(d, "reasoning");
 	if (r)
-		chan_add(s, STREAM_EV_REASONING, r, strlen(r));
+		reasoning_field(s, r);
 	const char *refusal = get_str(d, "refusal");
 	if (refusal)
 		chan_add(s, STREAM_EV_REFUSAL, refusal, strlen(refusal));
@@ -649,7 +772,7 @@ static void on_nd_line(void *ctx, const char *line, size_t len)
 	if (!thinking)
 		thinking = get_str(root, "thinking");
 	if (thinking)
-		chan_add(s, STREAM_EV_REASONING, thinking, strlen(thinking));
+		reasoning_field(s, thinking);
 	if (content && *content) {
 		s->content_deltas++;
 		content_add(s, content, strlen(content));
@@ -680,6 +803,7 @@ struct stream *stream_new(enum stream_proto proto, const struct stream_sink *sin
 	if (sink)
 		s->sink = *sink;
 	s->max = DEFAULT_MAX;
+	s->hold_max = STREAM_THINK_HOLD_MAX;
 	if (proto == STREAM_OLLAMA_NDJSON) {
 		s->mode = MODE_NDJSON;
 		s->nd = ndjson_new(&(struct ndjson_callbacks){.on_line = on_nd_line, .ctx = s});
@@ -706,6 +830,7 @@ void stream_free(struct stream *s)
 	for (int i = 0; i < 3; i++)
 		buf_free(&s->ch[i].all);
 	buf_free(&s->think_ws);
+	buf_free(&s->held);
 	buf_free(&s->cut_text);
 	buf_free(&s->cut_reason);
 	buf_free(&s->scratch);
@@ -731,6 +856,12 @@ void stream_set_max(struct stream *s, size_t max_bytes)
 		sse_set_max(s->sse, s->max);
 	if (s->nd)
 		ndjson_set_max(s->nd, s->max);
+}
+
+void stream_set_think(struct stream *s, enum stream_think mode, size_t hold_max)
+{
+	s->think_mode = mode;
+	s->hold_max = hold_max ? hold_max : STREAM_THINK_HOLD_MAX;
 }
 
 static void too_large(struct stream *s)

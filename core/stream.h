@@ -11,7 +11,8 @@
  *     call names, keep-alives, and finally STREAM_EV_END exactly once. Text is cut only on whole
  *     UTF-8 code points; invalid bytes from the server become U+FFFD. Reasoning (`reasoning`,
  *     `reasoning_content`, Ollama's `thinking`, and a `<think>...</think>` block at the start of
- *     the content, however it is split) never appears in the answer text.
+ *     the content, however it is split) never appears in the answer text; nor does a block
+ *     whose opening tag the server stripped, when one is looked for (see "Held content").
  *   - exactly one outcome (stream_result()->outcome): the first thing that decides it wins and
  *     everything after is ignored. `[DONE]` (SSE) and `done:true` (NDJSON) decide by the finish
  *     reason; an in-band error decides STREAM_SERVER_ERROR at once, after recording the usage
@@ -22,6 +23,29 @@
  * An OpenAI-mode body whose first byte (after a BOM and white space) is '{' is read as one
  * JSON document instead of SSE: a non-streamed chat.completion, or an error object sent with
  * status 200. So a server that ignores `stream: true` still gives a normal result.
+ *
+ * Held content (a `<think>` block without its opening tag). Some chat templates (DeepSeek-R1
+ * and its distills, QwQ, Qwen3 -Thinking) end the prompt with "<think>\n", so llama.cpp, vLLM
+ * or Ollama's /v1 send reasoning, then "</think>", then the answer, with no opening tag. When
+ * such a block is looked for (stream_set_think; by default only when the `model` the server
+ * names in its chunks is one of those families, see stream_model_strips_think: holding for
+ * every model would hold every plain answer to its end) and the content does not open with
+ * "<think>", the content is held, not sent, until one of these decides it:
+ *   - "</think>" (split anywhere): everything before it was reasoning and is sent as such, at
+ *     once; what follows is the answer and streams as usual;
+ *   - "<think>" before any "</think>", the bound (hold_max bytes, 64 KiB by default), or the
+ *     end of the stream for any reason, the outcome included: it was all answer, and goes out
+ *     as text, in order, nothing lost;
+ *   - a separate reasoning field: the server splits reasoning itself, so the held content is
+ *     answer and goes out as text; nothing more is held.
+ * Once decided, a "</think>" later in the answer is just text. No event is sent for held bytes,
+ * so the first TEXT or REASONING event, which the HTTP layer takes as the first token, comes
+ * when the hold resolves: for a reasoning model, when its reasoning ends; for a model wrongly
+ * taken for one, at the bound or the end. Keep-alives still go out while content is held. A
+ * cancel (stream_fail) or any other end releases the held content as answer text before
+ * STREAM_EV_END, so the partial text is kept and marked like any other; stream_result() does
+ * not show held content until then. A server that sends the opening tag, or reasoning in its
+ * own field, is never held.
  *
  * Threads: a stream belongs to one thread at a time (the network thread). The sink runs inside
  * stream_feed / stream_finish / stream_fail / stream_http_error on that thread; it must not call
@@ -113,6 +137,23 @@ void stream_free(struct stream *s);
 /* Cap in bytes on one SSE event, NDJSON line or JSON body (0 means 1 MiB). Call before the
  * first feed. */
 void stream_set_max(struct stream *s, size_t max_bytes);
+
+/* Where reasoning is looked for in the content (see "Held content" above). */
+enum stream_think {
+	STREAM_THINK_AUTO = 0, /* a leading <think> block; a stripped one (held) only for a model
+				  stream_model_strips_think() names. The default. */
+	STREAM_THINK_TAG,      /* only a block that opens with <think>: content is never held */
+	STREAM_THINK_NOOPEN,   /* also a stripped block, whatever the model: hold */
+};
+#define STREAM_THINK_HOLD_MAX (64u * 1024u)
+
+/* Chooses how a <think> block is found; hold_max bounds the held content in bytes (0 means
+ * STREAM_THINK_HOLD_MAX). Call before the first feed. */
+void stream_set_think(struct stream *s, enum stream_think mode, size_t hold_max);
+/* True when the model id names a family whose chat template strips the opening <think>
+ * (DeepSeek-R1 and its distills, QwQ, Qwen3 -Thinking), e.g. "deepseek-r1:14b",
+ * "DeepSeek-R1-Distill-Qwen-7B", "qwq:32b", "Qwen3-30B-A3B-Thinking-2507". NULL gives false. */
+bool stream_model_strips_think(const char *model);
 
 /* Feeds the next len bytes of the body, in any slicing. Ignored once the outcome is decided. */
 void stream_feed(struct stream *s, const char *data, size_t len);

@@ -1,9 +1,6 @@
 /* turn.c - one question, one answer, through the channel (see turn.h). */
 #include "core/turn.h"
 
-#include <cjson/cJSON.h>
-#include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,6 +11,7 @@
 #include "core/log.h"
 #include "core/net.h"
 #include "core/provider.h"
+#include "core/record.h"
 #include "core/secret.h"
 #include "core/stream.h"
 #include "core/verify.h"
@@ -407,15 +405,7 @@ void turn_free(struct turn *t)
 	if (!t)
 		return;
 	cite_map_free(&t->map);
-	struct provenance *p = &t->prov;
-	free(p->time);
-	free(p->profile);
-	free(p->provider);
-	free(p->provider_kind);
-	free(p->model);
-	free(p->host);
-	free(p->mode);
-	free(p->collections);
+	record_provenance_clear(&t->prov);
 	free(t);
 }
 
@@ -449,128 +439,6 @@ void turn_result_free(struct turn_result *r)
 {
 	if (!r)
 		return;
-	verify_free(r->verify);
-	free(r->outcome_name);
-	free(r->finish_reason);
-	free(r->message);
+	record_result_clear(r);
 	free(r);
-}
-
-/* ---- the record as JSON ------------------------------------------------------------------ */
-
-static void hex64(cJSON *o, const char *key, uint64_t v)
-{
-	char s[17];
-	snprintf(s, sizeof s, "%016" PRIx64, v);
-	cJSON_AddStringToObject(o, key, s);
-}
-
-static cJSON *source_json(const struct source *s, bool shown)
-{
-	cJSON *c = cJSON_CreateObject();
-	if (shown)
-		cJSON_AddNumberToObject(c, "n", s->n);
-	cJSON_AddStringToObject(c, "path", s->path);
-	cJSON_AddStringToObject(c, "collection", s->collection);
-	cJSON_AddNumberToObject(c, "chunk", (double)s->chunk);
-	cJSON_AddNumberToObject(c, "line_start", s->line_start);
-	cJSON_AddNumberToObject(c, "line_end", s->line_end);
-	cJSON_AddNumberToObject(c, "page", s->page);
-	cJSON_AddStringToObject(c, "heading", s->heading);
-	hex64(c, "content_hash", s->content_hash);
-	cJSON_AddNumberToObject(c, "score", s->score);
-	if (shown) {
-		cJSON_AddBoolToObject(c, "cited", s->cited);
-		cJSON_AddBoolToObject(c, "verified", s->verified);
-		cJSON_AddBoolToObject(c, "auto_attached", s->auto_attached);
-		cJSON_AddBoolToObject(c, "hidden_text_removed", s->hidden_text);
-	}
-	return c;
-}
-
-cJSON *turn_provenance_json(const struct turn *t, const struct turn_result *r)
-{
-	const struct provenance *p = &t->prov;
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "time", p->time);
-	cJSON_AddStringToObject(o, "profile", p->profile);
-	cJSON_AddStringToObject(o, "provider", p->provider);
-	cJSON_AddStringToObject(o, "provider_kind", p->provider_kind);
-	cJSON_AddStringToObject(o, "model", p->model);
-	cJSON_AddStringToObject(o, "host", p->host);
-	cJSON_AddNumberToObject(o, "temperature", p->temperature);
-	cJSON_AddNumberToObject(o, "context_tokens", p->context_tokens);
-	cJSON_AddNumberToObject(o, "max_tokens", p->max_tokens);
-	cJSON_AddStringToObject(o, "no_evidence", p->no_evidence);
-	cJSON *rt = cJSON_AddObjectToObject(o, "retrieval");
-	cJSON_AddBoolToObject(rt, "enabled", p->retrieval);
-	cJSON_AddStringToObject(rt, "mode", p->mode);
-	cJSON_AddNumberToObject(rt, "top_k", p->top_k);
-	cJSON_AddStringToObject(rt, "collections", p->collections);
-	cJSON_AddNumberToObject(rt, "w_lexical", p->w_lexical);
-	cJSON_AddNumberToObject(rt, "w_vector", p->w_vector);
-	cJSON_AddNumberToObject(rt, "per_file_cap", p->per_file_cap);
-	cJSON_AddNumberToObject(rt, "min_score", p->min_score);
-	cJSON_AddNumberToObject(rt, "retrieval_ms", p->retrieval_ms);
-	cJSON *ix = cJSON_AddObjectToObject(o, "index");
-	cJSON_AddNumberToObject(ix, "generation", (double)p->index_generation);
-	cJSON_AddNumberToObject(ix, "files", (double)p->index_files);
-	cJSON_AddNumberToObject(ix, "chunks", (double)p->index_chunks);
-	cJSON *src = cJSON_AddArrayToObject(o, "sources");
-	for (size_t i = 0; i < t->map.n; i++)
-		cJSON_AddItemToArray(src, source_json(&t->map.v[i], true));
-	cJSON *drop = cJSON_AddArrayToObject(o, "dropped_for_budget");
-	for (size_t i = 0; i < t->map.ndropped; i++)
-		cJSON_AddItemToArray(drop, source_json(&t->map.dropped[i], false));
-	cJSON_AddNumberToObject(o, "prompt_tokens_estimate", p->prompt_tokens_estimate);
-	cJSON *u = cJSON_AddObjectToObject(o, "usage");
-	cJSON_AddNumberToObject(u, "prompt_tokens", r ? (double)r->prompt_tokens : 0);
-	cJSON_AddNumberToObject(u, "completion_tokens", r ? (double)r->completion_tokens : 0);
-	cJSON *tm = cJSON_AddObjectToObject(o, "timings");
-	cJSON_AddNumberToObject(tm, "retrieval_ms", p->retrieval_ms);
-	cJSON_AddNumberToObject(tm, "first_token_ms", r ? r->first_token_ms : 0);
-	cJSON_AddNumberToObject(tm, "total_ms", r ? r->total_ms : 0);
-	return o;
-}
-
-cJSON *turn_verify_json(const struct turn_result *r, const char *answer, size_t len)
-{
-	cJSON *o = cJSON_CreateObject();
-	const struct verify_result *v = r ? r->verify : NULL;
-	if (!v) {
-		cJSON_AddNullToObject(o, "grounding");
-		cJSON_AddArrayToObject(o, "sentences");
-		return o;
-	}
-	cJSON_AddNumberToObject(o, "grounding", v->grounding);
-	cJSON_AddNumberToObject(o, "supported", v->supported);
-	cJSON_AddNumberToObject(o, "checked", (double)v->n);
-	cJSON_AddNumberToObject(o, "markers", v->markers);
-	cJSON_AddNumberToObject(o, "invalid", v->invalid);
-	cJSON_AddBoolToObject(o, "auto_attached", v->attached);
-	cJSON_AddNumberToObject(o, "threshold", VERIFY_THRESHOLD);
-	cJSON *arr = cJSON_AddArrayToObject(o, "sentences");
-	for (size_t i = 0; i < v->n; i++) {
-		const struct verify_sentence *s = &v->v[i];
-		cJSON *e = cJSON_CreateObject();
-		cJSON_AddNumberToObject(e, "start", (double)s->start);
-		cJSON_AddNumberToObject(e, "end", (double)(s->start + s->len));
-		if (s->start + s->len <= len) {
-			char *text = xstrndup(answer + s->start, s->len);
-			cJSON_AddStringToObject(e, "text", text);
-			free(text);
-		}
-		cJSON_AddStringToObject(e, "status", verify_status_name(s->status));
-		if (s->status == VERIFY_UNCITED && r->label_uncited)
-			cJSON_AddStringToObject(e, "label", "model knowledge");
-		cJSON_AddNumberToObject(e, "score", s->score);
-		cJSON *ids = cJSON_AddArrayToObject(e, "sources");
-		cJSON *holds = cJSON_AddArrayToObject(e, "holds");
-		for (int k = 0; k < s->nsources; k++) {
-			cJSON_AddItemToArray(ids, cJSON_CreateNumber(s->sources[k]));
-			cJSON_AddItemToArray(holds, cJSON_CreateBool(s->holds[k]));
-		}
-		cJSON_AddItemToArray(arr, e);
-	}
-	return o;
 }

@@ -119,15 +119,6 @@ void turn_result_free(struct turn_result *r);
  * weights. `footnote eval` measures retrieval through it. q borrows req's strings. */
 void turn_query(const struct turn_request *req, struct idx_query *q);
 
-/* The record of an answer as JSON (cJSON; caller frees with cJSON_Delete), for `ask --json`,
- * sessions and export. turn_provenance_json: time, profile, provider, model, host (never a
- * key), temperature, retrieval settings, index generation and counts, the sources shown
- * (path, collection, chunk, lines, content hash, cited/verified/auto-attached), the ones
- * dropped for the budget, usage and timings. r may be NULL (still streaming).
- * turn_verify_json: grounding and one object per checked sentence {start, end, text,
- * status, sources, holds}, text cut from answer. */
-struct cJSON;
-struct cJSON *turn_provenance_json(const struct turn *t, const struct turn_result *r);
-struct cJSON *turn_verify_json(const struct turn_result *r, const char *answer, size_t len);
+/* The record of a turn as JSON (for `ask --json`, sessions and export) is core/record.h. */
 
 #endif

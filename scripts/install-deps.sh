@@ -21,16 +21,21 @@ if command -v pkg-config >/dev/null 2>&1; then
     want_pc md4c      libmd4c-dev
     want_pc libxxhash libxxhash-dev
     want_pc cmocka    libcmocka-dev
-    want_pc vterm     libvterm-dev     # tests/bench/ui_bench.c: a terminal emulator
 else
     missing="$missing libncurses-dev libcurl4-openssl-dev libcjson-dev liblmdb-dev libyaml-dev"
-    missing="$missing libmd4c-dev libxxhash-dev libcmocka-dev libvterm-dev"
+    missing="$missing libmd4c-dev libxxhash-dev libcmocka-dev"
 fi
 want_hdr libstemmer.h libstemmer-dev
 want_cmd tmux        tmux
 want_cmd pdftotext   poppler-utils
 want_cmd python3     python3
-want_cmd curl        curl          # tests/bench/net_bench.sh: the peer
+if [ "${1:-}" = "--bench" ]; then
+    want_hdr sqlite3.h             libsqlite3-dev
+    want_hdr hnswlib/hnswlib.h     libhnswlib-dev
+    want_cmd g++                   g++
+    want_cmd curl                  curl     # net_bench.sh: the plain-curl peer
+    want_hdr vterm.h               libvterm-dev  # ui_bench.c: a terminal emulator
+fi
 # --fuzz (make fuzz): clang and its libFuzzer runtime.
 if [ "${1:-}" = "--fuzz" ]; then
     want_cmd clang   clang

@@ -23,6 +23,7 @@
 #include "core/chan.h"
 #include "core/config.h"
 #include "core/net.h"
+#include "core/record.h"
 #include "core/secret.h"
 #include "core/setup.h"
 #include "core/turn.h"
@@ -195,56 +196,48 @@ static void add_stats(struct buf *b, const struct run *r)
 
 /* ---- JSON -------------------------------------------------------------------------------- */
 
+/* Moves every item of from to the end of to, and frees from. */
+static void move_items(cJSON *to, cJSON *from)
+{
+	cJSON *e;
+	while ((e = from->child)) {
+		cJSON_DetachItemViaPointer(from, e);
+		cJSON_AddItemToObject(to, e->string, e);
+	}
+	cJSON_Delete(from);
+}
+
+/* The answer, its result record (outcome, usage, timings, grounding, verification) at the
+ * top, the sources, who answered, and the provenance record with the sources shown and
+ * dropped, usage and timings. */
 static cJSON *run_json(const struct run *r)
 {
 	const struct turn_result *res = r->result;
 	const struct provenance *p = turn_provenance(r->turn);
 	const struct cite_map *m = turn_sources(r->turn);
+	const char *answer = buf_str(&r->answer);
 	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "answer", buf_str(&r->answer));
-	cJSON_AddStringToObject(o, "outcome", res->outcome_name);
-	if (res->finish_reason)
-		cJSON_AddStringToObject(o, "finish_reason", res->finish_reason);
-	else
-		cJSON_AddNullToObject(o, "finish_reason");
-	if (res->message)
-		cJSON_AddStringToObject(o, "message", res->message);
-	cJSON *cites = cJSON_AddArrayToObject(o, "citations");
-	for (size_t i = 0; i < m->n; i++) {
-		const struct source *s = &m->v[i];
-		cJSON *c = cJSON_CreateObject();
-		cJSON_AddNumberToObject(c, "n", s->n);
-		cJSON_AddStringToObject(c, "path", s->path);
-		cJSON_AddStringToObject(c, "collection", s->collection);
-		cJSON_AddNumberToObject(c, "chunk", (double)s->chunk);
-		cJSON_AddNumberToObject(c, "line_start", s->line_start);
-		cJSON_AddNumberToObject(c, "line_end", s->line_end);
-		cJSON_AddNumberToObject(c, "page", s->page);
-		cJSON_AddStringToObject(c, "heading", s->heading);
-		cJSON_AddBoolToObject(c, "cited", s->cited);
-		cJSON_AddBoolToObject(c, "verified", s->verified);
-		cJSON_AddBoolToObject(c, "auto_attached", s->auto_attached);
-		cJSON_AddItemToArray(cites, c);
-	}
+	cJSON_AddStringToObject(o, "answer", answer);
+	move_items(o, record_result_json(res, answer, r->answer.len));
+	cJSON_AddNumberToObject(cJSON_GetObjectItemCaseSensitive(o, "timings"), "retrieval_ms", p->retrieval_ms);
+	cJSON_AddItemToObject(o, "citations", record_sources_json(m->v, m->n, RECORD_SOURCE_GIVEN));
 	cJSON_AddStringToObject(o, "profile", p->profile);
 	cJSON_AddStringToObject(o, "provider", p->provider);
 	cJSON_AddStringToObject(o, "model", p->model);
 	cJSON_AddBoolToObject(o, "retrieval", p->retrieval);
-	cJSON_AddBoolToObject(o, "extractive", res->extractive);
 	cJSON_AddBoolToObject(o, "grounded", !res->not_grounded && m->n > 0);
-	if (res->grounding >= 0)
-		cJSON_AddNumberToObject(o, "grounding", res->grounding);
-	else
-		cJSON_AddNullToObject(o, "grounding");
-	cJSON *u = cJSON_AddObjectToObject(o, "usage");
+
+	cJSON *pv = record_provenance_json(p);
+	cJSON_AddItemToObject(pv, "sources", record_sources_json(m->v, m->n, RECORD_SOURCE_GIVEN));
+	cJSON_AddItemToObject(pv, "dropped_for_budget", record_sources_json(m->dropped, m->ndropped, 0));
+	cJSON *u = cJSON_AddObjectToObject(pv, "usage");
 	cJSON_AddNumberToObject(u, "prompt_tokens", (double)res->prompt_tokens);
 	cJSON_AddNumberToObject(u, "completion_tokens", (double)res->completion_tokens);
-	cJSON *tm = cJSON_AddObjectToObject(o, "timings");
+	cJSON *tm = cJSON_AddObjectToObject(pv, "timings");
 	cJSON_AddNumberToObject(tm, "retrieval_ms", p->retrieval_ms);
 	cJSON_AddNumberToObject(tm, "first_token_ms", res->first_token_ms);
 	cJSON_AddNumberToObject(tm, "total_ms", res->total_ms);
-	cJSON_AddItemToObject(o, "verification", turn_verify_json(res, r->answer.p, r->answer.len));
-	cJSON_AddItemToObject(o, "provenance", turn_provenance_json(r->turn, res));
+	cJSON_AddItemToObject(o, "provenance", pv);
 	return o;
 }
 

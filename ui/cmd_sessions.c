@@ -419,28 +419,28 @@ int cmd_sessions(struct cli *cli, int argc, char **argv)
 
 /* ---- the picker (terminal interface) ---------------------------------------------------- */
 
-struct picker {
+struct session_picker {
 	struct session_info *v;
 	size_t n, sel, top;
 	char *chosen;
 };
 
-struct picker *picker_open(const char *dir, char **err)
+struct session_picker *session_picker_open(const char *dir, char **err)
 {
-	struct picker *p = xcalloc(1, sizeof *p);
+	struct session_picker *p = xcalloc(1, sizeof *p);
 	if (session_list(dir, &p->v, &p->n, err) < 0) {
-		picker_free(p);
+		session_picker_free(p);
 		return NULL;
 	}
 	if (!p->n) {
 		*err = xstrdup("no saved sessions yet");
-		picker_free(p);
+		session_picker_free(p);
 		return NULL;
 	}
 	return p;
 }
 
-void picker_free(struct picker *p)
+void session_picker_free(struct session_picker *p)
 {
 	if (!p)
 		return;
@@ -449,7 +449,7 @@ void picker_free(struct picker *p)
 	free(p);
 }
 
-int picker_key(struct picker *p, int key)
+int session_picker_key(struct session_picker *p, int key)
 {
 	switch (key) {
 	case K_UP:
@@ -484,7 +484,7 @@ int picker_key(struct picker *p, int key)
 	return PICK_STAY;
 }
 
-const char *picker_chosen(const struct picker *p)
+const char *session_picker_chosen(const struct session_picker *p)
 {
 	return p->chosen;
 }
@@ -506,7 +506,7 @@ static void picker_row(const struct session_info *in, int y, int x, int w, bool 
 	buf_free(&b);
 }
 
-void picker_draw(struct picker *p, int rows, int cols)
+void session_picker_draw(struct session_picker *p, int rows, int cols)
 {
 	int w = cols > 90 ? 86 : cols - 4, h = rows - 4;
 	int list_h = h - 3;

@@ -11,16 +11,16 @@ int sessions_export(const struct session *s, const char *format, const char *fil
 		    char **err);
 
 /* The picker: the saved sessions, newest first; Up/Down move, Enter chooses, Esc closes. */
-struct picker;
+struct session_picker;
 /* NULL and *err (caller frees) when there is nothing to pick. */
-struct picker *picker_open(const char *dir, char **err);
-void picker_free(struct picker *p);
+struct session_picker *session_picker_open(const char *dir, char **err);
+void session_picker_free(struct session_picker *p);
 enum { PICK_STAY, PICK_CLOSE, PICK_CHOSEN };
 /* Handles one key (a term.h key); returns PICK_*. */
-int picker_key(struct picker *p, int key);
-/* The chosen session's id, valid until picker_free. */
-const char *picker_chosen(const struct picker *p);
+int session_picker_key(struct session_picker *p, int key);
+/* The chosen session's id, valid until session_picker_free. */
+const char *session_picker_chosen(const struct session_picker *p);
 /* Draws the overlay; scrolls so the selection is shown. */
-void picker_draw(struct picker *p, int rows, int cols);
+void session_picker_draw(struct session_picker *p, int rows, int cols);
 
 #endif

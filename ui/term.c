@@ -1,6 +1,7 @@
 /* term.c - the only file that includes curses (see term.h). */
 #include "ui/term.h"
 
+#include <ctype.h>
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,6 +138,25 @@ void term_flush(void)
 	doupdate();
 }
 
+/* ESC, then a character at once: Alt+character. ESC alone (nothing follows within
+ * ESCDELAY, which curses already waited for) is Esc. */
+static int alt_key(void)
+{
+	wint_t ch;
+	int r = wget_wch(stdscr, &ch);
+	if (r == ERR)
+		return K_ESC;
+	if (r == OK && ch >= 0x20 && ch != 0x7F)
+		return K_ALT((int)ch);
+	if (r == OK && (ch == '\r' || ch == '\n'))
+		return K_ALT_ENTER;
+	if (r == OK)
+		unget_wch((wchar_t)ch);
+	else
+		ungetch((int)ch);
+	return K_ESC;
+}
+
 int term_key(void)
 {
 	wint_t ch;
@@ -148,7 +168,7 @@ int term_key(void)
 		case '\r':
 		case '\n': return ch == '\n' ? K_CTRL('j') : K_ENTER;
 		case '\t': return K_TAB;
-		case 27: return K_ESC;
+		case 27: return alt_key();
 		case 127:
 		case 8: return K_BACKSPACE;
 		default: return (int)ch;
@@ -168,9 +188,6 @@ int term_key(void)
 	case KEY_END: return K_END;
 	case KEY_PPAGE: return K_PGUP;
 	case KEY_NPAGE: return K_PGDN;
-	case KEY_F(1): return K_F1;
-	case KEY_F(2): return K_F2;
-	case KEY_F(3): return K_F3;
 	case KEY_RESIZE: return K_RESIZE;
 	case CODE_PASTE_START: return K_PASTE_START;
 	case CODE_PASTE_END: return K_PASTE_END;
@@ -184,8 +201,20 @@ int term_key(void)
 		}
 		return KEY_NONE;
 	}
-	default: return KEY_NONE;
+	default:
+		if (ch >= KEY_F(1) && ch <= KEY_F(12))
+			return K_F((int)(ch - KEY_F(0)));
+		return KEY_NONE;
 	}
+}
+
+void term_osc52(const char *base64)
+{
+	for (const char *p = base64; *p; p++)
+		if (!(isalnum((unsigned char)*p) || *p == '+' || *p == '/' || *p == '='))
+			return;
+	printf("\033]52;c;%s\a", base64);
+	fflush(stdout);
 }
 
 void term_suspend(void)

@@ -36,6 +36,15 @@ enum slot {
 	SLOT_STATUS_PROFILE,
 	SLOT_BORDER,
 	SLOT_BORDER_FOCUS,
+	SLOT_CHAT_EMPHASIS,
+	SLOT_CHAT_STRONG,
+	SLOT_CHAT_LINK,
+	SLOT_CHAT_QUOTE,
+	SLOT_CHAT_SEARCH,      /* a search match; the current one is drawn reversed */
+	SLOT_CHAT_UNCITED,     /* a sentence with no verified citation (label policy) */
+	SLOT_CODE_INLINE,
+	SLOT_SOURCES_MATCH,    /* a question term in a snippet */
+	SLOT_MARKER,           /* the cursor line's gutter mark, the stopped-answer mark */
 	SLOT_COUNT
 };
 /* "chat.user" -> SLOT_CHAT_USER; -1 when unknown. */
@@ -53,10 +62,14 @@ enum {
 	KEY_NONE = 0,
 	K_ENTER = 0x110000, K_ALT_ENTER, K_TAB, K_BTAB, K_ESC, K_BACKSPACE, K_DELETE,
 	K_UP, K_DOWN, K_LEFT, K_RIGHT, K_HOME, K_END, K_PGUP, K_PGDN,
-	K_F1, K_F2, K_F3, K_RESIZE, K_WHEEL_UP, K_WHEEL_DOWN,
+	K_F1, K_F12 = K_F1 + 11, K_RESIZE, K_WHEEL_UP, K_WHEEL_DOWN,
 	K_PASTE_START, K_PASTE_END,
 };
 #define K_CTRL(c) ((c) & 0x1f)
+#define K_F(n) (K_F1 + (n) - 1)
+/* Alt (Meta) with a character: ESC followed at once by the character. */
+#define K_ALT(c) (0x200000 | (c))
+#define K_IS_ALT(k) (((k) & 0x200000) != 0)
 
 /* Starts curses with the given styles (SLOT_COUNT entries). Returns 0, or -1 when stdin is
  * not a terminal. */
@@ -73,6 +86,9 @@ void term_flush(void);
 /* Reads one key if one is waiting: returns the key (a code point or a K_* value), or
  * KEY_NONE. */
 int term_key(void);
+/* Writes an OSC 52 clipboard sequence carrying base64 (already encoded: only [A-Za-z0-9+/=]
+ * reaches the terminal). */
+void term_osc52(const char *base64);
 /* Gives the terminal back (for $EDITOR) and takes it again. */
 void term_suspend(void);
 void term_resume(void);

@@ -35,6 +35,15 @@ static const struct slot_style builtin[SLOT_COUNT] = {
 	[SLOT_STATUS_PROFILE] = {16, 111, 1, 0, 0, 0, 0},
 	[SLOT_BORDER] = {240, -1, 0, 0, 0, 0, 0},
 	[SLOT_BORDER_FOCUS] = {75, -1, 0, 0, 0, 0, 0},
+	[SLOT_CHAT_EMPHASIS] = {-1, -1, 0, 0, 1, 0, 0},
+	[SLOT_CHAT_STRONG] = {-1, -1, 1, 0, 0, 0, 0},
+	[SLOT_CHAT_LINK] = {80, -1, 0, 0, 0, 1, 0},
+	[SLOT_CHAT_QUOTE] = {250, -1, 0, 0, 1, 0, 0},
+	[SLOT_CHAT_SEARCH] = {16, 220, 0, 0, 0, 0, 0},
+	[SLOT_CHAT_UNCITED] = {180, -1, 0, 0, 1, 0, 0},
+	[SLOT_CODE_INLINE] = {223, 236, 0, 0, 0, 0, 0},
+	[SLOT_SOURCES_MATCH] = {220, -1, 1, 0, 0, 0, 0},
+	[SLOT_MARKER] = {203, -1, 0, 0, 0, 0, 1},
 };
 
 static const char *const colour_names[] = {"black", "red", "green", "yellow", "blue", "magenta",

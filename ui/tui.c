@@ -5,6 +5,7 @@
  * through the channel. Every string from a model, a document or a file name passes
  * sanitize() before it is drawn. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <locale.h>
 #include <poll.h>
@@ -12,9 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include "base/buf.h"
 #include "base/sanitize.h"
@@ -28,7 +32,11 @@
 #include "core/session.h"
 #include "core/setup.h"
 #include "core/turn.h"
+#include "ui/clip.h"
 #include "ui/cmds.h"
+#include "ui/hl.h"
+#include "ui/keys.h"
+#include "ui/md.h"
 #include "ui/sessions.h"
 #include "ui/term.h"
 #include "ui/theme.h"
@@ -37,6 +45,15 @@
 enum { MSG_IDX = 200 };
 enum role { ROLE_USER, ROLE_ASSISTANT, ROLE_NOTE };
 enum focus { FOCUS_INPUT, FOCUS_CHAT, FOCUS_SOURCES, FOCUS_COUNT };
+enum src_state { SRC_FRESH, SRC_CHANGED, SRC_MISSING };
+
+/* What we last saw of a source's file: re-stat on selection, hash only when it moved. */
+struct src_check {
+	bool done;
+	struct timespec mtime;
+	off_t size;
+	enum src_state state;
+};
 
 struct idx_msg {
 	struct chan_msg base;
@@ -57,6 +74,11 @@ struct msg {
 	struct lines lines;          /* derived for `width` */
 	int width;
 	bool stale;                  /* lines need rebuilding */
+	char *question;              /* assistant: what was asked (terms to highlight) */
+	struct hl_terms *terms;      /* made when its sources are first drawn */
+	struct src_check *checks;    /* per source, by index in the citation map */
+	size_t *order;               /* sources to show: cited (first mention) then the rest */
+	size_t norder, ncited;
 };
 
 struct tui {
@@ -90,6 +112,22 @@ struct tui {
 	bool quit;
 	bool dirty;
 
+	struct keymap keys;
+	/* Chat cursor (shown while the chat has focus): a line of a message. */
+	size_t cur_msg, cur_line;
+	int chat_w, chat_h;          /* chat text area at the last draw */
+	/* Search in the conversation. */
+	bool search_edit;            /* typing the query in the status line */
+	struct buf search;
+	size_t match_abs, match_off; /* the current match: chat line and byte in it */
+	bool match_valid;
+	size_t copy_code_next;       /* `c` again copies the next block of the message */
+	/* Profile picker and help overlays. */
+	bool picker;
+	size_t picker_sel;
+	int help_top;
+	char **models;               /* per profile: /model override, or NULL */
+
 	char *notice;                /* one-line status message */
 	bool notice_error;
 	struct idx_event idx_state;
@@ -97,7 +135,7 @@ struct tui {
 	bool indexing;
 
 	struct session *session;     /* the conversation on disk; NULL until the first question */
-	struct picker *picker;       /* the /sessions overlay, when open */
+	struct session_picker *sessions; /* the /sessions overlay, when open */
 };
 
 static double now_ms(void)
@@ -179,12 +217,81 @@ static void free_msg(struct msg *m)
 	free(m->profile);
 	free(m->model);
 	lines_free(&m->lines);
+	free(m->question);
+	hl_terms_free(m->terms);
+	free(m->checks);
+	free(m->order);
 }
 
 static int cite_exists(void *ctx, int n)
 {
 	const struct msg *m = ctx;
 	return m->turn && cite_map_get(turn_sources(m->turn), n) != NULL;
+}
+
+/* Sources in the order to show them: cited ones by first mention in the answer (markers
+ * as the renderer styled them, so none inside code), then the retrieved-but-uncited ones
+ * in rank order. */
+static void source_order(struct msg *m)
+{
+	const struct cite_map *map = m->turn ? turn_sources(m->turn) : NULL;
+	size_t n = map ? map->n : 0;
+	m->order = xrealloc(m->order, (n ? n : 1) * sizeof *m->order);
+	m->norder = m->ncited = 0;
+	bool *seen = xcalloc(n ? n : 1, sizeof *seen);
+	for (size_t i = 0; i < m->lines.n; i++) {
+		const struct line *ln = &m->lines.v[i];
+		for (size_t j = 0; j < ln->nspans; j++) {
+			if (ln->spans[j].slot != SLOT_CHAT_CITATION)
+				continue;
+			/* "[1, 3-4]": every number, ranges expanded. */
+			const char *p = ln->text + ln->spans[j].start, *e = p + ln->spans[j].len;
+			int prev = 0;
+			bool range = false;
+			while (p < e) {
+				if (*p < '0' || *p > '9') {
+					range = *p == '-' ? true : *p == ',' ? false : range;
+					p++;
+					continue;
+				}
+				int v = 0;
+				while (p < e && *p >= '0' && *p <= '9')
+					v = v * 10 + (*p++ - '0');
+				for (int k = range && prev < v ? prev + 1 : v; k <= v; k++)
+					if (k >= 1 && (size_t)k <= n && !seen[k - 1]) {
+						seen[k - 1] = true;
+						m->order[m->norder++] = (size_t)k - 1;
+					}
+				prev = v;
+				range = false;
+			}
+		}
+	}
+	for (size_t i = 0; i < n; i++) /* core may know of citations the text does not show */
+		if (!seen[i] && map->v[i].cited) {
+			seen[i] = true;
+			m->order[m->norder++] = i;
+		}
+	m->ncited = m->norder;
+	for (size_t i = 0; i < n; i++)
+		if (!seen[i])
+			m->order[m->norder++] = i;
+	free(seen);
+}
+
+/* Byte ranges of the answer to show as unverified. Today: the whole answer when it is not
+ * grounded (no evidence, `answer`/`label` policy). Hook: when turn_result carries one
+ * verification result per sentence, map each unsupported sentence to a range in
+ * SLOT_CHAT_UNCITED here (offsets into the sanitized text; they equal the raw offsets
+ * when sanitizing changed nothing). Caller frees *out. */
+static size_t verification_marks(const struct msg *m, size_t len, struct md_mark **out)
+{
+	*out = NULL;
+	if (!m->result || !m->result->not_grounded || !len)
+		return 0;
+	*out = xmalloc(sizeof **out);
+	**out = (struct md_mark){0, len, SLOT_CHAT_UNCITED};
+	return 1;
 }
 
 static void build_lines(struct msg *m, int width)
@@ -197,7 +304,7 @@ static void build_lines(struct msg *m, int width)
 	struct buf head = {0};
 	if (m->role == ROLE_USER) {
 		wrap_plain("you", 3, width, SLOT_CHAT_USER, &m->lines);
-		render_message(buf_str(&safe), safe.len, width, SLOT_DEFAULT, NULL, NULL, &m->lines);
+		wrap_plain(buf_str(&safe), safe.len, width, SLOT_DEFAULT, &m->lines);
 	} else if (m->role == ROLE_NOTE) {
 		wrap_plain(buf_str(&safe), safe.len, width, SLOT_CHAT_META, &m->lines);
 	} else {
@@ -205,7 +312,11 @@ static void build_lines(struct msg *m, int width)
 		char *h = sanitize_str(buf_str(&head), SAN_ONELINE);
 		wrap_plain(h, strlen(h), width, SLOT_CHAT_META, &m->lines);
 		free(h);
-		render_message(buf_str(&safe), safe.len, width, SLOT_CHAT_ASSISTANT, cite_exists, m, &m->lines);
+		struct md_mark *marks;
+		size_t nmarks = verification_marks(m, safe.len, &marks);
+		struct md_opts o = {width, SLOT_CHAT_ASSISTANT, cite_exists, m, marks, nmarks};
+		md_render(buf_str(&safe), safe.len, &o, &m->lines);
+		free(marks);
 		struct buf foot = {0};
 		if (m->streaming)
 			buf_adds(&foot, "▍");
@@ -228,6 +339,7 @@ static void build_lines(struct msg *m, int width)
 			free(f);
 		}
 		buf_free(&foot);
+		source_order(m);
 	}
 	wrap_plain("", 0, width, SLOT_DEFAULT, &m->lines);
 	buf_free(&safe);
@@ -327,9 +439,9 @@ static int session_resume(struct tui *t, const char *prefix, char **err)
 static void sessions_open(struct tui *t)
 {
 	char *err = NULL;
-	picker_free(t->picker);
-	t->picker = picker_open(t->cfg->sessions_dir, &err);
-	if (!t->picker) {
+	session_picker_free(t->sessions);
+	t->sessions = session_picker_open(t->cfg->sessions_dir, &err);
+	if (!t->sessions) {
 		set_notice(t, true, "%s", err);
 		free(err);
 	}
@@ -338,17 +450,17 @@ static void sessions_open(struct tui *t)
 
 static void sessions_key(struct tui *t, int k)
 {
-	int r = picker_key(t->picker, k);
+	int r = session_picker_key(t->sessions, k);
 	if (r == PICK_CHOSEN) {
-		char *id = xstrdup(picker_chosen(t->picker)), *err = NULL;
+		char *id = xstrdup(session_picker_chosen(t->sessions)), *err = NULL;
 		if (session_resume(t, id, &err) < 0)
 			set_notice(t, true, "%s", err);
 		free(err);
 		free(id);
 	}
 	if (r != PICK_STAY) {
-		picker_free(t->picker);
-		t->picker = NULL;
+		session_picker_free(t->sessions);
+		t->sessions = NULL;
 	}
 	t->dirty = true;
 }
@@ -380,6 +492,21 @@ static void export_session(struct tui *t, const char *arg)
 
 /* ---- asking ------------------------------------------------------------------------------ */
 
+static size_t profile_index(const struct tui *t, const struct cfg_profile *p)
+{
+	return (size_t)(p - t->cfg->profiles.v);
+}
+
+/* The model a profile answers with: its /model override, else the configured one. */
+static const char *profile_model(const struct tui *t, const struct cfg_profile *p)
+{
+	const struct cfg_provider *prov = config_provider(t->cfg, p->provider);
+	if (prov->kind == PROVIDER_BUILTIN)
+		return "extractive";
+	const char *o = t->models ? t->models[profile_index(t, p)] : NULL;
+	return o ? o : p->model;
+}
+
 static void ask(struct tui *t, const char *question)
 {
 	if (live_msg(t)) {
@@ -388,15 +515,20 @@ static void ask(struct tui *t, const char *question)
 	}
 	add_msg(t, ROLE_USER, question);
 	struct msg *a = add_msg(t, ROLE_ASSISTANT, NULL);
-	const struct cfg_provider *prov = config_provider(t->cfg, t->profile->provider);
 	a->profile = xstrdup(t->profile->name);
-	a->model = xstrdup(prov->kind == PROVIDER_BUILTIN ? "extractive" : t->profile->model);
+	a->model = xstrdup(profile_model(t, t->profile));
+	a->question = xstrdup(question);
 	a->streaming = true;
 	a->started_ms = now_ms();
 	t->selected = t->nmsgs - 1;
 	t->source_sel = 0;
 	t->scroll = 0;
-	struct turn_request req = {t->cfg, t->profile, question, NULL, t->ix, t->setup.emb, ++t->gen};
+	/* A /model override answers through a copy of the profile (turn_start reads it only
+	 * while starting). */
+	struct cfg_profile prof = *t->profile;
+	if (prof.model && strcmp(a->model, "extractive"))
+		prof.model = a->model;
+	struct turn_request req = {t->cfg, &prof, question, NULL, t->ix, t->setup.emb, ++t->gen};
 	a->turn = turn_start(&req, t->net, t->chan);
 	session_begin(t, question, a);
 }
@@ -443,14 +575,37 @@ static void switch_profile(struct tui *t, const struct cfg_profile *p)
 	t->profile = p;
 	const struct cfg_provider *prov = config_provider(t->cfg, p->provider);
 	set_notice(t, false, "profile %s: %s%s", p->name,
-		   prov->kind == PROVIDER_BUILTIN ? "offline extractive answers" : p->model,
+		   prov->kind == PROVIDER_BUILTIN ? "offline extractive answers" : profile_model(t, p),
 		   p->retrieval.enabled ? ", with retrieval" : ", no retrieval");
 }
 
 static void show_help(struct tui *t)
 {
 	t->show_help = !t->show_help;
+	t->help_top = 0;
 	t->dirty = true;
+}
+
+/* /model NAME: this session's profile answers with NAME; /model alone goes back. */
+static void set_model(struct tui *t, const char *name)
+{
+	const struct cfg_provider *prov = config_provider(t->cfg, t->profile->provider);
+	if (prov->kind == PROVIDER_BUILTIN) {
+		set_notice(t, true, "profile %s answers offline (builtin): it has no model to change",
+			   t->profile->name);
+		return;
+	}
+	if (!t->models)
+		t->models = xcalloc(t->cfg->profiles.n, sizeof *t->models);
+	char **slot = &t->models[profile_index(t, t->profile)];
+	free(*slot);
+	*slot = *name ? xstrdup(name) : NULL;
+	if (*name)
+		set_notice(t, false, "profile %s now uses model %s (this session; /model alone resets)",
+			   t->profile->name, name);
+	else
+		set_notice(t, false, "profile %s uses its configured model %s again", t->profile->name,
+			   t->profile->model);
 }
 
 static void command(struct tui *t, const char *line)
@@ -495,7 +650,9 @@ static void command(struct tui *t, const char *line)
 		sessions_open(t);
 	} else if (!strcmp(name, "export")) {
 		export_session(t, arg);
-	} else if (!strcmp(name, "model") || !strcmp(name, "compare")) {
+	} else if (!strcmp(name, "model")) {
+		set_model(t, arg);
+	} else if (!strcmp(name, "compare")) {
 		set_notice(t, true, "/%s is not available in this build yet", name);
 	} else {
 		set_notice(t, true, "unknown command /%s (try /help)", name);
@@ -616,54 +773,660 @@ static void submit(struct tui *t)
 	t->dirty = true;
 }
 
-static void open_editor(struct tui *t)
+/* ---- sources: selection, staleness, opening ------------------------------------------------ */
+
+static struct msg *selected_msg(struct tui *t)
 {
-	const struct msg *m = t->selected < t->nmsgs ? &t->msgs[t->selected] : NULL;
-	const struct source *s = m && m->turn ? cite_map_get(turn_sources(m->turn), (int)t->source_sel + 1) : NULL;
-	if (!s) {
-		set_notice(t, true, "no source selected");
+	return t->selected < t->nmsgs && t->msgs[t->selected].role == ROLE_ASSISTANT ? &t->msgs[t->selected]
+										     : NULL;
+}
+
+/* The source at position i of the shown order, or NULL. */
+static const struct source *shown_source(const struct msg *m, size_t i, size_t *map_index)
+{
+	if (!m || !m->turn || i >= m->norder)
+		return NULL;
+	const struct cite_map *map = turn_sources(m->turn);
+	if (m->order[i] >= map->n)
+		return NULL;
+	if (map_index)
+		*map_index = m->order[i];
+	return &map->v[m->order[i]];
+}
+
+static int hash_file(const char *path, uint64_t *out)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	XXH3_state_t *st = XXH3_createState();
+	XXH3_64bits_reset(st);
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		XXH3_64bits_update(st, buf, n);
+	int err = ferror(f);
+	fclose(f);
+	*out = XXH3_64bits_digest(st);
+	XXH3_freeState(st);
+	return err ? -1 : 0;
+}
+
+/* Re-stats one source's file (on selection, never on a timer): when size or mtime moved
+ * since the last look, the content hash decides, against the hash the index had when the
+ * answer was given. */
+static void check_source(struct msg *m, size_t i)
+{
+	const struct cite_map *map = m->turn ? turn_sources(m->turn) : NULL;
+	if (!map || i >= map->n)
+		return;
+	if (!m->checks)
+		m->checks = xcalloc(map->n, sizeof *m->checks);
+	struct src_check *c = &m->checks[i];
+	struct stat st;
+	if (stat(map->v[i].path, &st) < 0) {
+		*c = (struct src_check){true, {0, 0}, 0, SRC_MISSING};
 		return;
 	}
+	if (c->done && c->state != SRC_MISSING && c->size == st.st_size && c->mtime.tv_sec == st.st_mtim.tv_sec &&
+	    c->mtime.tv_nsec == st.st_mtim.tv_nsec)
+		return;
+	uint64_t h;
+	c->done = true;
+	c->mtime = st.st_mtim;
+	c->size = st.st_size;
+	c->state = hash_file(map->v[i].path, &h) < 0 ? SRC_MISSING
+		   : h != map->v[i].content_hash    ? SRC_CHANGED
+						    : SRC_FRESH;
+}
+
+/* An answer became the selected one: look at all its sources once. */
+static void select_msg(struct tui *t, size_t i)
+{
+	if (i == t->selected && t->msgs[i].checks)
+		return;
+	t->selected = i;
+	t->source_sel = 0;
+	t->show_preview = false;
+	struct msg *m = selected_msg(t);
+	if (m && m->turn && !m->streaming)
+		for (size_t j = 0; j < turn_sources(m->turn)->n; j++)
+			check_source(m, j);
+}
+
+/* Runs $VISUAL / $EDITOR (else vi) on args, with curses suspended. The editor is a shell
+ * word list from the environment; the file names are arguments, never part of the string. */
+static int run_editor(const char *arg1, const char *path)
+{
 	const char *editor = getenv("VISUAL");
 	if (!editor || !*editor)
 		editor = getenv("EDITOR");
 	if (!editor || !*editor)
 		editor = "vi";
-	char line[32];
-	snprintf(line, sizeof line, "+%u", (unsigned)(s->line_start ? s->line_start : 1));
+	setenv("FN_EDITOR", editor, 1);
 	term_suspend();
 	pid_t pid = fork();
 	if (pid == 0) {
-		/* The path is an argument, never part of a shell string. */
-		execl("/bin/sh", "sh", "-c", "exec $FN_EDITOR \"$@\"", "sh", line, s->path, (char *)NULL);
+		if (arg1)
+			execl("/bin/sh", "sh", "-c", "exec $FN_EDITOR \"$@\"", "sh", arg1, path, (char *)NULL);
+		else
+			execl("/bin/sh", "sh", "-c", "exec $FN_EDITOR \"$@\"", "sh", path, (char *)NULL);
 		_exit(127);
 	}
 	int status = 0;
-	if (pid > 0) {
-		setenv("FN_EDITOR", editor, 1);
-		waitpid(pid, &status, 0);
-	}
+	if (pid > 0)
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
 	term_resume();
-	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		set_notice(t, true, "the editor (%s) did not run cleanly", editor);
+	return pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+static bool is_pdf(const struct source *s)
+{
+	size_t n = strlen(s->path);
+	return s->page > 0 || (n > 4 && !strcasecmp(s->path + n - 4, ".pdf"));
+}
+
+/* xdg-open in its own session, not waited for: the viewer outlives nothing of ours. */
+static int spawn_detached(const char *prog, const char *arg)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		setsid();
+		if (fork() != 0)
+			_exit(0);
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		execlp(prog, prog, arg, (char *)NULL);
+		_exit(127);
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	return 0;
+}
+
+static void open_source(struct tui *t)
+{
+	const struct source *s = shown_source(selected_msg(t), t->source_sel, NULL);
+	if (!s) {
+		set_notice(t, true, "no source selected");
+		return;
+	}
+	if (is_pdf(s)) {
+		if (!prog_in_path("xdg-open")) {
+			set_notice(t, true, "%s is a PDF and xdg-open is not installed: open it yourself at page %u",
+				   s->path, (unsigned)(s->page ? s->page : 1));
+		} else if (spawn_detached("xdg-open", s->path) < 0) {
+			set_notice(t, true, "could not start xdg-open");
+		} else {
+			set_notice(t, false, "opened %s with xdg-open: the passage is on page %u", s->path,
+				   (unsigned)(s->page ? s->page : 1));
+		}
+		return;
+	}
+	char line[32];
+	snprintf(line, sizeof line, "+%u", (unsigned)(s->line_start ? s->line_start : 1));
+	if (run_editor(line, s->path) < 0)
+		set_notice(t, true, "the editor (%s) did not run cleanly", getenv("FN_EDITOR"));
 	t->dirty = true;
+}
+
+/* Ctrl-O: the input in $EDITOR; what the file holds afterwards becomes the input. */
+static void edit_input(struct tui *t)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path = xasprintf("%s/footnote-input-XXXXXX", dir && *dir ? dir : "/tmp");
+	int fd = mkstemp(path);
+	if (fd < 0 || write(fd, t->input.p ? t->input.p : "", t->input.len) != (ssize_t)t->input.len) {
+		set_notice(t, true, "cannot write a temporary file for the editor: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		unlink(path);
+		free(path);
+		return;
+	}
+	close(fd);
+	if (run_editor(NULL, path) == 0) {
+		FILE *f = fopen(path, "rb");
+		struct buf b = {0};
+		char chunk[4096];
+		size_t n;
+		while (f && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+			buf_add(&b, chunk, n);
+		if (f)
+			fclose(f);
+		while (b.len && (b.p[b.len - 1] == '\n' || b.p[b.len - 1] == '\r'))
+			b.p[--b.len] = '\0';
+		buf_free(&t->input);
+		t->input = b;
+		t->cursor = t->input.len;
+	} else {
+		set_notice(t, true, "the editor (%s) did not run cleanly; the input is unchanged", getenv("FN_EDITOR"));
+	}
+	unlink(path);
+	free(path);
+	t->dirty = true;
+}
+
+/* ---- slash command completion -------------------------------------------------------------- */
+
+static const char *const commands[] = {"profile", "model", "new", "sessions", "export", "reindex", "help", "quit"};
+
+/* Tab in an input that starts with '/': the command name, or a profile name after
+ * "/profile ". One candidate completes; several complete their common prefix and are
+ * listed in the status bar. Returns false when there is nothing to complete here. */
+static bool complete(struct tui *t)
+{
+	const char *in = buf_str(&t->input);
+	size_t word = strcspn(in, " ");
+	bool profile_arg = !strncmp(in, "/profile ", 9) && !strchr(in + 9, ' ');
+	if (!t->input.len || in[0] != '/' || t->cursor != t->input.len || (word < t->input.len && !profile_arg))
+		return false;
+	const char *prefix = profile_arg ? in + 9 : in + 1;
+	size_t pl = strlen(prefix), n = 0, common = 0;
+	const char *first = NULL;
+	struct buf list = {0};
+	size_t count = profile_arg ? t->cfg->profiles.n : sizeof commands / sizeof *commands;
+	for (size_t i = 0; i < count; i++) {
+		const char *c = profile_arg ? t->cfg->profiles.v[i].name : commands[i];
+		if (strncmp(c, prefix, pl))
+			continue;
+		if (!first) {
+			first = c;
+			common = strlen(c);
+		} else {
+			size_t k = 0;
+			while (k < common && c[k] == first[k])
+				k++;
+			common = k;
+		}
+		buf_addf(&list, "%s%s%s", n++ ? " " : "", profile_arg ? "" : "/", c);
+	}
+	if (!n) {
+		set_notice(t, true, "no %s starts with \"%s\"", profile_arg ? "profile" : "command", prefix);
+	} else {
+		struct buf nb = {0};
+		buf_add(&nb, in, (size_t)(prefix - in));
+		buf_add(&nb, first, common);
+		if (n == 1)
+			buf_addc(&nb, ' ');
+		else
+			set_notice(t, false, "%s", buf_str(&list));
+		buf_free(&t->input);
+		t->input = nb;
+		t->cursor = t->input.len;
+	}
+	buf_free(&list);
+	t->dirty = true;
+	return true;
+}
+
+/* ---- chat cursor, search, copy ------------------------------------------------------------- */
+
+static size_t chat_total(struct tui *t)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < t->nmsgs; i++) {
+		build_lines(&t->msgs[i], t->chat_w > 0 ? t->chat_w : 80);
+		total += t->msgs[i].lines.n;
+	}
+	return total;
+}
+
+static size_t cursor_abs(struct tui *t)
+{
+	size_t abs = 0;
+	if (t->cur_msg >= t->nmsgs)
+		return chat_total(t) ? chat_total(t) - 1 : 0;
+	for (size_t i = 0; i < t->cur_msg; i++)
+		abs += t->msgs[i].lines.n;
+	return abs + t->cur_line;
+}
+
+/* Moves the cursor to chat line abs; the answer under it (or the one after a question)
+ * becomes the selected one, whose sources the pane shows. */
+static void cursor_set(struct tui *t, size_t abs)
+{
+	size_t total = chat_total(t);
+	if (!total)
+		return;
+	if (abs >= total)
+		abs = total - 1;
+	size_t i = 0;
+	while (i < t->nmsgs && abs >= t->msgs[i].lines.n)
+		abs -= t->msgs[i++].lines.n;
+	t->cur_msg = i;
+	t->cur_line = abs;
+	size_t a = i;
+	if (t->msgs[a].role != ROLE_ASSISTANT && a + 1 < t->nmsgs && t->msgs[a + 1].role == ROLE_ASSISTANT)
+		a++;
+	if (t->msgs[a].role == ROLE_ASSISTANT)
+		select_msg(t, a);
+	/* Keep it on screen: scroll counts lines hidden below the view. */
+	size_t pos = cursor_abs(t), h = t->chat_h > 0 ? (size_t)t->chat_h : 1;
+	size_t first = total > h ? total - h - (size_t)t->scroll : 0;
+	if (pos < first)
+		t->scroll = (int)(total - h - pos);
+	else if (pos >= first + h)
+		t->scroll = (int)(total - pos - 1);
+	if (t->scroll < 0 || total <= h)
+		t->scroll = 0;
+	t->dirty = true;
+}
+
+/* Entering the chat: the cursor starts on the selected answer when it is in view, else on
+ * the last line in view. */
+static void cursor_enter(struct tui *t)
+{
+	size_t total = chat_total(t), h = t->chat_h > 0 ? (size_t)t->chat_h : 1;
+	if (!total)
+		return;
+	size_t last = total - 1 - (size_t)t->scroll;
+	size_t first = total > h ? total - h - (size_t)t->scroll : 0;
+	size_t at = 0;
+	for (size_t i = 0; i < t->selected && i < t->nmsgs; i++)
+		at += t->msgs[i].lines.n;
+	if (selected_msg(t) && t->msgs[t->selected].lines.n > 1)
+		at++; /* past the "footnote · profile · model" line */
+	cursor_set(t, selected_msg(t) && at >= first && at <= last ? at : last);
+}
+
+static const struct line *chat_line(struct tui *t, size_t abs, size_t *msg)
+{
+	for (size_t i = 0; i < t->nmsgs; i++) {
+		if (abs < t->msgs[i].lines.n) {
+			if (msg)
+				*msg = i;
+			return &t->msgs[i].lines.v[abs];
+		}
+		abs -= t->msgs[i].lines.n;
+	}
+	return NULL;
+}
+
+/* Next (dir 1) or previous (-1) match of the query from the cursor; wraps around. */
+static void search_step(struct tui *t, int dir, bool include_here)
+{
+	const char *q = buf_str(&t->search);
+	size_t ql = t->search.len, total = chat_total(t), count = 0, index = 0;
+	if (!ql || !total)
+		return;
+	size_t from_abs = t->match_valid ? t->match_abs : cursor_abs(t);
+	size_t from_off = t->match_valid ? t->match_off : 0;
+	bool found = false;
+	size_t best_abs = 0, best_off = 0, first_abs = 0, first_off = 0, last_abs = 0, last_off = 0;
+	for (size_t abs = 0; abs < total; abs++) {
+		const struct line *ln = chat_line(t, abs, NULL);
+		for (size_t off = hl_find(ln->text, ln->len, q, ql, 0); off != SIZE_MAX;
+		     off = hl_find(ln->text, ln->len, q, ql, off + 1)) {
+			if (!count++) {
+				first_abs = abs;
+				first_off = off;
+			}
+			last_abs = abs;
+			last_off = off;
+			bool after = abs > from_abs || (abs == from_abs && (include_here ? off >= from_off : off > from_off));
+			bool before = abs < from_abs || (abs == from_abs && off < from_off);
+			if (dir > 0 && after && !found) {
+				found = true;
+				best_abs = abs;
+				best_off = off;
+			} else if (dir < 0 && before) {
+				found = true;
+				best_abs = abs;
+				best_off = off;
+			}
+		}
+	}
+	if (!count) {
+		t->match_valid = false;
+		set_notice(t, true, "no match for \"%s\"", q);
+		return;
+	}
+	if (!found) { /* wrap */
+		best_abs = dir > 0 ? first_abs : last_abs;
+		best_off = dir > 0 ? first_off : last_off;
+	}
+	for (size_t abs = 0; abs <= best_abs; abs++) {
+		const struct line *ln = chat_line(t, abs, NULL);
+		for (size_t off = hl_find(ln->text, ln->len, q, ql, 0); off != SIZE_MAX;
+		     off = hl_find(ln->text, ln->len, q, ql, off + 1))
+			if (abs < best_abs || off <= best_off)
+				index++;
+	}
+	t->match_valid = true;
+	t->match_abs = best_abs;
+	t->match_off = best_off;
+	cursor_set(t, best_abs);
+	set_notice(t, false, "match %zu/%zu for \"%s\"%s", index, count, q, found ? "" : " (wrapped)");
+}
+
+static void search_key(struct tui *t, int k)
+{
+	if (k == K_ESC || k == K_CTRL('c') || k == K_CTRL('g')) {
+		t->search_edit = false;
+		buf_reset(&t->search);
+		t->match_valid = false;
+		set_notice(t, false, "search closed");
+	} else if (k == K_ENTER) {
+		t->search_edit = false;
+		if (!t->search.len)
+			t->match_valid = false;
+	} else if (k == K_BACKSPACE) {
+		if (t->search.len) {
+			size_t at = prev_char(&t->search, t->search.len);
+			t->search.len = at;
+			t->search.p[at] = '\0';
+		}
+		t->match_valid = false;
+		search_step(t, 1, true);
+	} else if (k >= 0x20 && k < 0x110000 && k != 0x7F) {
+		char enc[4];
+		buf_add(&t->search, enc, utf8_encode((uint32_t)k, enc));
+		/* Incremental: the first match from where the search started. */
+		search_step(t, 1, true);
+	}
+	t->dirty = true;
+}
+
+static void copy_text(struct tui *t, const char *what, const char *text, size_t len)
+{
+	struct buf safe = {0};
+	sanitize(text, len, 0, &safe);
+	char *err = NULL;
+	const char *how = clip_copy(buf_str(&safe), safe.len, &err);
+	if (how)
+		set_notice(t, false, "copied %s (%zu bytes) via %s", what, safe.len, how);
+	else
+		set_notice(t, true, "copy failed: %s", err ? err : "?");
+	free(err);
+	buf_free(&safe);
+}
+
+static void copy_message(struct tui *t)
+{
+	if (t->cur_msg >= t->nmsgs) {
+		set_notice(t, true, "no message to copy");
+		return;
+	}
+	const struct msg *m = &t->msgs[t->cur_msg];
+	copy_text(t, m->role == ROLE_USER ? "the question" : "the message", buf_str(&m->raw), m->raw.len);
+}
+
+/* The block under the cursor; elsewhere in a message, its blocks in turn. */
+static void copy_code(struct tui *t)
+{
+	if (t->cur_msg >= t->nmsgs) {
+		set_notice(t, true, "no code block here");
+		return;
+	}
+	const struct msg *m = &t->msgs[t->cur_msg];
+	const struct lines *ls = &m->lines;
+	if (!ls->ncode) {
+		set_notice(t, true, "this message has no code block");
+		return;
+	}
+	size_t b;
+	if (t->cur_line < ls->n && ls->v[t->cur_line].code)
+		b = (size_t)ls->v[t->cur_line].code - 1;
+	else
+		b = t->copy_code_next++ % ls->ncode;
+	char what[64];
+	snprintf(what, sizeof what, "code block %zu/%zu", b + 1, ls->ncode);
+	copy_text(t, what, ls->code[b], strlen(ls->code[b]));
+}
+
+/* ---- keys ------------------------------------------------------------------------------------ */
+
+static void picker_key(struct tui *t, enum action a, int k)
+{
+	size_t n = t->cfg->profiles.n;
+	if (a == A_UP || k == K_UP)
+		t->picker_sel = (t->picker_sel + n - 1) % n;
+	else if (a == A_DOWN || k == K_DOWN || a == A_PROFILES)
+		t->picker_sel = (t->picker_sel + 1) % n;
+	else if (k == K_ENTER) {
+		t->picker = false;
+		switch_profile(t, &t->cfg->profiles.v[t->picker_sel]);
+	} else if (a == A_STOP || a == A_INTERRUPT || k == K_ESC || k == 'q') {
+		t->picker = false;
+	}
+	t->dirty = true;
+}
+
+static void help_key(struct tui *t, int k)
+{
+	if (k == K_UP || k == 'k')
+		t->help_top--;
+	else if (k == K_DOWN || k == 'j')
+		t->help_top++;
+	else if (k == K_PGUP)
+		t->help_top -= 10;
+	else if (k == K_PGDN || k == ' ')
+		t->help_top += 10;
+	else if (k != K_RESIZE && k != K_WHEEL_UP && k != K_WHEEL_DOWN)
+		t->show_help = false;
+	if (k == K_WHEEL_UP)
+		t->help_top -= 3;
+	if (k == K_WHEEL_DOWN)
+		t->help_top += 3;
+	if (t->help_top < 0)
+		t->help_top = 0;
+	t->dirty = true;
+}
+
+static void scroll_by(struct tui *t, int lines)
+{
+	t->scroll += lines;
+	if (t->scroll < 0)
+		t->scroll = 0;
+	t->dirty = true;
+}
+
+/* Keys with the focus in the chat or the sources. */
+static void view_key(struct tui *t, enum action a)
+{
+	struct msg *m = selected_msg(t);
+	if (t->focus == FOCUS_SOURCES) {
+		size_t n = m ? m->norder : 0;
+		if (a == A_UP && t->source_sel > 0)
+			t->source_sel--;
+		else if (a == A_DOWN && t->source_sel + 1 < n)
+			t->source_sel++;
+		else if (a == A_OPEN)
+			open_source(t);
+		else if (a == A_PREVIEW)
+			t->show_preview = !t->show_preview;
+		size_t mi;
+		if ((a == A_UP || a == A_DOWN) && shown_source(m, t->source_sel, &mi))
+			check_source(m, mi);
+		return;
+	}
+	size_t pos = cursor_abs(t);
+	switch (a) {
+	case A_UP: cursor_set(t, pos ? pos - 1 : 0); break;
+	case A_DOWN: cursor_set(t, pos + 1); break;
+	case A_TOP: cursor_set(t, 0); break;
+	case A_BOTTOM:
+		cursor_set(t, SIZE_MAX);
+		t->scroll = 0;
+		break;
+	case A_SEARCH:
+		t->search_edit = true;
+		buf_reset(&t->search);
+		t->match_valid = false;
+		break;
+	case A_SEARCH_NEXT:
+	case A_SEARCH_PREV:
+		if (!t->search.len)
+			set_notice(t, true, "no search yet: / searches the conversation");
+		else
+			search_step(t, a == A_SEARCH_NEXT ? 1 : -1, false);
+		break;
+	case A_COPY_MESSAGE: copy_message(t); break;
+	case A_COPY_CODE: copy_code(t); break;
+	default: break;
+	}
+}
+
+static void input_key(struct tui *t, enum action a, int k)
+{
+	switch (a) {
+	case A_SEND:
+		if (t->pasting)
+			input_insert(t, "\n", 1);
+		else
+			submit(t);
+		break;
+	case A_NEWLINE: input_insert(t, "\n", 1); break;
+	case A_BACKSPACE: input_delete(t, prev_char(&t->input, t->cursor), t->cursor); break;
+	case A_DELETE_CHAR: input_delete(t, t->cursor, next_char(&t->input, t->cursor)); break;
+	case A_CHAR_BACK: t->cursor = prev_char(&t->input, t->cursor); break;
+	case A_CHAR_FORWARD: t->cursor = next_char(&t->input, t->cursor); break;
+	case A_LINE_START: t->cursor = 0; break;
+	case A_LINE_END: t->cursor = t->input.len; break;
+	case A_KILL_START: input_delete(t, 0, t->cursor); break;
+	case A_KILL_LINE: input_delete(t, t->cursor, t->input.len); break;
+	case A_COMPLETE: (void)complete(t); break;
+	case A_KILL_WORD: {
+		size_t at = t->cursor;
+		while (at > 0 && t->input.p[at - 1] == ' ')
+			at--;
+		while (at > 0 && t->input.p[at - 1] != ' ')
+			at--;
+		input_delete(t, at, t->cursor);
+		break;
+	}
+	case A_HISTORY_PREV:
+		if (t->hist_pos > 0) {
+			t->hist_pos--;
+			input_set(t, t->history[t->hist_pos]);
+		}
+		break;
+	case A_HISTORY_NEXT:
+		if (t->hist_pos < t->nhistory) {
+			t->hist_pos++;
+			input_set(t, t->hist_pos < t->nhistory ? t->history[t->hist_pos] : "");
+		}
+		break;
+	default:
+		if (k == K_ENTER && t->pasting) { /* a pasted newline, whatever Enter is bound to */
+			input_insert(t, "\n", 1);
+		} else if (k >= 0x20 && k < 0x110000 && k != 0x7F) {
+			char enc[4];
+			size_t n = utf8_encode((uint32_t)k, enc);
+			input_insert(t, enc, n);
+		}
+	}
 }
 
 static void handle_key(struct tui *t, int k)
 {
-	if (k != K_CTRL('c'))
-		t->ctrl_c_armed = false;
-	if (t->show_help && k != K_RESIZE) {
-		t->show_help = false;
+	if (k == K_PASTE_START || k == K_PASTE_END) {
+		t->pasting = k == K_PASTE_START;
+		return;
+	}
+	if (k == K_RESIZE) {
 		t->dirty = true;
 		return;
 	}
-	if (t->picker && k != K_RESIZE) {
+	enum key_ctx ctx = t->focus == FOCUS_INPUT ? KC_INPUT : t->focus == FOCUS_CHAT ? KC_CHAT : KC_SOURCES;
+	enum action a = t->pasting && t->focus == FOCUS_INPUT ? A_NONE : keys_action(&t->keys, ctx, k);
+	if (a != A_INTERRUPT)
+		t->ctrl_c_armed = false;
+	if (t->show_help) {
+		help_key(t, k);
+		return;
+	}
+	if (t->picker) {
+		picker_key(t, a, k);
+		return;
+	}
+	if (t->sessions) {
 		sessions_key(t, k);
 		return;
 	}
-	switch (k) {
-	case K_CTRL('c'):
+	if (t->search_edit) {
+		search_key(t, k);
+		return;
+	}
+	if (k == K_WHEEL_UP || k == K_WHEEL_DOWN) {
+		scroll_by(t, k == K_WHEEL_UP ? 3 : -3);
+		return;
+	}
+	/* Tab in an input that starts with '/' completes instead of moving the focus. */
+	if (a == A_FOCUS_NEXT && t->focus == FOCUS_INPUT && complete(t))
+		return;
+	t->dirty = true;
+	switch (a) {
+	case A_INTERRUPT:
 		if (live_msg(t)) {
 			cancel(t);
 		} else if (t->ctrl_c_armed) {
@@ -673,139 +1436,46 @@ static void handle_key(struct tui *t, int k)
 			set_notice(t, false, "press Ctrl-C again to quit");
 		}
 		return;
-	case K_ESC:
+	case A_STOP:
 		if (t->show_preview)
 			t->show_preview = false;
-		else
+		else if (t->match_valid || t->search.len) {
+			t->match_valid = false;
+			buf_reset(&t->search);
+		} else
 			cancel(t);
-		t->dirty = true;
 		return;
-	case K_TAB:
-		t->focus = (t->focus + 1) % FOCUS_COUNT;
-		t->dirty = true;
+	case A_FOCUS_NEXT:
+	case A_FOCUS_PREV:
+		t->focus = (t->focus + (a == A_FOCUS_NEXT ? 1 : FOCUS_COUNT - 1)) % FOCUS_COUNT;
+		if (t->focus == FOCUS_CHAT)
+			cursor_enter(t);
 		return;
-	case K_BTAB:
-		t->focus = (t->focus + FOCUS_COUNT - 1) % FOCUS_COUNT;
-		t->dirty = true;
+	case A_HELP: show_help(t); return;
+	case A_PROFILES:
+		t->picker = true;
+		t->picker_sel = profile_index(t, t->profile);
 		return;
-	case K_F1:
-		show_help(t);
-		return;
-	case K_F2:
-	case K_CTRL('p'): {
-		size_t i = 0;
-		while (i < t->cfg->profiles.n && &t->cfg->profiles.v[i] != t->profile)
-			i++;
-		switch_profile(t, &t->cfg->profiles.v[(i + 1) % t->cfg->profiles.n]);
-		return;
-	}
-	case K_F3:
-		t->show_sources = !t->show_sources;
-		t->dirty = true;
-		return;
-	case K_RESIZE:
-		t->dirty = true;
-		return;
-	case K_PGUP:
-	case K_WHEEL_UP:
-		t->scroll += k == K_PGUP ? 10 : 3;
-		t->dirty = true;
-		return;
-	case K_PGDN:
-	case K_WHEEL_DOWN:
-		t->scroll -= k == K_PGDN ? 10 : 3;
-		if (t->scroll < 0)
-			t->scroll = 0;
-		t->dirty = true;
-		return;
-	case K_PASTE_START:
-		t->pasting = true;
-		return;
-	case K_PASTE_END:
-		t->pasting = false;
-		return;
-	default:
-		break;
-	}
-	t->dirty = true;
-	if (t->focus == FOCUS_SOURCES) {
-		const struct msg *m = t->selected < t->nmsgs ? &t->msgs[t->selected] : NULL;
-		size_t n = m && m->turn ? turn_sources(m->turn)->n : 0;
-		if (k == K_UP && t->source_sel > 0)
-			t->source_sel--;
-		else if (k == K_DOWN && t->source_sel + 1 < n)
-			t->source_sel++;
-		else if (k == 'o')
-			open_editor(t);
-		else if (k == K_ENTER)
-			t->show_preview = !t->show_preview;
-		else if (k == '?')
-			show_help(t);
-		return;
-	}
-	if (t->focus == FOCUS_CHAT) {
-		if (k == K_HOME)
-			t->scroll = 1 << 30;
-		else if (k == K_END)
-			t->scroll = 0;
-		else if (k == K_UP)
-			t->scroll++;
-		else if (k == K_DOWN && t->scroll > 0)
-			t->scroll--;
-		else if (k == '?')
-			show_help(t);
-		return;
-	}
-	switch (k) {
-	case K_ENTER:
-		if (t->pasting)
-			input_insert(t, "\n", 1);
-		else
-			submit(t);
-		break;
-	case K_ALT_ENTER:
-	case K_CTRL('j'): input_insert(t, "\n", 1); break;
-	case K_BACKSPACE: input_delete(t, prev_char(&t->input, t->cursor), t->cursor); break;
-	case K_DELETE:
-	case K_CTRL('d'): input_delete(t, t->cursor, next_char(&t->input, t->cursor)); break;
-	case K_LEFT:
-	case K_CTRL('b'): t->cursor = prev_char(&t->input, t->cursor); break;
-	case K_RIGHT:
-	case K_CTRL('f'): t->cursor = next_char(&t->input, t->cursor); break;
-	case K_HOME:
-	case K_CTRL('a'): t->cursor = 0; break;
-	case K_END:
-	case K_CTRL('e'): t->cursor = t->input.len; break;
-	case K_CTRL('u'): input_delete(t, 0, t->cursor); break;
-	case K_CTRL('k'): input_delete(t, t->cursor, t->input.len); break;
-	case K_CTRL('w'): {
-		size_t at = t->cursor;
-		while (at > 0 && t->input.p[at - 1] == ' ')
-			at--;
-		while (at > 0 && t->input.p[at - 1] != ' ')
-			at--;
-		input_delete(t, at, t->cursor);
-		break;
-	}
-	case K_UP:
-		if (t->hist_pos > 0) {
-			t->hist_pos--;
-			input_set(t, t->history[t->hist_pos]);
+	case A_TOGGLE_SOURCES: t->show_sources = !t->show_sources; return;
+	case A_EDIT_INPUT: edit_input(t); return;
+	case A_PAGE_UP:
+	case A_PAGE_DOWN: {
+		int page = t->chat_h > 2 ? t->chat_h - 2 : 1;
+		scroll_by(t, a == A_PAGE_UP ? page : -page);
+		if (t->focus == FOCUS_CHAT) {
+			size_t pos = cursor_abs(t);
+			int sc = t->scroll;
+			cursor_set(t, a == A_PAGE_UP ? (pos > (size_t)page ? pos - (size_t)page : 0) : pos + (size_t)page);
+			t->scroll = sc; /* the page moved; the cursor moved with it */
 		}
-		break;
-	case K_DOWN:
-		if (t->hist_pos < t->nhistory) {
-			t->hist_pos++;
-			input_set(t, t->hist_pos < t->nhistory ? t->history[t->hist_pos] : "");
-		}
-		break;
-	default:
-		if (k >= 0x20 && k < 0x110000 && k != 0x7F) {
-			char enc[4];
-			size_t n = utf8_encode((uint32_t)k, enc);
-			input_insert(t, enc, n);
-		}
+		return;
 	}
+	default: break;
+	}
+	if (t->focus == FOCUS_INPUT)
+		input_key(t, a, k);
+	else
+		view_key(t, a);
 }
 
 /* ---- drawing ----------------------------------------------------------------------------- */
@@ -820,11 +1490,30 @@ static void draw_line(int y, int x, int width, const struct line *ln, int fallba
 				 ln->spans[i].len);
 }
 
+/* Search matches on a drawn line: all in chat.search, the current one in marker. */
+static void draw_matches(struct tui *t, int y, int x, int width, const struct line *ln, size_t abs)
+{
+	const char *q = buf_str(&t->search);
+	for (size_t off = hl_find(ln->text, ln->len, q, t->search.len, 0); off != SIZE_MAX;
+	     off = hl_find(ln->text, ln->len, q, t->search.len, off + 1)) {
+		int col = text_width(ln->text, off);
+		bool cur = t->match_valid && abs == t->match_abs && off == t->match_off;
+		if (col < width)
+			term_text(y, x + col, width - col, cur ? SLOT_MARKER : SLOT_CHAT_SEARCH, ln->text + off,
+				  t->search.len);
+	}
+}
+
+/* Column 0 is a gutter: the cursor line (chat focused) and the answer whose sources are
+ * shown are marked there. */
 static void draw_chat(struct tui *t, int top, int height, int width)
 {
+	int cw = width - 1;
+	t->chat_w = cw > 1 ? cw : 1;
+	t->chat_h = height;
 	size_t total = 0;
 	for (size_t i = 0; i < t->nmsgs; i++) {
-		build_lines(&t->msgs[i], width);
+		build_lines(&t->msgs[i], t->chat_w);
 		total += t->msgs[i].lines.n;
 	}
 	if (t->nmsgs == 0) {
@@ -833,8 +1522,13 @@ static void draw_chat(struct tui *t, int top, int height, int width)
 			"Answers cite their sources like [1]; the sources pane shows them (Tab to focus, o opens).",
 			"F1 or /help: keys and commands · F2: switch profile · Esc: stop · Ctrl-C twice: quit",
 		};
-		for (int i = 0; i < 3 && i < height; i++)
-			term_text(top + 1 + i, 1, width - 1, i ? SLOT_CHAT_META : SLOT_DEFAULT, hello[i], strlen(hello[i]));
+		for (int i = 0; i < 3 && i < height; i++) {
+			struct lines ls = {0};
+			wrap_plain(hello[i], strlen(hello[i]), width - 2, i ? SLOT_CHAT_META : SLOT_DEFAULT, &ls);
+			if (ls.n)
+				draw_line(top + 1 + i, 1, width - 1, &ls.v[0], SLOT_DEFAULT);
+			lines_free(&ls);
+		}
 		return;
 	}
 	/* Scrolled up: new text below must not move what the user is reading. */
@@ -845,13 +1539,24 @@ static void draw_chat(struct tui *t, int top, int height, int width)
 	if (t->scroll > max_scroll)
 		t->scroll = max_scroll;
 	size_t first = total > (size_t)height ? total - (size_t)height - (size_t)t->scroll : 0;
+	size_t cur = t->focus == FOCUS_CHAT ? cursor_abs(t) : SIZE_MAX;
 	size_t li = 0;
 	int y = top;
 	for (size_t i = 0; i < t->nmsgs && y < top + height; i++) {
 		const struct lines *ls = &t->msgs[i].lines;
-		for (size_t j = 0; j < ls->n && y < top + height; j++, li++)
-			if (li >= first)
-				draw_line(y++, 0, width, &ls->v[j], SLOT_DEFAULT);
+		bool sel = i == t->selected && t->msgs[i].role == ROLE_ASSISTANT && t->nmsgs > 2;
+		for (size_t j = 0; j < ls->n && y < top + height; j++, li++) {
+			if (li < first)
+				continue;
+			if (li == cur)
+				term_text(y, 0, 1, SLOT_BORDER_FOCUS, "▌", strlen("▌"));
+			else if (sel && j + 1 < ls->n)
+				term_text(y, 0, 1, SLOT_BORDER, "▏", strlen("▏"));
+			draw_line(y, 1, cw, &ls->v[j], SLOT_DEFAULT);
+			if (t->search.len)
+				draw_matches(t, y, 1, cw, &ls->v[j], li);
+			y++;
+		}
 	}
 	if (t->scroll > 0) {
 		char more[48];
@@ -861,6 +1566,90 @@ static void draw_chat(struct tui *t, int top, int height, int width)
 	}
 }
 
+static int draw_wrapped(int y, int bottom, int x, int width, const char *s, int slot)
+{
+	struct lines ls = {0};
+	wrap_plain(s, strlen(s), width, slot, &ls);
+	for (size_t i = 0; i < ls.n && y < bottom; i++)
+		draw_line(y++, x, width, &ls.v[i], slot);
+	lines_free(&ls);
+	return y;
+}
+
+/* One source: "[n] path:lines", heading and score, a stale mark, the snippet with the
+ * question's terms highlighted (the whole passage when previewed). */
+static int draw_source(struct tui *t, struct msg *m, size_t i, int y, int bottom, int x, int width)
+{
+	size_t mi = 0;
+	const struct source *s = shown_source(m, i, &mi);
+	bool sel = i == t->source_sel, cited = i < m->ncited;
+	int base = cited ? SLOT_DEFAULT : SLOT_SOURCES_UNCITED;
+	char head[64];
+	snprintf(head, sizeof head, "[%d] ", s->n);
+	/* Relative to its watched folder: the part that tells files apart. */
+	const char *rel = s->path;
+	for (size_t f = 0; f < t->cfg->index.folders.n; f++) {
+		const char *dir = t->cfg->index.folders.v[f].path;
+		size_t n = strlen(dir);
+		if (!strncmp(s->path, dir, n) && s->path[n] == '/' && strlen(s->path + n + 1) < strlen(rel))
+			rel = s->path + n + 1;
+	}
+	struct buf loc = {0};
+	buf_adds(&loc, rel);
+	if (s->page)
+		buf_addf(&loc, " p.%u", (unsigned)s->page);
+	buf_addf(&loc, ":%u-%u", (unsigned)s->line_start, (unsigned)s->line_end);
+	char *safe = sanitize_str(buf_str(&loc), SAN_ONELINE);
+	buf_free(&loc);
+	/* Long paths keep their end: the file name matters most. */
+	const char *shown = safe;
+	int room = width - (int)strlen(head);
+	while (text_width(shown, strlen(shown)) > room && *shown)
+		shown += next_char(&(struct buf){(char *)shown, strlen(shown), 0}, 0);
+	if (sel)
+		term_fill(y, x, width, SLOT_SOURCES_SELECTED);
+	int c = term_text(y, x, width, sel ? SLOT_SOURCES_SELECTED : cited ? SLOT_CHAT_CITATION : SLOT_SOURCES_UNCITED,
+			  head, strlen(head));
+	term_text(y, x + c, width - c, sel ? SLOT_SOURCES_SELECTED : cited ? SLOT_SOURCES_PATH : SLOT_SOURCES_UNCITED,
+		  shown, strlen(shown));
+	free(safe);
+	y++;
+	if (y < bottom) {
+		struct buf info = {0};
+		if (*s->heading)
+			buf_addf(&info, "%s · ", s->heading);
+		buf_addf(&info, "score %.3g", s->score);
+		char *h = sanitize_str(buf_str(&info), SAN_ONELINE);
+		term_text(y++, x + 4, width - 4, cited ? SLOT_CHAT_META : SLOT_SOURCES_UNCITED, h, strlen(h));
+		free(h);
+		buf_free(&info);
+	}
+	const struct src_check *ck = m->checks ? &m->checks[mi] : NULL;
+	if (ck && ck->done && ck->state != SRC_FRESH && y < bottom) {
+		const char *why = ck->state == SRC_MISSING ? "! stale: the file is gone or unreadable"
+							   : "! stale: the file changed since this answer";
+		y = draw_wrapped(y, bottom, x + 4, width - 4, why, SLOT_SOURCES_STALE);
+	}
+	bool full = sel && t->show_preview;
+	char *snip = sanitize_str(full ? s->text : s->snippet, full ? 0 : SAN_ONELINE);
+	if (!m->terms)
+		m->terms = hl_terms_new(m->question, t->cfg->index.language);
+	struct span *sp;
+	size_t nsp = hl_term_spans(m->terms, snip, strlen(snip), base, SLOT_SOURCES_MATCH, &sp);
+	for (char *p = snip; *p; p++) /* tabs would move the cursor */
+		if (*p == '\t')
+			*p = ' ';
+	struct lines ls = {0};
+	wrap_styled(snip, strlen(snip), width - 4, sp, nsp, &ls);
+	size_t maxl = full ? (size_t)(bottom - y) : 2;
+	for (size_t j = 0; j < ls.n && j < maxl && y < bottom; j++)
+		draw_line(y++, x + 4, width - 4, &ls.v[j], base);
+	lines_free(&ls);
+	free(sp);
+	free(snip);
+	return y + 1;
+}
+
 static void draw_sources(struct tui *t, int top, int height, int x, int width)
 {
 	for (int y = top; y < top + height; y++)
@@ -868,81 +1657,49 @@ static void draw_sources(struct tui *t, int top, int height, int x, int width)
 	term_vline(top, x, height, t->focus == FOCUS_SOURCES ? SLOT_BORDER_FOCUS : SLOT_BORDER);
 	x += 2;
 	width -= 3;
-	const struct msg *m = t->selected < t->nmsgs ? &t->msgs[t->selected] : NULL;
+	struct msg *m = selected_msg(t);
 	term_text(top, x, width, SLOT_SOURCES_TITLE, "Sources", 7);
-	int y = top + 2;
+	int y = top + 2, bottom = top + height;
 	if (!m || !m->turn) {
-		const char *s = "Sources of the selected answer appear here.";
-		struct lines ls = {0};
-		wrap_plain(s, strlen(s), width, SLOT_CHAT_META, &ls);
-		for (size_t i = 0; i < ls.n && y < top + height; i++)
-			draw_line(y++, x, width, &ls.v[i], SLOT_CHAT_META);
-		lines_free(&ls);
+		char s[200];
+		if (!t->profile->retrieval.enabled)
+			snprintf(s, sizeof s, "Profile %s does not retrieve: its answers have no sources.",
+				 t->profile->name);
+		else
+			snprintf(s, sizeof s, "Sources of the selected answer appear here.");
+		char *safe = sanitize_str(s, SAN_ONELINE);
+		draw_wrapped(y, bottom, x, width, safe, SLOT_CHAT_META);
+		free(safe);
 		return;
 	}
 	const struct provenance *pv = turn_provenance(m->turn);
-	const struct cite_map *map = turn_sources(m->turn);
 	if (!pv->retrieval) {
 		char s[160];
 		snprintf(s, sizeof s, "Profile %s does not retrieve: this answer has no sources.", pv->profile);
 		char *safe = sanitize_str(s, SAN_ONELINE);
-		struct lines ls = {0};
-		wrap_plain(safe, strlen(safe), width, SLOT_CHAT_META, &ls);
-		for (size_t i = 0; i < ls.n && y < top + height; i++)
-			draw_line(y++, x, width, &ls.v[i], SLOT_CHAT_META);
-		lines_free(&ls);
+		draw_wrapped(y, bottom, x, width, safe, SLOT_CHAT_META);
 		free(safe);
 		return;
 	}
-	if (!map->n) {
+	if (!m->norder) {
 		term_text(y, x, width, SLOT_CHAT_META, "No passage matched.", 19);
 		return;
 	}
-	for (size_t i = 0; i < map->n && y < top + height; i++) {
-		const struct source *s = &map->v[i];
-		bool sel = i == t->source_sel;
-		char head[64];
-		snprintf(head, sizeof head, "[%d] ", s->n);
-		/* Relative to its watched folder: the part that tells files apart. */
-		const char *rel = s->path;
-		for (size_t f = 0; f < t->cfg->index.folders.n; f++) {
-			const char *dir = t->cfg->index.folders.v[f].path;
-			size_t n = strlen(dir);
-			if (!strncmp(s->path, dir, n) && s->path[n] == '/' && strlen(s->path + n + 1) < strlen(rel))
-				rel = s->path + n + 1;
-		}
-		struct buf loc = {0};
-		buf_adds(&loc, rel);
-		if (s->page)
-			buf_addf(&loc, " p.%u", (unsigned)s->page);
-		buf_addf(&loc, ":%u-%u", (unsigned)s->line_start, (unsigned)s->line_end);
-		char *safe = sanitize_str(buf_str(&loc), SAN_ONELINE);
-		buf_free(&loc);
-		/* Long paths keep their end: the file name matters most. */
-		const char *shown = safe;
-		int room = width - (int)strlen(head);
-		while (text_width(shown, strlen(shown)) > room && *shown)
-			shown += next_char(&(struct buf){(char *)shown, strlen(shown), 0}, 0);
-		if (sel)
-			term_fill(y, x, width, SLOT_SOURCES_SELECTED);
-		int c = term_text(y, x, width, sel ? SLOT_SOURCES_SELECTED : SLOT_CHAT_CITATION, head, strlen(head));
-		term_text(y, x + c, width - c, sel ? SLOT_SOURCES_SELECTED : SLOT_SOURCES_PATH, shown, strlen(shown));
-		free(safe);
-		y++;
-		if (*s->heading && y < top + height) {
-			char *h = sanitize_str(s->heading, SAN_ONELINE);
-			term_text(y++, x + 4, width - 4, SLOT_CHAT_META, h, strlen(h));
-			free(h);
-		}
-		struct lines ls = {0};
-		char *snip = sanitize_str(sel && t->show_preview ? s->text : s->snippet, sel && t->show_preview ? 0 : SAN_ONELINE);
-		wrap_plain(snip, strlen(snip), width - 4, SLOT_DEFAULT, &ls);
-		size_t maxl = sel && t->show_preview ? (size_t)height : 2;
-		for (size_t j = 0; j < ls.n && j < maxl && y < top + height; j++)
-			draw_line(y++, x + 4, width - 4, &ls.v[j], SLOT_DEFAULT);
-		lines_free(&ls);
-		free(snip);
-		y++;
+	if (!m->checks && !m->streaming) /* the answer just ended: look at its files once */
+		for (size_t i = 0; i < turn_sources(m->turn)->n; i++)
+			check_source(m, i);
+	/* Keep the selected source in view: skip whole sources above it when needed. */
+	size_t from = 0;
+	if (t->source_sel >= m->norder)
+		t->source_sel = m->norder - 1;
+	if (t->source_sel > 0 && height > 8)
+		from = t->source_sel > 1 ? t->source_sel - 1 : 0;
+	if (t->source_sel < 3)
+		from = 0;
+	for (size_t i = from; i < m->norder && y < bottom; i++) {
+		if (i == m->ncited && i > 0 && !m->streaming && y < bottom)
+			term_text(y++, x, width, SLOT_SOURCES_UNCITED, "Retrieved, not cited", 20);
+		y = draw_source(t, m, i, y, bottom, x, width);
 	}
 }
 
@@ -959,6 +1716,18 @@ static int input_height(struct tui *t, int width, struct lines *ls)
 static void draw_status(struct tui *t, int y, int cols)
 {
 	term_fill(y, 0, cols, SLOT_STATUS);
+	if (t->search_edit) {
+		char *q = sanitize_str(buf_str(&t->search), SAN_ONELINE);
+		struct buf b = {0};
+		buf_addf(&b, " search: %s", q);
+		int x = term_text(y, 0, cols, SLOT_STATUS_PROFILE, b.p, b.len);
+		if (t->notice)
+			term_text(y, x + 2, cols - x - 2, SLOT_STATUS, t->notice, strlen(t->notice));
+		term_cursor(y, x < cols ? x : cols - 1, true);
+		buf_free(&b);
+		free(q);
+		return;
+	}
 	char left[128];
 	snprintf(left, sizeof left, " %s ", t->profile->name);
 	char *safe = sanitize_str(left, SAN_ONELINE);
@@ -966,7 +1735,7 @@ static void draw_status(struct tui *t, int y, int cols)
 	free(safe);
 	struct buf b = {0};
 	const struct cfg_provider *prov = config_provider(t->cfg, t->profile->provider);
-	buf_addf(&b, " %s", prov->kind == PROVIDER_BUILTIN ? "offline (extractive)" : t->profile->model);
+	buf_addf(&b, " %s", prov->kind == PROVIDER_BUILTIN ? "offline (extractive)" : profile_model(t, t->profile));
 	const struct msg *live = live_msg(t);
 	if (live) {
 		double secs = (now_ms() - live->started_ms) / 1000.0;
@@ -994,31 +1763,77 @@ static void draw_status(struct tui *t, int y, int cols)
 	buf_free(&b);
 }
 
-static void draw_help(int rows, int cols)
+/* The help screen, generated from the key table. */
+static void help_lines(const struct tui *t, struct lines *out)
 {
-	static const char *const lines[] = {
-		"Keys",
-		"Enter send · Alt-Enter / Ctrl-J new line · Up/Down history",
-		"Esc stop the answer · Ctrl-C stop, twice to quit",
-		"Tab focus input → chat → sources · F3 show/hide sources",
-		"PgUp/PgDn, wheel scroll · Home/End (chat) top/bottom",
-		"Sources: Up/Down select · Enter preview · o open in $EDITOR",
-		"F2 / Ctrl-P next profile · F1 / ? this help",
-		"Ctrl-A/E/B/F/D/K/U/W edit the input like emacs",
-		"",
-		"Commands",
-		"/profile NAME · /new · /sessions · /export [md|json] [FILE]",
-		"/reindex · /help · /quit",
-		"",
-		"Any key closes this.",
+	char line[256], keys[96];
+	for (int c = 0; c < KC_COUNT; c++) {
+		bool any = false;
+		for (int a = A_NONE + 1; a < A_COUNT; a++) {
+			if (action_ctx(a) != (enum key_ctx)c || !*action_keys(&t->keys, a, keys, sizeof keys))
+				continue;
+			if (!any) {
+				if (out->n)
+					wrap_plain("", 0, 200, SLOT_STATUS, out);
+				wrap_plain(key_ctx_name(c), strlen(key_ctx_name(c)), 200, SLOT_STATUS_PROFILE, out);
+				any = true;
+			}
+			snprintf(line, sizeof line, "%-16s %s", keys, action_help(a));
+			wrap_plain(line, strlen(line), 200, SLOT_STATUS, out);
+		}
+	}
+	static const char *const cmds[] = {
+		"", "Commands (Tab completes)",
+		"/profile NAME   switch profile        /model NAME   use another model",
+		"/new   /sessions   /export [md|json] [FILE]   /reindex   /help   /quit",
+		"", "Keys are remapped in the config: ui.keys: {action: \"C-p\"} (actions as named in",
+		"the table in ui/keys.c, e.g. profiles, toggle_sources, copy_code).",
+		"Up/Down scroll this help; any other key closes it.",
 	};
-	int n = (int)(sizeof lines / sizeof *lines), w = cols > 70 ? 66 : cols - 4;
-	int top = rows > n + 4 ? (rows - n - 2) / 2 : 0, left = (cols - w) / 2;
-	for (int i = -1; i <= n && top + i + 1 < rows; i++) {
-		term_fill(top + i + 1, left - 1, w + 2, SLOT_STATUS);
-		if (i >= 0 && i < n)
-			term_text(top + i + 1, left + 1, w - 2, i == 0 || i == 9 ? SLOT_STATUS_PROFILE : SLOT_STATUS,
-				  lines[i], strlen(lines[i]));
+	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
+		wrap_plain(cmds[i], strlen(cmds[i]), 200, i == 1 ? SLOT_STATUS_PROFILE : SLOT_STATUS, out);
+}
+
+static void draw_help(struct tui *t, int rows, int cols)
+{
+	struct lines ls = {0};
+	help_lines(t, &ls);
+	int n = (int)ls.n, w = cols > 84 ? 80 : cols - 4;
+	int h = n + 2 < rows - 2 ? n + 2 : rows - 2;
+	if (t->help_top > n - (h - 2))
+		t->help_top = n - (h - 2) > 0 ? n - (h - 2) : 0;
+	int top = (rows - h) / 2, left = (cols - w) / 2;
+	for (int i = 0; i < h; i++) {
+		term_fill(top + i, left - 1, w + 2, SLOT_STATUS);
+		int li = i - 1 + t->help_top;
+		if (i > 0 && i < h - 1 && li < n)
+			draw_line(top + i, left + 1, w - 2, &ls.v[li], SLOT_STATUS);
+	}
+	lines_free(&ls);
+}
+
+static void draw_picker(struct tui *t, int rows, int cols)
+{
+	size_t n = t->cfg->profiles.n;
+	int w = cols > 64 ? 60 : cols - 4, h = (int)n + 4;
+	if (h > rows - 2)
+		h = rows - 2;
+	int top = (rows - h) / 2, left = (cols - w) / 2;
+	for (int i = 0; i < h; i++)
+		term_fill(top + i, left - 1, w + 2, SLOT_STATUS);
+	const char *title = "Profile (Enter picks, Esc closes)";
+	term_text(top + 1, left + 1, w - 2, SLOT_STATUS_PROFILE, title, strlen(title));
+	for (size_t i = 0; i < n && (int)i + 3 < h; i++) {
+		const struct cfg_profile *p = &t->cfg->profiles.v[i];
+		char line[256];
+		snprintf(line, sizeof line, "%s %-12s %s%s", p == t->profile ? "*" : " ", p->name, profile_model(t, p),
+			 p->retrieval.enabled ? " · retrieval" : " · no retrieval");
+		char *safe = sanitize_str(line, SAN_ONELINE);
+		int y = top + 3 + (int)i;
+		if (i == t->picker_sel)
+			term_fill(y, left, w, SLOT_SOURCES_SELECTED);
+		term_text(y, left + 1, w - 2, i == t->picker_sel ? SLOT_SOURCES_SELECTED : SLOT_STATUS, safe, strlen(safe));
+		free(safe);
 	}
 }
 
@@ -1074,12 +1889,14 @@ static void draw(struct tui *t)
 	buf_free(&before);
 	lines_free(&in);
 
+	term_cursor(cy < input_top ? input_top : cy, cx, t->focus == FOCUS_INPUT && !t->show_help && !t->picker && !t->sessions);
 	draw_status(t, status_y, cols);
-	if (t->show_help)
-		draw_help(rows, cols);
 	if (t->picker)
-		picker_draw(t->picker, rows, cols);
-	term_cursor(cy < input_top ? input_top : cy, cx, t->focus == FOCUS_INPUT && !t->show_help);
+		draw_picker(t, rows, cols);
+	if (t->show_help)
+		draw_help(t, rows, cols);
+	if (t->sessions)
+		session_picker_draw(t->sessions, rows, cols);
 	term_flush();
 }
 
@@ -1131,15 +1948,46 @@ static void start_index(struct tui *t)
 	}
 }
 
+/* ui.keys from the config: a bad action or key is a configuration error (exit 2). */
+static int load_keys(struct tui *t)
+{
+	keys_default(&t->keys);
+	const struct cfg_kvs *kv = &t->cfg->ui.keys;
+	if (!kv->n)
+		return 0;
+	const char **names = xcalloc(kv->n, sizeof *names), **specs = xcalloc(kv->n, sizeof *specs);
+	int *lines = xcalloc(kv->n, sizeof *lines), *cols = xcalloc(kv->n, sizeof *cols);
+	for (size_t i = 0; i < kv->n; i++) {
+		names[i] = kv->v[i].key;
+		specs[i] = kv->v[i].value;
+		lines[i] = kv->v[i].line;
+		cols[i] = kv->v[i].col;
+	}
+	char *err = NULL;
+	int rc = keys_configure(&t->keys, t->cfg->file, kv->n, names, specs, lines, cols, &err);
+	if (rc < 0) {
+		fprintf(stderr, "footnote: %s\n", err);
+		free(err);
+	}
+	free(names);
+	free(specs);
+	free(lines);
+	free(cols);
+	return rc;
+}
+
 int cmd_tui(struct cli *cli)
 {
+	struct tui t = {0};
+	t.cli = cli;
+	t.cfg = cli->cfg;
+	/* Configuration first: a bad ui.keys is reported even without a terminal. */
+	if (load_keys(&t) < 0)
+		return EXIT_USAGE;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "footnote: the interface needs a terminal; for scripts use `footnote ask`\n");
 		return EXIT_USAGE;
 	}
-	struct tui t = {0};
-	t.cli = cli;
-	t.cfg = cli->cfg;
 	t.profile = config_profile(t.cfg, cli->profile ? cli->profile : t.cfg->default_profile);
 	t.show_sources = true;
 	t.chan = chan_new();
@@ -1215,11 +2063,15 @@ int cmd_tui(struct cli *cli)
 		free_msg(&t.msgs[i]);
 	free(t.msgs);
 	session_free(t.session);
-	picker_free(t.picker);
+	session_picker_free(t.sessions);
 	for (size_t i = 0; i < t.nhistory; i++)
 		free(t.history[i]);
 	free(t.history);
 	buf_free(&t.input);
+	buf_free(&t.search);
+	for (size_t i = 0; t.models && i < t.cfg->profiles.n; i++)
+		free(t.models[i]);
+	free(t.models);
 	free(t.notice);
 	free(t.idx_error);
 	chan_free(t.chan);

@@ -16,6 +16,8 @@ static const char *const slot_names[SLOT_COUNT] = {
 	"chat.heading", "chat.error", "chat.reasoning", "code", "sources.title", "sources.path",
 	"sources.selected", "sources.uncited", "sources.stale", "input", "input.prompt", "status",
 	"status.streaming", "status.error", "status.profile", "border", "border.focus",
+	"chat.emphasis", "chat.strong", "chat.link", "chat.quote", "chat.search", "chat.uncited",
+	"code.inline", "sources.match", "marker",
 };
 
 int slot_from_name(const char *name)
@@ -83,14 +85,75 @@ void lines_clear(struct lines *l)
 		free(l->v[i].spans);
 	}
 	l->n = 0;
+	for (size_t i = 0; i < l->ncode; i++)
+		free(l->code[i]);
+	l->ncode = 0;
 }
 
 void lines_free(struct lines *l)
 {
 	lines_clear(l);
 	free(l->v);
+	free(l->code);
 	l->v = NULL;
-	l->cap = 0;
+	l->code = NULL;
+	l->cap = l->capcode = 0;
+}
+
+struct line *lines_add(struct lines *out, const char *text, size_t len, const struct span *spans,
+		       size_t nspans)
+{
+	out->v = xgrow(out->v, &out->cap, out->n + 1, sizeof *out->v);
+	struct line *ln = &out->v[out->n++];
+	ln->text = xstrndup(text, len);
+	ln->len = len;
+	ln->spans = nspans ? xmalloc(nspans * sizeof *spans) : NULL;
+	if (nspans)
+		memcpy(ln->spans, spans, nspans * sizeof *spans);
+	ln->nspans = nspans;
+	ln->code = 0;
+	return ln;
+}
+
+void line_prepend(struct line *ln, const char *prefix, size_t plen, int slot)
+{
+	if (!plen)
+		return;
+	char *t = xmalloc(ln->len + plen + 1);
+	memcpy(t, prefix, plen);
+	memcpy(t + plen, ln->text, ln->len + 1);
+	free(ln->text);
+	ln->text = t;
+	ln->len += plen;
+	for (size_t i = 0; i < ln->nspans; i++)
+		ln->spans[i].start += plen;
+	if (ln->nspans && ln->spans[0].slot == slot) {
+		ln->spans[0].start = 0;
+		ln->spans[0].len += plen;
+		return;
+	}
+	ln->spans = xrealloc(ln->spans, (ln->nspans + 1) * sizeof *ln->spans);
+	memmove(ln->spans + 1, ln->spans, ln->nspans * sizeof *ln->spans);
+	ln->nspans++;
+	ln->spans[0] = (struct span){0, plen, slot};
+}
+
+void line_pad(struct line *ln, int width, int slot)
+{
+	int w = text_width(ln->text, ln->len);
+	if (w >= width)
+		return;
+	size_t pad = (size_t)(width - w);
+	ln->text = xrealloc(ln->text, ln->len + pad + 1);
+	memset(ln->text + ln->len, ' ', pad);
+	ln->text[ln->len + pad] = '\0';
+	if (ln->nspans && ln->spans[ln->nspans - 1].slot == slot) {
+		ln->spans[ln->nspans - 1].len += pad;
+	} else {
+		ln->spans = xrealloc(ln->spans, (ln->nspans + 1) * sizeof *ln->spans);
+		ln->spans[ln->nspans++] = (struct span){ln->len, pad, slot};
+	}
+	ln->len += pad;
 }
 
 /* Segments of one logical line: byte ranges with a slot. */
@@ -119,6 +182,7 @@ static void emit(struct lines *out, const char *text, size_t a, size_t b, const 
 	ln->len = b - a;
 	ln->spans = NULL;
 	ln->nspans = 0;
+	ln->code = 0;
 	size_t cap = 0;
 	for (size_t i = 0; i < segs->n; i++) {
 		size_t s = segs->v[i].start, e = s + segs->v[i].len;
@@ -185,8 +249,31 @@ void wrap_plain(const char *text, size_t len, int width, int slot, struct lines 
 	}
 }
 
-/* Length of a citation marker at s ("[1]", "[1, 2]", "[1-3]"), or 0. Sets *first. */
-static size_t marker_len(const char *s, size_t len, int *first)
+void wrap_styled(const char *text, size_t len, int width, const struct span *spans, size_t nspans,
+		 struct lines *out)
+{
+	size_t at = 0;
+	for (;;) {
+		const char *nl = memchr(text + at, '\n', len - at);
+		size_t n = nl ? (size_t)(nl - text - at) : len - at;
+		struct segs segs = {0};
+		for (size_t i = 0; i < nspans; i++) {
+			size_t s = spans[i].start, e = s + spans[i].len;
+			if (e <= at || s >= at + n)
+				continue;
+			s = s < at ? at : s;
+			e = e > at + n ? at + n : e;
+			seg_add(&segs, s - at, e - s, spans[i].slot);
+		}
+		wrap_segs(text + at, n, width, &segs, out);
+		free(segs.v);
+		if (!nl)
+			break;
+		at += n + 1;
+	}
+}
+
+size_t cite_marker_len(const char *s, size_t len, int *first)
 {
 	if (len < 3 || s[0] != '[' || !isdigit((unsigned char)s[1]))
 		return 0;
@@ -203,10 +290,10 @@ static size_t marker_len(const char *s, size_t len, int *first)
 	return i < len && s[i] == ']' && i <= 24 ? i + 1 : 0;
 }
 
-static bool marker_ok(const char *s, size_t len, cite_check_fn ok, void *ctx)
+int cite_marker_ok(const char *s, size_t len, cite_check_fn ok, void *ctx)
 {
 	if (!ok)
-		return true;
+		return 1;
 	/* Every number in the marker must exist; a range a-b checks both ends. */
 	for (size_t i = 1; i < len;) {
 		if (!isdigit((unsigned char)s[i])) {
@@ -217,9 +304,9 @@ static bool marker_ok(const char *s, size_t len, cite_check_fn ok, void *ctx)
 		while (i < len && isdigit((unsigned char)s[i]))
 			n = n * 10 + (s[i++] - '0');
 		if (!ok(ctx, n))
-			return false;
+			return 0;
 	}
-	return true;
+	return 1;
 }
 
 void render_message(const char *text, size_t len, int width, int base_slot, cite_check_fn ok,
@@ -254,7 +341,7 @@ void render_message(const char *text, size_t len, int width, int base_slot, cite
 			bool tick = false;
 			while (i < n) {
 				int first;
-				size_t m = tick ? 0 : marker_len(p + i, n - i, &first);
+				size_t m = tick ? 0 : cite_marker_len(p + i, n - i, &first);
 				if (p[i] == '`') {
 					seg_add(&segs, plain, i - plain, tick ? SLOT_CODE : base_slot);
 					seg_add(&segs, i, 1, SLOT_CODE);
@@ -262,7 +349,7 @@ void render_message(const char *text, size_t len, int width, int base_slot, cite
 					plain = ++i;
 				} else if (m) {
 					seg_add(&segs, plain, i - plain, base_slot);
-					seg_add(&segs, i, m, marker_ok(p + i, m, ok, ctx) ? SLOT_CHAT_CITATION
+					seg_add(&segs, i, m, cite_marker_ok(p + i, m, ok, ctx) ? SLOT_CHAT_CITATION
 											  : SLOT_CHAT_CITATION_BAD);
 					i += m;
 					plain = i;

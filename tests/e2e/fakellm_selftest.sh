@@ -176,7 +176,10 @@ tmx_start 40 5 sh -c 'printf hello; sleep 30'
 check "tmux: the pane shows the program's output" tmx_wait_for hello 10
 check_eq "tmux: the program is still running" "$(tmx_pane_dead)" 0
 tmx_kill
-tmx_start 40 5 sh -c 'echo bye; exit 7'
+# The program waits for a key after its output, so the exit never races tmux reading it.
+tmx_start 40 5 sh -c 'echo bye; read x; exit 7'
+tmx_wait_for bye 10 >/dev/null
+tmx_send Enter
 check "tmux: exit is seen and the last screen kept" tmx_wait_dead 10
 check_eq "tmux: exit status is reported" "$(tmx_exit_status)" 7
 check_contains "tmux: the final screen is still readable" "$(tmx_capture)" bye

@@ -93,6 +93,9 @@ for p in rag-label hybrid-label; do
 	check_eq "$p --json: per-sentence label" \
 		"$(echo "$j" | json '[(s["status"], s.get("label")) for s in o["verification"]["sentences"]]')" \
 		'[["uncited", "model knowledge"]]'
+	check_eq "$p --json: the result record says the policy labels (as sessions store it)" \
+		"$(echo "$j" | json '[o["label_uncited"], o["outcome_code"], o["sentences"], o["provenance"]["no_evidence"]]')" \
+		'[true, 1, 1, "label"]'
 done
 
 # label with evidence: only the sentence without a citation is model knowledge

@@ -81,6 +81,19 @@ check_contains "list with a corrupt file: a warning names it" "$(cat list.err)" 
 check "a corrupt file is never deleted" test -s "$dir/20260101-000000-dead.json"
 rm -f "$dir"/*.json
 
+# ---- a session this version writes: the verification is kept and exported ---------------------
+vid=20261122-091500-cd34
+cp "$data/$vid.json" "$dir/"
+fn sessions export $vid >export2.md
+check "export of a verified session matches its golden" cmp export2.md "$data/$vid.md"
+check_contains "export: an unsupported citation is marked" "$(cat export2.md)" "mountains [^1][^2]. *(not supported by [^1], [^2])*"
+check_contains "export: an uncited sentence is labelled (label policy)" "$(cat export2.md)" "hemisphere. *(model knowledge)*"
+fn sessions export $vid --format json -o out2.json 2>/dev/null
+check "export --format json of a verified session: the same document" python3 -c '
+import json, sys
+sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))' out2.json "$data/$vid.json"
+rm -f "$dir"/*.json
+
 # ---- the terminal interface: saved after every turn, a kill loses nothing --------------------
 mkdir notes
 printf '# Water\n\nWater boils at 100 degrees Celsius at sea level.\nAt altitude it boils at a lower temperature.\n' >notes/water.md
@@ -134,6 +147,18 @@ check_contains "show after the kill: the question that was streaming" "$out" "yo
 check_contains "show after the kill: ... marked unfinished" "$out" "[unfinished] The client stopped before this answer was complete."
 file=$(ls "$dir"/*.json)
 check_not_contains "no API key in the session file" "$(cat "$file")" "NEVERSAVE42"
+check_eq "the first answer's verification is saved, its ranges index the answer" "$(python3 -c '
+import json, sys
+t = json.load(open(sys.argv[1]))["turns"][0]
+v = t["result"]["verification"]
+print([s["status"] for s in v["sentences"]] and all(t["answer"][s["start"]:s["end"]] == s["text"] for s in v["sentences"]),
+      sorted(set(s["status"] for s in v["sentences"])), t["result"]["grounding"] == v["grounding"])' "$file")" \
+	"True ['supported'] True"
+check_eq "the whole provenance is saved" "$(python3 -c '
+import json, sys
+p = json.load(open(sys.argv[1]))["turns"][0]["provenance"]
+print(p["no_evidence"], p["context_tokens"] > 0, p["retrieval"]["top_k"], p["index"]["chunks"] > 0)' "$file")" \
+	"decline True 6 True"
 check_eq "the session file is private" "$(stat -c %a "$file")" 600
 sid=$(basename "$file" .json)
 

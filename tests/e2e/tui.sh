@@ -58,9 +58,12 @@ tmx_send Enter
 check "Enter on a source previews its chunk" tmx_wait_for "clear and"
 tmx_send Escape
 
-# Switch profile mid-conversation: F2 cycles to "strict", which may only read "other".
+# Switch profile mid-conversation: F2 opens the picker; "strict" may only read "other".
 tmx_send F2
-check "F2 switches the profile (status bar)" tmx_wait_for " strict "
+check "F2 opens the profile picker" tmx_wait_for "Profile \(Enter picks, Esc closes\)"
+tmx_send Down
+tmx_send Enter
+check "picking a profile switches to it (status bar)" tmx_wait_for " strict "
 tmx_send Tab
 tmx_type "At what temperature does water boil?"
 tmx_send Enter
@@ -74,7 +77,7 @@ check "after a resize the status bar is redrawn" tmx_wait_for "strict"
 tmx_send F3
 check "F3 toggles the sources pane" tmx_wait_gone "^ *Sources" 5
 tmx_send F1
-check "F1 shows the keys" tmx_wait_for "Esc stop the answer"
+check "F1 shows the keys" tmx_wait_for "Esc +stop the answer"
 tmx_send q
 
 tmx_type "/quit"

@@ -114,6 +114,9 @@ Names are split at ":"; "key=value" parts are options. A name that is none of th
                                 "real\\rfake".
   think                         "<think>" + reasoning words + "</think>" in content, then
                                 the default answer.
+  think-noopen                  the same without the opening "<think>" (a DeepSeek-R1
+                                template put it in the prompt): reasoning words, "</think>",
+                                then the default answer.
   reasoning[:field=F]           reasoning words in delta.reasoning_content (or delta.F,
                                 e.g. field=reasoning), content null; then the answer.
                                 (/api/chat: message.thinking.)
@@ -241,7 +244,7 @@ class Scenario:
             else:
                 self.flags.add(p)
         simple = {"hang", "stall", "drip", "slow-first", "reset", "eof", "huge-line",
-                  "invalid-json", "not-utf8", "gzip", "event-error", "evil", "think",
+                  "invalid-json", "not-utf8", "gzip", "event-error", "evil", "think", "think-noopen",
                   "reasoning", "refusal", "length", "tool-call", "pass"}
         if head == "fault" and len(parts) >= 2 and parts[1].isdigit():
             self.kind = "fault"
@@ -884,6 +887,8 @@ class Handler(BaseHTTPRequestHandler):
         finish = "stop"
         if sc.kind == "think":
             msg["content"] = "<think>" + THINK_TEXT + "</think>\n\n" + text
+        elif sc.kind == "think-noopen":
+            msg["content"] = THINK_TEXT + "</think>\n\n" + text
         elif sc.kind == "reasoning":
             msg[sc.opts.get("field", "reasoning_content")] = THINK_TEXT
         elif sc.kind == "refusal":
@@ -1007,6 +1012,11 @@ class Handler(BaseHTTPRequestHandler):
         elif k == "think":
             events.append(chunk(role))
             rt = ["<think>"] + tokenize(THINK_TEXT) + ["</think>", "\n\n"]
+            events += [chunk({"content": t}) for t in rt + toks]
+            completion += len(rt)
+        elif k == "think-noopen":
+            events.append(chunk(role))
+            rt = tokenize(THINK_TEXT) + ["</", "think>", "\n\n"]
             events += [chunk({"content": t}) for t in rt + toks]
             completion += len(rt)
         elif k == "huge-line":
@@ -1155,6 +1165,8 @@ class Handler(BaseHTTPRequestHandler):
         thinking = []
         if sc.kind == "think":
             toks = ["<think>"] + tokenize(THINK_TEXT) + ["</think>", "\n\n"] + toks
+        elif sc.kind == "think-noopen":
+            toks = tokenize(THINK_TEXT) + ["</", "think>", "\n\n"] + toks
         elif sc.kind == "reasoning":
             thinking = tokenize(THINK_TEXT)
         ensure_ascii = sc.kind != "evil"

@@ -279,6 +279,115 @@ static void test_fixtures_every_split(void **state)
 	free(s);
 }
 
+/* The splitter both parsers share, against a plain model of the rules: random bodies of line
+ * ends, BOM bytes, blanks and letters, each split at every offset and one byte per read. The
+ * model: one leading BOM dropped; CR LF, CR and LF each end a line; a last line without an end
+ * still counts; NDJSON then drops blank lines. */
+static char *nd_model(const char *s, size_t len)
+{
+	struct buf log = {0};
+	size_t i = len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+	while (i < len) {
+		size_t j = i;
+		while (j < len && s[j] != '\r' && s[j] != '\n')
+			j++;
+		size_t k = i;
+		while (k < j && (s[k] == ' ' || s[k] == '\t'))
+			k++;
+		if (k < j) {
+			buf_addc(&log, 'L');
+			buf_add(&log, s + i, j - i);
+			buf_addc(&log, '\n');
+		}
+		if (j < len && s[j] == '\r' && j + 1 < len && s[j + 1] == '\n')
+			j++;
+		i = j + 1;
+	}
+	return buf_detach(&log);
+}
+
+static void test_lines_random(void **state)
+{
+	(void)state;
+	static const char alphabet[] = {'a', 'b', ' ', '\r', '\n', '\r', '\n', '\xEF', '\xBB', '\xBF'};
+	unsigned seed = 4242;
+	char s[40];
+	for (int round = 0; round < 300; round++) {
+		seed = seed * 1103515245u + 12345u;
+		size_t len = (seed >> 16) % sizeof s;
+		for (size_t i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			s[i] = alphabet[(seed >> 16) % sizeof alphabet];
+		}
+		if (round % 3 == 0 && len >= 3)
+			memcpy(s, "\xEF\xBB\xBF", 3);
+		char *want = nd_model(s, len);
+		nd_expect(s, len, want);
+		size_t ones[sizeof s];
+		for (size_t i = 0; i < len; i++)
+			ones[i] = i;
+		char *got = nd_run(s, len, ones, len);
+		assert_string_equal(got, want);
+		free(got);
+		free(want);
+	}
+}
+
+/* The cap on NDJSON is per line: many lines just under it pass, one byte more stops. A BOM
+ * split over three reads is still skipped, and a stopped parser stays stopped. */
+static void test_ndjson_cap_exact(void **state)
+{
+	(void)state;
+	struct buf log = {0};
+	struct ndjson_callbacks cb = {on_line, &log};
+	struct ndjson *n = ndjson_new(&cb);
+	ndjson_set_max(n, 4);
+	assert_int_equal(ndjson_feed(n, "\xEF", 1), NDJSON_OK);
+	assert_int_equal(ndjson_feed(n, "\xBB", 1), NDJSON_OK);
+	assert_int_equal(ndjson_feed(n, "\xBF" "1234\r", 6), NDJSON_OK);
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(ndjson_feed(n, "\n12", 3), NDJSON_OK);
+	assert_int_equal(ndjson_feed(n, "34", 2), NDJSON_OK);
+	assert_int_equal(ndjson_feed(n, "\n", 1), NDJSON_OK);
+	assert_string_equal(buf_str(&log), "L1234\nL12\nL12\nL12\nL12\nL12\nL12\nL12\nL12\nL12\nL1234\n");
+	assert_int_equal(ndjson_feed(n, "123", 3), NDJSON_OK);
+	assert_int_equal(ndjson_feed(n, "45", 2), NDJSON_ETOOBIG);
+	assert_int_equal(ndjson_feed(n, "\n", 1), NDJSON_ETOOBIG);
+	assert_int_equal(ndjson_finish(n), NDJSON_ETOOBIG);
+	assert_string_equal(ndjson_strerror(NDJSON_ETOOBIG), "a line from the server was longer than the limit");
+	ndjson_free(n);
+	buf_free(&log);
+}
+
+/* The SSE cap counts the whole pending event, so the room left for a line shrinks as data
+ * lines pile up and comes back when the event is dispatched. */
+static void test_sse_cap_room(void **state)
+{
+	(void)state;
+	int rc;
+	/* 10 bytes: "data: 1234" fills the cap; its data (4 + 1) leaves 5 for the next line */
+	static const char fits[] = "data: 1234\ndata:\n\ndata: 1234\n\n";
+	static const char over[] = "data: 1234\ndata: \n\n";
+	char *log = sse_run(fits, sizeof fits - 1, NULL, 0, 10, &rc);
+	assert_int_equal(rc, SSE_OK);
+	assert_string_equal(log, "Emessage||1234\n\nEmessage||1234\n");
+	free(log);
+	log = sse_run(over, sizeof over - 1, NULL, 0, 10, &rc);
+	assert_int_equal(rc, SSE_ETOOBIG);
+	assert_string_equal(log, "");
+	free(log);
+	/* comments hold nothing: any number of them fit */
+	struct buf b = {0};
+	for (int i = 0; i < 100; i++)
+		buf_adds(&b, ": 12345678\r\n");
+	buf_adds(&b, "data: 1234\r\n\r\n");
+	log = sse_run(b.p, b.len, NULL, 0, 10, &rc);
+	assert_int_equal(rc, SSE_OK);
+	assert_non_null(strstr(log, "Emessage||1234\n"));
+	free(log);
+	buf_free(&b);
+}
+
 static int report(void **state)
 {
 	(void)state;
@@ -296,6 +405,9 @@ int main(void)
 		cmocka_unit_test(test_cap),
 		cmocka_unit_test(test_ndjson),
 		cmocka_unit_test(test_fixtures_every_split),
+		cmocka_unit_test(test_lines_random),
+		cmocka_unit_test(test_ndjson_cap_exact),
+		cmocka_unit_test(test_sse_cap_room),
 	};
 	return cmocka_run_group_tests(tests, NULL, report);
 }

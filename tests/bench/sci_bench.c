@@ -1,0 +1,341 @@
+/* sci_bench.c - the index on SciFact beside SQLite FTS5 (issue 3, Performance).
+ *
+ * Each abstract of $FN_SHARED/scifact/corpus.jsonl is written to its own file
+ * "<id>.txt" (title, blank line, text). Both engines index those files from scratch, then
+ * answer the judged train queries (qrels/train.tsv) with the same query text:
+ *   - footnote through idx.h: lexical, vector and hybrid with the builtin embedder, k 10,
+ *     one hit per file (a file is a document);
+ *   - FTS5 through the sqlite3 C API: tokenize='porter unicode61', the query turned into an
+ *     OR of its quoted terms as BEIR-style evaluations do, ORDER BY bm25().
+ * Every query set runs once to warm up, then once timed; nDCG@10 comes from the timed pass.
+ * Prints ROW lines (bench.h) and progress on stderr. Work files live in $FN_BENCH_DIR/scifact
+ * and are rebuilt on every run. */
+#include <cjson/cJSON.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/xmalloc.h"
+#include "index/idx.h"
+#include "tests/bench/bench.h"
+
+struct doc {
+	char *id, *body;
+};
+struct query {
+	char *id, *text;
+	char **rel;
+	size_t nrel;
+};
+struct run {
+	const char *name;
+	double ndcg, p50, p95;
+};
+
+static struct doc *docs;
+static size_t ndocs;
+static struct query *queries;
+static size_t nqueries;
+
+static const char *json_str(cJSON *j, const char *key)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static void load_corpus(const char *dir)
+{
+	char *path = xasprintf("%s/corpus.jsonl", dir);
+	char *all = bench_slurp(path, NULL);
+	size_t cap = 0;
+	for (char *save, *line = strtok_r(all, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		cJSON *j = cJSON_Parse(line);
+		if (!j)
+			bench_die("%s: a line is not JSON", path);
+		docs = xgrow(docs, &cap, ndocs + 1, sizeof *docs);
+		docs[ndocs].id = xstrdup(json_str(j, "_id"));
+		docs[ndocs++].body = xasprintf("%s\n\n%s\n", json_str(j, "title"), json_str(j, "text"));
+		cJSON_Delete(j);
+	}
+	free(all);
+	free(path);
+}
+
+static struct query *query_by_id(const char *id)
+{
+	for (size_t i = 0; i < nqueries; i++)
+		if (strcmp(queries[i].id, id) == 0)
+			return &queries[i];
+	return NULL;
+}
+
+/* The queries that have judgments in qrels/train.tsv, with their relevant documents. */
+static void load_queries(const char *dir)
+{
+	char *path = xasprintf("%s/queries.jsonl", dir);
+	char *all = bench_slurp(path, NULL);
+	size_t cap = 0;
+	for (char *save, *line = strtok_r(all, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		cJSON *j = cJSON_Parse(line);
+		if (!j)
+			bench_die("%s: a line is not JSON", path);
+		queries = xgrow(queries, &cap, nqueries + 1, sizeof *queries);
+		queries[nqueries++] = (struct query){xstrdup(json_str(j, "_id")), xstrdup(json_str(j, "text")), NULL, 0};
+		cJSON_Delete(j);
+	}
+	free(all);
+	free(path);
+	path = xasprintf("%s/qrels/train.tsv", dir);
+	all = bench_slurp(path, NULL);
+	for (char *save, *line = strtok_r(all, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char qid[64], did[64];
+		int score;
+		if (sscanf(line, "%63s %63s %d", qid, did, &score) != 3 || score <= 0)
+			continue; /* the header, or not relevant */
+		struct query *q = query_by_id(qid);
+		if (!q)
+			bench_die("%s: query %s is not in queries.jsonl", path, qid);
+		q->rel = xrealloc(q->rel, (q->nrel + 1) * sizeof *q->rel);
+		q->rel[q->nrel++] = xstrdup(did);
+	}
+	free(all);
+	free(path);
+	size_t n = 0;
+	for (size_t i = 0; i < nqueries; i++) {
+		if (queries[i].nrel)
+			queries[n++] = queries[i];
+		else
+			free(queries[i].id), free(queries[i].text);
+	}
+	nqueries = n;
+}
+
+static void write_docs(const char *docdir)
+{
+	bench_rmrf(docdir);
+	bench_mkdirs(docdir);
+	for (size_t i = 0; i < ndocs; i++) {
+		char *path = xasprintf("%s/%s.txt", docdir, docs[i].id);
+		bench_write(path, docs[i].body, strlen(docs[i].body));
+		free(path);
+	}
+}
+
+static void sink_event(void *ctx, const struct idx_event *ev)
+{
+	(void)ctx;
+	if (ev->kind == IDX_EV_ERROR || (ev->kind == IDX_EV_FILE && ev->state == IDX_FILE_FAILED))
+		fprintf(stderr, "index: %s %s\n", ev->path ? ev->path : "", ev->message ? ev->message : "");
+}
+
+/* A full build from scratch with the builtin embedder: open + sync. Returns seconds. */
+static double build_ours(const char *docdir, const char *ixdir, idx **out)
+{
+	bench_rmrf(ixdir);
+	struct idx_folder fo = {docdir, "scifact"};
+	struct idx_options opt = {.folders = &fo, .nfolders = 1, .language = "english"};
+	struct idx_sink sink = {sink_event, NULL};
+	double t0 = bench_now();
+	int rc = idx_open(ixdir, IDX_CREATE, out);
+	if (!rc)
+		rc = idx_sync(*out, &opt, idx_embedder_builtin(), &sink, NULL);
+	double t = bench_now() - t0;
+	if (rc)
+		bench_die("footnote index of %s: %s", docdir, idx_strerror(rc));
+	return t;
+}
+
+static void sql_exec(sqlite3 *db, const char *sql)
+{
+	char *err = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+		bench_die("sqlite: %s: %s", sql, err ? err : "?");
+}
+
+/* The same files into an FTS5 table, one transaction. Returns seconds. */
+static double build_fts(const char *docdir, const char *dbpath, sqlite3 **out)
+{
+	bench_rmrf(dbpath);
+	double t0 = bench_now();
+	if (sqlite3_open(dbpath, out) != SQLITE_OK)
+		bench_die("sqlite: cannot open %s", dbpath);
+	sqlite3 *db = *out;
+	sql_exec(db, "CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, body, tokenize='porter unicode61')");
+	sql_exec(db, "BEGIN");
+	sqlite3_stmt *ins;
+	if (sqlite3_prepare_v2(db, "INSERT INTO docs(id, body) VALUES (?1, ?2)", -1, &ins, NULL) != SQLITE_OK)
+		bench_die("sqlite: %s", sqlite3_errmsg(db));
+	for (size_t i = 0; i < ndocs; i++) {
+		size_t len;
+		char *path = xasprintf("%s/%s.txt", docdir, docs[i].id);
+		char *body = bench_slurp(path, &len);
+		free(path);
+		sqlite3_bind_text(ins, 1, docs[i].id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 2, body, (int)len, free);
+		if (sqlite3_step(ins) != SQLITE_DONE)
+			bench_die("sqlite insert: %s", sqlite3_errmsg(db));
+		sqlite3_reset(ins);
+	}
+	sqlite3_finalize(ins);
+	sql_exec(db, "COMMIT");
+	return bench_now() - t0;
+}
+
+/* "a b-c" -> "\"a\" OR \"b\" OR \"c\"": the query's words (runs of ASCII letters and
+ * digits and any non-ASCII byte, as unicode61 splits them), quoted, joined by OR. */
+static char *fts_query(const char *text)
+{
+	struct buf b = {0};
+	for (const unsigned char *p = (const unsigned char *)text; *p;) {
+		if (!(*p >= 0x80 || (*p >= '0' && *p <= '9') || ((*p | 32) >= 'a' && (*p | 32) <= 'z'))) {
+			p++;
+			continue;
+		}
+		const unsigned char *s = p;
+		while (*p >= 0x80 || (*p >= '0' && *p <= '9') || ((*p | 32) >= 'a' && (*p | 32) <= 'z'))
+			p++;
+		buf_addf(&b, "%s\"%.*s\"", b.len ? " OR " : "", (int)(p - s), (const char *)s);
+	}
+	return buf_detach(&b);
+}
+
+static char *doc_id_of(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	const char *dot = strrchr(base, '.');
+	return xstrndup(base, dot ? (size_t)(dot - base) : strlen(base));
+}
+
+/* One pass over the queries; when lat is not NULL, records latencies and returns the mean
+ * nDCG@10. */
+static double pass_ours(idx *ix, enum idx_mode mode, double *lat)
+{
+	double sum = 0;
+	for (size_t i = 0; i < nqueries; i++) {
+		struct idx_query q = {.text = queries[i].text, .k = 10, .mode = mode,
+				      .emb = idx_embedder_builtin(), .per_file_cap = 1};
+		struct idx_hits h;
+		double t0 = bench_now();
+		int rc = idx_search(ix, &q, &h);
+		double t = bench_now() - t0;
+		if (rc)
+			bench_die("search %s: %s", queries[i].id, idx_strerror(rc));
+		char *ids[10];
+		size_t n = h.n < 10 ? h.n : 10;
+		for (size_t r = 0; r < n; r++)
+			ids[r] = doc_id_of(h.v[r].path);
+		sum += bench_ndcg10((const char *const *)ids, n, (const char *const *)queries[i].rel, queries[i].nrel);
+		for (size_t r = 0; r < n; r++)
+			free(ids[r]);
+		idx_hits_free(&h);
+		if (lat)
+			lat[i] = t * 1e3;
+	}
+	return sum / (double)nqueries;
+}
+
+static double pass_fts(sqlite3 *db, char **match, double *lat)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT id FROM docs WHERE docs MATCH ?1 ORDER BY bm25(docs) LIMIT 10", -1,
+			       &st, NULL) != SQLITE_OK)
+		bench_die("sqlite: %s", sqlite3_errmsg(db));
+	double sum = 0;
+	for (size_t i = 0; i < nqueries; i++) {
+		char *ids[10];
+		size_t n = 0;
+		double t0 = bench_now();
+		sqlite3_bind_text(st, 1, match[i], -1, SQLITE_STATIC);
+		int rc;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 10)
+			ids[n++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			bench_die("fts5 query %s (%s): %s", queries[i].id, match[i], sqlite3_errmsg(db));
+		sqlite3_reset(st);
+		double t = bench_now() - t0;
+		sum += bench_ndcg10((const char *const *)ids, n, (const char *const *)queries[i].rel, queries[i].nrel);
+		for (size_t r = 0; r < n; r++)
+			free(ids[r]);
+		if (lat)
+			lat[i] = t * 1e3;
+	}
+	sqlite3_finalize(st);
+	return sum / (double)nqueries;
+}
+
+static struct run run_ours(idx *ix, enum idx_mode mode, const char *name)
+{
+	double *lat = xmalloc(nqueries * sizeof *lat);
+	pass_ours(ix, mode, NULL);
+	struct run r = {name, pass_ours(ix, mode, lat), 0, 0};
+	r.p50 = bench_pct(lat, nqueries, 50);
+	r.p95 = bench_pct(lat, nqueries, 95);
+	free(lat);
+	fprintf(stderr, "sci: %-16s nDCG@10 %.4f  p50 %.3f ms  p95 %.3f ms\n", name, r.ndcg, r.p50, r.p95);
+	return r;
+}
+
+static struct run run_fts(sqlite3 *db)
+{
+	char **match = xmalloc(nqueries * sizeof *match);
+	for (size_t i = 0; i < nqueries; i++)
+		match[i] = fts_query(queries[i].text);
+	double *lat = xmalloc(nqueries * sizeof *lat);
+	pass_fts(db, match, NULL);
+	struct run r = {"fts5", pass_fts(db, match, lat), 0, 0};
+	r.p50 = bench_pct(lat, nqueries, 50);
+	r.p95 = bench_pct(lat, nqueries, 95);
+	for (size_t i = 0; i < nqueries; i++)
+		free(match[i]);
+	free(match);
+	free(lat);
+	fprintf(stderr, "sci: %-16s nDCG@10 %.4f  p50 %.3f ms  p95 %.3f ms\n", r.name, r.ndcg, r.p50, r.p95);
+	return r;
+}
+
+int main(void)
+{
+	char *sci = xasprintf("%s/data/scifact", bench_shared());
+	char *work = xasprintf("%s/scifact", bench_dir());
+	char *docdir = xasprintf("%s/docs", work), *ixdir = xasprintf("%s/index", work);
+	char *dbpath = xasprintf("%s/fts5.db", work);
+
+	load_corpus(sci);
+	load_queries(sci);
+	fprintf(stderr, "sci: %zu abstracts, %zu judged train queries\n", ndocs, nqueries);
+	write_docs(docdir);
+
+	idx *ix;
+	sqlite3 *db;
+	double tb = build_ours(docdir, ixdir, &ix);
+	double tf = build_fts(docdir, dbpath, &db);
+	struct idx_stats st;
+	idx_stats(ix, &st);
+	fprintf(stderr, "sci: built %llu files, %llu chunks in %.2f s; FTS5 in %.2f s\n",
+		(unsigned long long)st.files, (unsigned long long)st.chunks, tb, tf);
+
+	struct run lex = run_ours(ix, IDX_LEXICAL, "footnote lexical");
+	struct run vec = run_ours(ix, IDX_VECTOR, "footnote vector");
+	struct run hyb = run_ours(ix, IDX_HYBRID, "footnote hybrid");
+	struct run fts = run_fts(db);
+
+	bench_row("3", "SciFact full build from scratch (builtin embedder)", tb, "s", "FTS5 build (lexical only)", tf,
+		  "<= 5 s", bench_verdict(tb <= 5));
+	bench_row("3", "SciFact lexical nDCG@10 (train queries)", lex.ndcg, "-", "FTS5 bm25()", fts.ndcg,
+		  ">= FTS5", bench_verdict(lex.ndcg >= fts.ndcg));
+	bench_row("3", "SciFact hybrid nDCG@10 (builtin embedder)", hyb.ndcg, "-", "footnote lexical", lex.ndcg,
+		  ">= lexical", bench_verdict(hyb.ndcg >= lex.ndcg));
+	bench_row("3", "SciFact vector nDCG@10 (builtin embedder)", vec.ndcg, "-", NULL, NAN, "-", "info");
+	bench_row("3", "SciFact lexical search p50, warm", lex.p50, "ms", "FTS5 bm25()", fts.p50,
+		  "<= FTS5 / 2", bench_verdict(lex.p50 <= fts.p50 / 2));
+	bench_row("3", "SciFact lexical search p95, warm", lex.p95, "ms", "FTS5 bm25()", fts.p95, "-", "info");
+	bench_row("3", "SciFact hybrid search p50, warm", hyb.p50, "ms", NULL, NAN, "-", "info");
+
+	sqlite3_close(db);
+	idx_close(ix);
+	free(sci), free(work), free(docdir), free(ixdir), free(dbpath);
+	return 0;
+}

@@ -1,0 +1,217 @@
+/* test_md.c - Markdown to styled lines (ui/md.c), as strings: each line is printed with its
+ * styled runs as {slot|text}; plain assistant text is bare. */
+#include "fn_test.h"
+
+#include <locale.h>
+
+#include "base/buf.h"
+#include "base/utf8.h"
+#include "ui/md.h"
+#include "ui/term.h"
+
+static char *styled_lines(const struct lines *l)
+{
+	struct buf b = {0};
+	for (size_t i = 0; i < l->n; i++) {
+		const struct line *ln = &l->v[i];
+		for (size_t j = 0; j < ln->nspans; j++) {
+			const struct span *s = &ln->spans[j];
+			if (s->slot == SLOT_CHAT_ASSISTANT || s->slot == SLOT_DEFAULT)
+				buf_addf(&b, "%.*s", (int)s->len, ln->text + s->start);
+			else
+				buf_addf(&b, "{%s|%.*s}", slot_name(s->slot), (int)s->len, ln->text + s->start);
+		}
+		buf_adds(&b, "\n");
+	}
+	return buf_detach(&b);
+}
+
+static int one_and_two(void *ctx, int n)
+{
+	(void)ctx;
+	return n == 1 || n == 2;
+}
+
+static char *render(const char *md, int width)
+{
+	struct lines l = {0};
+	struct md_opts o = {width, SLOT_CHAT_ASSISTANT, one_and_two, NULL, NULL, 0};
+	md_render(md, strlen(md), &o, &l);
+	char *s = styled_lines(&l);
+	lines_free(&l);
+	return s;
+}
+
+#define assert_render(md, width, want)                \
+	do {                                          \
+		char *got_ = render(md, width);       \
+		assert_string_equal(got_, want);      \
+		free(got_);                           \
+	} while (0)
+
+static void test_inline(void **state)
+{
+	(void)state;
+	assert_render("Water **boils** at 100 C [1]. Ice *melts* at `0 [2]`, steam [7].", 80,
+		      "Water {chat.strong|boils} at 100 C {chat.citation|[1]}. Ice {chat.emphasis|melts} at "
+		      "{code.inline|0 [2]}, steam {chat.citation.bad|[7]}.\n");
+	/* Emphasis around a marker keeps the marker a citation; [1][2] are two markers. */
+	assert_render("*so [1]* and [1][2] and [1, 2]", 80,
+		      "{chat.emphasis|so }{chat.citation|[1]} and {chat.citation|[1][2]} and {chat.citation|[1, 2]}\n");
+}
+
+static void test_headings(void **state)
+{
+	(void)state;
+	assert_render("# Title\n\nText.\n\n## Sub [1]\nMore.", 80,
+		      "{chat.heading|Title}\n{chat.heading|═════}\n\nText.\n\n{chat.heading|Sub }{chat.citation|[1]}\n\nMore.\n");
+}
+
+static void test_code_block(void **state)
+{
+	(void)state;
+	struct lines l = {0};
+	const char *md = "Run:\n\n```sh\nls -la [3]\n\techo\n```\nafter";
+	struct md_opts o = {20, SLOT_CHAT_ASSISTANT, NULL, NULL, NULL, 0};
+	md_render(md, strlen(md), &o, &l);
+	char *s = styled_lines(&l);
+	/* Padded to the width on the code background; no marker inside; tabs expanded. */
+	assert_string_equal(s, "Run:\n\n{code| ls -la [3]         }\n{code|     echo           }\n\nafter\n");
+	assert_int_equal(l.v[2].code, 1);
+	assert_int_equal(l.v[3].code, 1);
+	assert_int_equal(l.v[5].code, 0);
+	assert_int_equal(l.ncode, 1);
+	assert_string_equal(l.code[0], "ls -la [3]\n    echo\n"); /* md4c expands an indenting tab */
+	free(s);
+	lines_free(&l);
+	/* Long code lines are cut into screen-wide pieces, never word-wrapped. */
+	assert_render("```\nabcdefghijkl\n```", 8, "{code| abcdefg}\n{code| hijkl  }\n");
+}
+
+static void test_lists(void **state)
+{
+	(void)state;
+	assert_render("- one\n- two [1]\n  - nested\n- three\n\n3. c\n4. d\n\n- [ ] todo\n- [x] done", 40,
+		      "{chat.meta|• }one\n{chat.meta|• }two {chat.citation|[1]}\n  {chat.meta|◦ }nested\n"
+		      "{chat.meta|• }three\n\n{chat.meta|3. }c\n{chat.meta|4. }d\n\n"
+		      "{chat.meta|• ☐ }todo\n{chat.meta|• ☑ }done\n");
+	/* A long item wraps under its text, not under its bullet. */
+	assert_render("1. alpha beta gamma delta", 13, "{chat.meta|1. }alpha beta\n   gamma\n   delta\n");
+}
+
+static void test_quote_and_links(void **state)
+{
+	(void)state;
+	assert_render("> quoted words here", 12,
+		      "{chat.quote|│ quoted}\n{chat.quote|│ words here}\n");
+	assert_render("See [docs](https://e.com/x) or https://e.org or <a@b.c>.", 80,
+		      "See {chat.link|docs}{chat.meta| (https://e.com/x)} or {chat.link|https://e.org} or "
+		      "{chat.link|a@b.c}.\n");
+}
+
+static void test_tables(void **state)
+{
+	(void)state;
+	const char *t = "| Name | Value |\n|---|---|\n| a | 1 [1] |\n| bb | 22 |";
+	assert_render(t, 40,
+		      "{chat.strong|Name}{border| │ }{chat.strong|Value}\n{border|─────┼──────}\n"
+		      "a   {border| │ }1 {chat.citation|[1]}\nbb  {border| │ }22\n");
+	/* Too narrow for a grid: one "header: value" line per cell, rows apart. */
+	assert_render(t, 8,
+		      "{chat.strong|Name: }a\n{chat.strong|Value: }1\n{chat.citation|[1]}\n\n"
+		      "{chat.strong|Name: }bb\n{chat.strong|Value:}\n22\n");
+}
+
+static void test_widths(void **state)
+{
+	(void)state;
+	/* CJK is two columns, combining marks none, emoji two. */
+	assert_render("日本語のテキスト", 6, "日本語\nのテキ\nスト\n");
+	assert_render("cafe\xcc\x81 cafe\xcc\x81 cafe\xcc\x81", 10, "cafe\xcc\x81 cafe\xcc\x81\ncafe\xcc\x81\n");
+	assert_render("\xf0\x9f\x99\x82\xf0\x9f\x99\x82 ok", 4, "\xf0\x9f\x99\x82\xf0\x9f\x99\x82\nok\n");
+}
+
+static void test_entities_stay_safe(void **state)
+{
+	(void)state;
+	/* An entity must not smuggle a control character past the sanitizer. */
+	char *s = render("a &#27;[2J b &amp; &#x9b; &unknown; &eacute;", 80);
+	assert_null(strchr(s, 0x1b));
+	assert_null(strstr(s, "\xc2\x9b"));
+	assert_non_null(strstr(s, "a ^[[2J b & \\x9b &unknown; &eacute;"));
+	free(s);
+}
+
+/* While streaming, every prefix of a document renders: an open fence is code to the end, a
+ * half marker is text. Spans cover each line exactly and lines fit the width. */
+static void test_streaming_prefixes(void **state)
+{
+	(void)state;
+	const char *doc = "# Head\n\nSome **bold [1]** text, `code`, and [a link](http://x.y).\n\n"
+			  "- item one [2]\n  1. sub\n> quote 日本語 [1]\n\n```c\nint x;\n```\n\n"
+			  "| a | b |\n|---|---|\n| 1 | 2 |\n\ntail [12";
+	size_t n = strlen(doc);
+	for (int w = 1; w <= 50; w += 7) {
+		for (size_t cut = 0; cut <= n; cut++) {
+			if (cut < n && ((unsigned char)doc[cut] & 0xC0) == 0x80)
+				continue;
+			struct lines l = {0};
+			struct md_opts o = {w, SLOT_CHAT_ASSISTANT, one_and_two, NULL, NULL, 0};
+			md_render(doc, cut, &o, &l);
+			for (size_t i = 0; i < l.n; i++) {
+				size_t at = 0;
+				for (size_t j = 0; j < l.v[i].nspans; j++) {
+					assert_int_equal(l.v[i].spans[j].start, at);
+					at += l.v[i].spans[j].len;
+				}
+				assert_int_equal(at, l.v[i].len);
+				assert_true(text_width(l.v[i].text, l.v[i].len) <= (w < 4 ? 4 : w));
+			}
+			lines_free(&l);
+		}
+	}
+	assert_render("```py\nprint(1)", 12, "{code| print(1)   }\n");
+	assert_render("text [1", 20, "text [1\n");
+}
+
+static void test_marks_hook(void **state)
+{
+	(void)state;
+	const char *md = "Cited here [1]. Not cited here.";
+	struct md_mark mk = {16, 31, SLOT_CHAT_UNCITED};
+	struct lines l = {0};
+	struct md_opts o = {80, SLOT_CHAT_ASSISTANT, NULL, NULL, &mk, 1};
+	md_render(md, strlen(md), &o, &l);
+	char *s = styled_lines(&l);
+	assert_string_equal(s, "Cited here {chat.citation|[1]}. {chat.uncited|Not cited here.}\n");
+	free(s);
+	lines_free(&l);
+}
+
+static void test_every_slot_named(void **state)
+{
+	(void)state;
+	for (int i = 0; i < SLOT_COUNT; i++) {
+		assert_non_null(slot_name(i));
+		assert_int_equal(slot_from_name(slot_name(i)), i);
+	}
+}
+
+int main(void)
+{
+	setlocale(LC_CTYPE, "C.UTF-8");
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_inline),
+		cmocka_unit_test(test_headings),
+		cmocka_unit_test(test_code_block),
+		cmocka_unit_test(test_lists),
+		cmocka_unit_test(test_quote_and_links),
+		cmocka_unit_test(test_tables),
+		cmocka_unit_test(test_widths),
+		cmocka_unit_test(test_entities_stay_safe),
+		cmocka_unit_test(test_streaming_prefixes),
+		cmocka_unit_test(test_marks_hook),
+		cmocka_unit_test(test_every_slot_named),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
