@@ -86,7 +86,8 @@ static int open_dbs(idx *ix, int create)
 		mdb_txn_abort(txn);
 		return rc;
 	}
-	return create ? mdb_txn_commit(txn) : (mdb_txn_abort(txn), 0);
+	/* Commit even a read-only txn: aborting it would close the handles just opened. */
+	return mdb_txn_commit(txn);
 }
 
 int store_open(const char *dir, unsigned flags, idx **out)
