@@ -57,6 +57,8 @@ enum idx_event_kind {
 	IDX_EV_SCAN_DONE,    /* pass finished: counts are final */
 	IDX_EV_WATCH,        /* watcher state changed (message says what, e.g. watches ran out) */
 	IDX_EV_ERROR,        /* something failed; message says what to do */
+	IDX_EV_NOTICE,       /* news the user should see that is not an error, e.g. the
+			      * embedder changed and every chunk is embedded again */
 };
 enum idx_file_state { IDX_FILE_QUEUED, IDX_FILE_INDEXED, IDX_FILE_UNCHANGED, IDX_FILE_SKIPPED,
 		      IDX_FILE_FAILED, IDX_FILE_REMOVED, IDX_FILE_MOVED };
