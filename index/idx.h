@@ -112,7 +112,8 @@ void idx_close(idx *ix);
  * with IDX_ESTOPPED when *stop becomes true (set it with __atomic_store_n from another
  * thread; NULL = never). Returns IDX_ELOCKED when another process or thread is writing,
  * IDX_EEMBED/IDX_EDIM when the embedder failed (that batch is not written; the sink said
- * which files). Symbolic links are not followed; .git directories and .gitignore'd paths
+ * which files). Symbolic links are followed only to targets inside the folder (indexed
+ * under the target's own path, once; loops end); .git directories and .gitignore'd paths
  * are skipped. Any thread, one writer at a time. */
 int idx_sync(idx *ix, const struct idx_options *opt, const struct idx_embedder *emb,
 	     const struct idx_sink *sink, const volatile bool *stop);
