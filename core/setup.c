@@ -7,7 +7,50 @@
 
 #include "base/sanitize.h"
 #include "base/xmalloc.h"
+#include "core/embed_http.h"
 #include "core/fsutil.h"
+#include "core/provider.h"
+#include "core/secret.h"
+
+/* The configured embedder: builtin, or a server probed once for its dimension. */
+static int setup_embedder(struct setup *s, const struct config *c, char **err)
+{
+	const struct cfg_provider *p =
+		strcmp(c->embedder.provider, "builtin") ? config_provider(c, c->embedder.provider) : NULL;
+	if (!p || p->kind == PROVIDER_BUILTIN) {
+		if (strcmp(c->embedder.provider, "builtin")) {
+			char *safe = sanitize_str(c->embedder.provider, SAN_ONELINE);
+			*err = xasprintf("embedder.provider %s: no such openai/ollama provider; "
+					 "add it under providers, or use embedder: {provider: builtin}", safe);
+			free(safe);
+			return -1;
+		}
+		s->emb = idx_embedder_builtin();
+		return 0;
+	}
+	struct secret key = {0};
+	char *kerr = NULL;
+	if (secret_get(p, &key, &kerr) < 0) {
+		*err = xasprintf("embedder: %s", kerr);
+		free(kerr);
+		return -1;
+	}
+	struct embed_http *e = embed_http_new(p, c->embedder.model, key.key, (size_t)c->embedder.batch, 0);
+	secret_clear(&key);
+	char msg[512];
+	int dim = embed_http_probe(e, msg, sizeof msg);
+	if (dim <= 0) {
+		char *safe = sanitize_str(msg, SAN_ONELINE);
+		*err = xasprintf("%s; nothing was indexed or searched: start the server (footnote doctor "
+				 "checks it), or use embedder: {provider: builtin}", safe);
+		free(safe);
+		embed_http_free(e);
+		return -1;
+	}
+	s->emb_owned = e;
+	s->emb = embed_http_embedder(e);
+	return 0;
+}
 
 int setup_init(struct setup *s, const struct config *c, char **paths, size_t npaths, char **err)
 {
@@ -51,13 +94,10 @@ int setup_init(struct setup *s, const struct config *c, char **paths, size_t npa
 		.chunk_chars = (size_t)c->index.chunk_chars,
 		.overlap_chars = (size_t)c->index.overlap_chars,
 	};
-	if (strcmp(c->embedder.provider, "builtin")) {
-		*err = xasprintf("embedder.provider %s: server embedders are not wired in this build yet; "
-				 "use embedder: {provider: builtin}", c->embedder.provider);
+	if (setup_embedder(s, c, err) < 0) {
 		setup_free(s);
 		return -1;
 	}
-	s->emb = idx_embedder_builtin();
 	return 0;
 }
 
@@ -68,6 +108,7 @@ void setup_free(struct setup *s)
 	free(s->folders);
 	free(s->exclude);
 	free(s->conv);
+	embed_http_free(s->emb_owned);
 	memset(s, 0, sizeof *s);
 }
 

@@ -36,7 +36,7 @@ typedef struct idx idx;
  * index thread or a search thread, never from two threads at once on the same ctx
  * unless the embedder says so. */
 struct idx_embedder {
-	const char *id;  /* recorded in the index, e.g. "builtin-hash-v1" or "openai:nomic-embed-text" */
+	const char *id;  /* recorded in the index, e.g. "builtin-hash-v2" or "openai:nomic-embed-text" */
 	int dim;         /* must be > 0 for idx_sync/idx_search: probe the server once first */
 	size_t batch;    /* most texts per call */
 	/* Fills out[n * dim]. Returns 0, or IDX_EEMBED / IDX_EDIM with a message in err. */
@@ -57,6 +57,8 @@ enum idx_event_kind {
 	IDX_EV_SCAN_DONE,    /* pass finished: counts are final */
 	IDX_EV_WATCH,        /* watcher state changed (message says what, e.g. watches ran out) */
 	IDX_EV_ERROR,        /* something failed; message says what to do */
+	IDX_EV_NOTICE,       /* news the user should see that is not an error, e.g. the
+			      * embedder changed and every chunk is embedded again */
 };
 enum idx_file_state { IDX_FILE_QUEUED, IDX_FILE_INDEXED, IDX_FILE_UNCHANGED, IDX_FILE_SKIPPED,
 		      IDX_FILE_FAILED, IDX_FILE_REMOVED, IDX_FILE_MOVED };
@@ -110,7 +112,8 @@ void idx_close(idx *ix);
  * with IDX_ESTOPPED when *stop becomes true (set it with __atomic_store_n from another
  * thread; NULL = never). Returns IDX_ELOCKED when another process or thread is writing,
  * IDX_EEMBED/IDX_EDIM when the embedder failed (that batch is not written; the sink said
- * which files). Symbolic links are not followed; .git directories and .gitignore'd paths
+ * which files). Symbolic links are followed only to targets inside the folder (indexed
+ * under the target's own path, once; loops end); .git directories and .gitignore'd paths
  * are skipped. Any thread, one writer at a time. */
 int idx_sync(idx *ix, const struct idx_options *opt, const struct idx_embedder *emb,
 	     const struct idx_sink *sink, const volatile bool *stop);
@@ -144,7 +147,8 @@ struct idx_query {
 	const char *const *collections;    /* allowed collections; NULL/0 = all */
 	size_t ncollections;
 	size_t per_file_cap;               /* most hits from one file; 0 = no cap */
-	double w_lexical, w_vector;        /* fusion weights (default 1, 1) */
+	double w_lexical, w_vector;        /* fusion weights (default 1, 1); with the builtin
+					    * embedder w_vector counts half (see embed_builtin.c) */
 	int rrf_k;                         /* reciprocal rank constant (default 60) */
 	const char *language;              /* stemmer for the query; NULL = the index's */
 	const struct idx_embedder *emb;    /* for vector/hybrid; must match the index's */
@@ -170,7 +174,8 @@ struct idx_hits {
  * Scores: BM25 for IDX_LEXICAL, cosine for IDX_VECTOR, RRF for IDX_HYBRID. Hybrid with
  * emb NULL, or on an index built without an embedder, answers lexically; an emb other than
  * the index's gives IDX_EMISMATCH. A query embedded with the builtin embedder weights its
- * words by their IDF in this index. */
+ * words by their IDF in this index and adds the vectors of the best ten lexical hits
+ * (pseudo-relevance feedback), in IDX_VECTOR mode too. */
 int idx_search(idx *ix, const struct idx_query *q, struct idx_hits *out);
 void idx_hits_free(struct idx_hits *h);
 

@@ -292,6 +292,34 @@ static float word_idf(void *ctx, const char *word, size_t len)
 	return (float)c->idf;
 }
 
+/* The builtin embedder's query vector: the query's words weighted by their IDF in this
+ * index, plus the vectors of the best lexical hits (see embed_builtin.h). */
+static void builtin_query(MDB_txn *txn, idx *ix, struct tokenizer *t, const char *lang,
+			  const char *text, const struct scored *lex, size_t nlex, float *qv)
+{
+	struct tokenizer *et = strcmp(lang, "english") == 0 ? t : tok_new("english");
+	struct idfctx ic = {txn, ix, t, (double)meta_u64(txn, ix, "chunks"), 0};
+	embed_builtin_weighted(et, text, qv, word_idf, &ic);
+	if (et != t)
+		tok_free(et);
+	float fb[EMBED_BUILTIN_DIM], v[EMBED_BUILTIN_DIM];
+	memset(fb, 0, sizeof fb);
+	size_t got = 0;
+	for (size_t i = 0; i < nlex && got < EMBED_BUILTIN_FEEDBACK; i++) {
+		if (vec_get(txn, ix, lex[i].id, EMBED_BUILTIN_DIM, v) != 0)
+			continue;
+		float w = 1.0f / (float)++got; /* the n-th hit weighs 1/n */
+		for (int j = 0; j < EMBED_BUILTIN_DIM; j++)
+			fb[j] += w * v[j];
+	}
+	if (!got)
+		return;
+	vec_normalize(fb, EMBED_BUILTIN_DIM);
+	for (int j = 0; j < EMBED_BUILTIN_DIM; j++)
+		qv[j] += fb[j];
+	vec_normalize(qv, EMBED_BUILTIN_DIM);
+}
+
 static int fill_hit(MDB_txn *txn, idx *ix, struct tokenizer *t, const char *query, uint64_t id,
 		    struct idx_hit *h)
 {
@@ -426,15 +454,15 @@ int idx_search(idx *ix, const struct idx_query *q, struct idx_hits *out)
 		rc = IDX_EINVAL;
 		goto done;
 	}
-	if (want_vec && builtin) {
-		qv = xmalloc((size_t)q->emb->dim * sizeof *qv);
-		struct idfctx ic = {txn, ix, t, (double)meta_u64(txn, ix, "chunks"), 0};
-		embed_builtin_weighted(q->text, qv, word_idf, &ic);
-	}
 	struct scored *lex = NULL, *vec = NULL;
 	size_t nlex = 0, nvec = 0;
-	if (want_lex)
-		rc = lex_search(txn, ix, t, q->text, &f, ncand, &lex, &nlex);
+	if (want_lex || (want_vec && builtin))
+		rc = lex_search(txn, ix, t, q->text, &f, want_lex ? ncand : EMBED_BUILTIN_FEEDBACK, &lex, &nlex);
+	if (!rc && want_vec && builtin) {
+		qv = xmalloc((size_t)q->emb->dim * sizeof *qv);
+		builtin_query(txn, ix, t, lang[0] ? lang : "english", q->text, lex, nlex, qv);
+		wv *= EMBED_BUILTIN_FUSION;
+	}
 	if (!rc && want_vec)
 		rc = vec_search(txn, ix, qv, q->emb->dim, &f, ncand, &vec, &nvec);
 	struct fused *fu = NULL;

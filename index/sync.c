@@ -779,7 +779,7 @@ static int check_embedder(struct pass *p)
 		char msg[400];
 		snprintf(msg, sizeof msg, "the embedder changed from %s (%llu dims) to %s (%d dims): re-embedding all %llu chunks",
 			 id, (unsigned long long)dim, p->emb->id, p->emb->dim, (unsigned long long)chunks);
-		emit(p, IDX_EV_PROGRESS, IDX_FILE_QUEUED, NULL, msg);
+		emit(p, IDX_EV_NOTICE, IDX_FILE_QUEUED, NULL, msg);
 	}
 	return store_err(store_write(p->ix, set_embedder, p));
 }

@@ -258,3 +258,20 @@ int vec_search(MDB_txn *txn, idx *ix, const float *qf, int dim, const struct sfi
 	free(q);
 	return 0;
 }
+
+int vec_get(MDB_txn *txn, idx *ix, uint64_t id, int dim, float *out)
+{
+	unsigned char kb[8];
+	be64_put(kb, id / STORE_BLOCK);
+	MDB_val k = {8, kb}, v;
+	if (mdb_get(txn, ix->vec, &k, &v) != 0 || v.mv_size != vec_block_size(dim))
+		return -1;
+	const struct vec_hdr *h = v.mv_data;
+	float sc = h->scale[id % STORE_BLOCK];
+	if (sc == 0)
+		return -1;
+	const int8_t *c = (const int8_t *)((const unsigned char *)v.mv_data + sizeof *h) + (id % STORE_BLOCK) * (size_t)dim;
+	for (int i = 0; i < dim; i++)
+		out[i] = sc * (float)c[i];
+	return 0;
+}

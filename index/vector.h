@@ -31,5 +31,7 @@ int vec_search(MDB_txn *txn, idx *ix, const float *q, int dim, const struct sfil
 	       size_t k, struct scored **out, size_t *nout);
 /* int8 dot product (exposed for the tests and the benchmark). */
 int32_t vec_dot_i8(const int8_t *a, const int8_t *b, int dim);
+/* Chunk id's vector, dequantised into out[dim]; -1 when it has none. */
+int vec_get(MDB_txn *txn, idx *ix, uint64_t id, int dim, float *out);
 
 #endif

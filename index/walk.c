@@ -120,9 +120,62 @@ struct walker {
 	const struct walk_cb *cb;
 	const volatile bool *stop;
 	struct rules rules;
-	struct u64map seen; /* dev ^ ino of directories walked */
+	struct u64map seen;  /* dev+ino of directories walked */
+	struct u64map files; /* dev+ino of files given to cb->file */
 	struct buf path;
 };
+
+static uint64_t inode_key(const struct stat *st)
+{
+	return (uint64_t)st->st_dev * 0x9E3779B97F4A7C15ULL ^ (uint64_t)st->st_ino;
+}
+
+static bool under_root(const char *root, const char *path);
+static bool load_ancestors(struct walker *w, const char *path);
+static int walk_dir(struct walker *w);
+
+static void give_file(struct walker *w, const char *path, const struct stat *st)
+{
+	int isnew;
+	u64map_put(&w->files, inode_key(st), &isnew);
+	if (isnew && w->cb->file)
+		w->cb->file(w->cb->ctx, path, st);
+}
+
+/* A symbolic link at w->path: followed only when its target is inside the folder, and then
+ * as if the target had been reached directly (its own path, the excludes and .gitignore
+ * rules of where it is). Loops end at the seen set. */
+static int follow_link(struct walker *w)
+{
+	char *target = realpath(w->path.p, NULL);
+	struct stat st;
+	int rc = 0;
+	if (!target || !under_root(w->root, target) || stat(target, &st) != 0 ||
+	    !(S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)) ||
+	    !walk_allowed(w->root, target, w->opt, S_ISDIR(st.st_mode))) {
+		free(target);
+		return 0;
+	}
+	if (S_ISREG(st.st_mode)) {
+		give_file(w, target, &st);
+	} else if (!u64map_get(&w->seen, inode_key(&st))) {
+		struct rules saved_rules = w->rules;
+		struct buf saved_path = w->path;
+		memset(&w->rules, 0, sizeof w->rules);
+		memset(&w->path, 0, sizeof w->path);
+		if (load_ancestors(w, target)) {
+			buf_adds(&w->path, target);
+			rc = walk_dir(w);
+		}
+		rules_pop(&w->rules, 0);
+		free(w->rules.v);
+		buf_free(&w->path);
+		w->rules = saved_rules;
+		w->path = saved_path;
+	}
+	free(target);
+	return rc;
+}
 
 static const char *rel_of(const struct walker *w, const char *path)
 {
@@ -144,7 +197,7 @@ static int walk_dir(struct walker *w)
 	struct stat st;
 	if (fstat(dirfd(d), &st) == 0) {
 		int isnew;
-		u64map_put(&w->seen, (uint64_t)st.st_dev * 0x9E3779B97F4A7C15ULL ^ (uint64_t)st.st_ino, &isnew);
+		u64map_put(&w->seen, inode_key(&st), &isnew);
 		if (!isnew) {
 			closedir(d);
 			return 0;
@@ -173,7 +226,11 @@ static int walk_dir(struct walker *w)
 			w->path.len = plen;
 			buf_addc(&w->path, '/');
 			buf_adds(&w->path, names[i]);
-			if (fstatat(dirfd(d), names[i], &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			int there = fstatat(dirfd(d), names[i], &st, AT_SYMLINK_NOFOLLOW) == 0;
+			if (there && S_ISLNK(st.st_mode)) {
+				if (follow_link(w) == IDX_ESTOPPED)
+					rc = IDX_ESTOPPED;
+			} else if (there) {
 				bool isdir = S_ISDIR(st.st_mode);
 				const char *rel = rel_of(w, w->path.p);
 				if ((isdir || S_ISREG(st.st_mode)) && !excluded(w->opt, rel, names[i], isdir) &&
@@ -182,8 +239,8 @@ static int walk_dir(struct walker *w)
 						int r = walk_dir(w);
 						if (r == IDX_ESTOPPED)
 							rc = r;
-					} else if (w->cb->file) {
-						w->cb->file(w->cb->ctx, w->path.p, &st);
+					} else {
+						give_file(w, w->path.p, &st);
 					}
 				}
 			}
@@ -236,7 +293,7 @@ int walk_tree(const char *root, const char *start, const struct idx_options *opt
 {
 	if (!under_root(root, start))
 		return IDX_EINVAL;
-	struct walker w = {root, strlen(root), opt, cb, stop, {0}, {0}, {0}};
+	struct walker w = {root, strlen(root), opt, cb, stop, {0}, {0}, {0}, {0}};
 	int rc = 0;
 	if (load_ancestors(&w, start)) {
 		const char *rel = rel_of(&w, start);
@@ -250,6 +307,7 @@ int walk_tree(const char *root, const char *start, const struct idx_options *opt
 	rules_pop(&w.rules, 0);
 	free(w.rules.v);
 	u64map_free(&w.seen);
+	u64map_free(&w.files);
 	buf_free(&w.path);
 	return rc;
 }
@@ -258,7 +316,7 @@ bool walk_allowed(const char *root, const char *path, const struct idx_options *
 {
 	if (!under_root(root, path))
 		return false;
-	struct walker w = {root, strlen(root), opt, NULL, NULL, {0}, {0}, {0}};
+	struct walker w = {root, strlen(root), opt, NULL, NULL, {0}, {0}, {0}, {0}};
 	bool ok = load_ancestors(&w, path);
 	const char *rel = rel_of(&w, path);
 	if (ok && *rel) {

@@ -3,8 +3,11 @@
  * A path is skipped when any component or the path relative to the folder matches an
  * exclude glob (fnmatch), when a .gitignore of the folder or of a directory on the way says
  * so (globs, "dir/", "/anchored", "**", "!negation", comments), or when it is a ".git"
- * directory. Symbolic links are never followed (so nothing outside the folder is reached),
- * and a directory seen twice (bind mounts) is walked once. Runs on the index thread. */
+ * directory. A symbolic link is followed only when its target (resolved all the way) is
+ * inside the folder, and then as if the target had been reached directly: under its own
+ * canonical path, judged by the excludes and rules of where it is. Links out of the folder
+ * are ignored. A directory or file reached twice (links, loops, bind mounts: same device
+ * and inode) is walked or reported once. Runs on the index thread. */
 #ifndef FN_WALK_H
 #define FN_WALK_H
 

@@ -130,9 +130,10 @@ static void on_event(void *ctx, const struct idx_event *ev)
 		break;
 	case IDX_EV_WATCH:
 	case IDX_EV_ERROR:
+	case IDX_EV_NOTICE:
 		if (p->tty)
 			fputs("\r\x1b[K", stderr);
-		fputs(ev->kind == IDX_EV_ERROR ? "error: " : "watch: ", stderr);
+		fputs(ev->kind == IDX_EV_ERROR ? "error: " : ev->kind == IDX_EV_WATCH ? "watch: " : "note: ", stderr);
 		cli_print_safe(stderr, ev->message ? ev->message : "", SAN_ONELINE);
 		fputc('\n', stderr);
 		log_msg(ev->kind == IDX_EV_ERROR ? LOG_ERROR : LOG_INFO, "index: %s",

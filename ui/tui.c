@@ -1919,7 +1919,7 @@ static void handle_msgs(struct tui *t)
 				t->idx_state.chunks_total = ev->chunks_total;
 				t->idx_state.queue = ev->queue;
 			}
-			if (ev->kind == IDX_EV_ERROR || ev->kind == IDX_EV_WATCH)
+			if (ev->kind == IDX_EV_ERROR || ev->kind == IDX_EV_WATCH || ev->kind == IDX_EV_NOTICE)
 				set_notice(t, ev->kind == IDX_EV_ERROR, "index: %s", ev->message ? ev->message : "");
 			t->dirty = true;
 		} else {

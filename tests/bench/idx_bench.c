@@ -131,7 +131,7 @@ int main(int argc, char **argv)
 	enum idx_mode modes[] = {IDX_LEXICAL, IDX_VECTOR, IDX_HYBRID};
 	for (int m = 0; m < 3; m++) {
 		double *lat = xmalloc(nq * sizeof *lat);
-		double ndcg = 0;
+		double ndcg = 0, half[2] = {0, 0};
 		for (size_t qi = 0; qi < nq; qi++) {
 			struct idx_query q = {.text = qtexts[qi], .k = 10, .mode = modes[m], .emb = emb, .per_file_cap = 1,
 						 .w_lexical = getenv("WL") ? atof(getenv("WL")) : 1, .w_vector = getenv("WV") ? atof(getenv("WV")) : 1};
@@ -152,11 +152,13 @@ int main(int argc, char **argv)
 			}
 			for (size_t r = 0; r < nrel && r < 10; r++) idcg += 1.0 / log2(r + 2.0);
 			ndcg += idcg > 0 ? dcg / idcg : 0;
+			half[qi & 1] += idcg > 0 ? dcg / idcg : 0;
 			idx_hits_free(&h);
 		}
 		qsort(lat, nq, sizeof *lat, cmp_d);
-		printf("%-8s nDCG@10 %.4f over %zu queries, p50 %.3f ms, p95 %.3f ms\n", names[m], ndcg / nq, nq,
-		       lat[nq / 2] * 1e3, lat[nq * 95 / 100] * 1e3);
+		printf("%-8s nDCG@10 %.4f over %zu queries (even %.4f, odd %.4f), p50 %.3f ms, p95 %.3f ms\n",
+		       names[m], ndcg / nq, nq, half[0] / ((nq + 1) / 2), half[1] / (nq / 2), lat[nq / 2] * 1e3,
+		       lat[nq * 95 / 100] * 1e3);
 		free(lat);
 	}
 	idx_close(ix);
