@@ -138,7 +138,10 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 	const char *queries = NULL;
 	const char *collections[16];
 	size_t ncoll = 0;
-	struct idx_query q = {.k = 10, .mode = IDX_HYBRID, .w_lexical = 1, .w_vector = 1, .rrf_k = 60,
+	/* Fusion weights are the default profile's, so search ranks as the answers retrieve. */
+	const struct cfg_profile *pf = config_profile(cli->cfg, cli->cfg->default_profile);
+	struct idx_query q = {.k = 10, .mode = IDX_HYBRID, .w_lexical = pf ? pf->retrieval.w_lexical : 1,
+			      .w_vector = pf ? pf->retrieval.w_vector : 1, .rrf_k = 60,
 			      .per_file_cap = 0, .language = cli->cfg->index.language};
 	int o;
 	while ((o = getopt_long(argc, argv, "jk:c:m:q:", opts, NULL)) != -1) {
