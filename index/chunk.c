@@ -15,6 +15,7 @@
 
 #include "base/utf8.h"
 #include "base/xmalloc.h"
+#include "index/idx.h"
 
 #define HEADING_MAX 200 /* bytes kept of one heading's title */
 
@@ -675,7 +676,7 @@ void chunk_text(const char *text, size_t len, enum text_kind kind, const struct 
 	memset(&c, 0, sizeof c);
 	c.t = text;
 	c.out = out;
-	c.target = o && o->target_chars ? o->target_chars : 1200;
+	c.target = o && o->target_chars ? o->target_chars : IDX_CHUNK_CHARS;
 	c.overlap = o ? o->overlap_chars : 0;
 	if (c.overlap > c.target / 2)
 		c.overlap = c.target / 2;

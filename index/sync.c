@@ -890,7 +890,7 @@ static void pass_init(struct pass *p, idx *ix, const struct idx_options *opt,
 	p->stop = stop;
 	p->dim = emb ? emb->dim : 0;
 	p->max_bytes = opt->max_file_bytes ? opt->max_file_bytes : DEFAULT_MAX_BYTES;
-	p->copts.target_chars = opt->chunk_chars ? opt->chunk_chars : 1200;
+	p->copts.target_chars = opt->chunk_chars ? opt->chunk_chars : IDX_CHUNK_CHARS;
 	p->copts.overlap_chars = opt->overlap_chars ? opt->overlap_chars : 150;
 	if (p->copts.overlap_chars >= p->copts.target_chars)
 		p->copts.overlap_chars = p->copts.target_chars / 4;

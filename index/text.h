@@ -65,7 +65,7 @@ struct chunk_opts {
  * overlaps by whole lines. A chunk is one byte range of text: text == text[byte_start,
  * byte_end), with blank lines and trailing whitespace trimmed. Form feeds are page breaks;
  * no chunk spans one. Deterministic: the same text always gives the same chunks. o may be
- * NULL (1200 characters, no overlap); an overlap above target/2 is lowered to that. */
+ * NULL (IDX_CHUNK_CHARS characters, no overlap); an overlap above target/2 is lowered to that. */
 void chunk_text(const char *text, size_t len, enum text_kind kind, const struct chunk_opts *o,
 		struct chunk_list *out);
 void chunk_list_free(struct chunk_list *l);
