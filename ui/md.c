@@ -339,16 +339,17 @@ static void emit_code(struct md *m)
 					col++;
 			}
 		}
+		const char *lp = buf_str(&ln); /* never NULL, even for an empty line */
 		size_t at = 0;
 		do {
-			size_t take = text_fit(ln.p + at, ln.len - at, w > 2 ? w - 1 : 1);
+			size_t take = text_fit(lp + at, ln.len - at, w > 2 ? w - 1 : 1);
 			if (!take && at < ln.len) { /* a character wider than the line */
 				uint32_t cp;
-				int cl = utf8_decode(ln.p + at, ln.len - at, &cp);
+				int cl = utf8_decode(lp + at, ln.len - at, &cp);
 				take = cl > 0 ? (size_t)cl : 1;
 			}
 			struct line *l = lines_add(m->out, "", 0, NULL, 0);
-			line_prepend(l, ln.p ? ln.p + at : "", take, SLOT_CODE);
+			line_prepend(l, lp + at, take, SLOT_CODE);
 			line_prepend(l, " ", 1, SLOT_CODE);
 			line_pad(l, w, SLOT_CODE);
 			l->code = num;

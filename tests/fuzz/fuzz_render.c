@@ -1,13 +1,14 @@
-/* fuzz_render.c - Markdown to screen lines (ui/wrap.h render_message) on sanitized text at
+/* fuzz_render.c - Markdown to screen lines (ui/md.h md_render, what the chat pane draws) on sanitized text at
  * widths 1..80. Checks what the pane code relies on: spans cover each line exactly, lines
- * hold whole UTF-8 characters and fit the width (a width under 2 may hold one wide
- * character). The first byte picks the width and which citation ids exist. */
+ * hold whole UTF-8 characters and fit the width (under 3 columns a line may hold one wide
+ * character, after a code block's one-column margin; the chat pane is never that narrow). The first byte picks the width and which citation ids exist. */
 #include <locale.h>
 #include <string.h>
 
 #include "base/sanitize.h"
 #include "tests/fuzz/fuzz.h"
 #include "ui/term.h"
+#include "ui/md.h"
 #include "ui/wrap.h"
 
 static int odd_ids(void *ctx, int n)
@@ -27,7 +28,7 @@ static void check_lines(const struct lines *l, int width)
 		}
 		FUZZ_CHECK(at == ln->len);
 		FUZZ_CHECK(fuzz_utf8_ok(ln->text, ln->len));
-		FUZZ_CHECK(text_width(ln->text, ln->len) <= (width < 2 ? 2 : width));
+		FUZZ_CHECK(text_width(ln->text, ln->len) <= (width < 3 ? 3 : width));
 	}
 }
 
@@ -42,8 +43,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct buf text = {0};
 	sanitize((const char *)data + 1, size - 1, 0, &text);
 	struct lines l = {0};
-	render_message(buf_str(&text), text.len, width, SLOT_CHAT_ASSISTANT,
-		       data[0] & 0x80 ? odd_ids : NULL, NULL, &l);
+	struct md_opts o = {.width = width, .base_slot = SLOT_CHAT_ASSISTANT,
+			    .ok = data[0] & 0x80 ? odd_ids : NULL};
+	md_render(buf_str(&text), text.len, &o, &l);
 	check_lines(&l, width);
 	lines_clear(&l);
 	wrap_plain(buf_str(&text), text.len, width, SLOT_DEFAULT, &l);

@@ -9,6 +9,8 @@
 #include "core/config.h"
 #include "core/stream.h"
 #include "index/text.h"
+#include "ui/md.h"
+#include "ui/term.h"
 
 /* Every chunk of text, its first line's indentation aside, has at most target characters
  * when there is no overlap (index/text.h). */
@@ -233,6 +235,22 @@ static void test_config_every_key_wrong_type(void **state)
 	unlink(file);
 }
 
+/* fuzz_render: an empty line inside a code block rendered from a NULL buffer (UBSan:
+ * zero offset applied to a null pointer). The block keeps its empty line. */
+static void test_md_empty_code_line(void **state)
+{
+	(void)state;
+	const char *t = "```\na\n\nb\n```\n";
+	struct lines l = {0};
+	struct md_opts o = {.width = 12, .base_slot = SLOT_CHAT_ASSISTANT};
+	md_render(t, strlen(t), &o, &l);
+	size_t code = 0;
+	for (size_t i = 0; i < l.n; i++)
+		code += l.v[i].code != 0;
+	assert_true(code >= 3); /* a, the empty line, b */
+	lines_free(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -241,6 +259,7 @@ int main(void)
 		cmocka_unit_test(test_message_punctuation),
 		cmocka_unit_test(test_cite_marker_at_hold_cap),
 		cmocka_unit_test(test_config_every_key_wrong_type),
+		cmocka_unit_test(test_md_empty_code_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
