@@ -1057,7 +1057,17 @@ struct collect {
 	struct cand *v;
 	size_t n, cap;
 	size_t folder;
+	struct pass *p;
 };
+
+/* A folder the walk cannot open is said, with its path and reason, like a file that failed. */
+static void on_unreadable(void *ctx, const char *path, int err)
+{
+	struct collect *c = ctx;
+	char msg[160];
+	snprintf(msg, sizeof msg, "cannot read this folder (%s): nothing in it is indexed", strerror(err));
+	emit(c->p, IDX_EV_FILE, IDX_FILE_FAILED, path, msg);
+}
 
 static void on_file(void *ctx, const char *path, const struct stat *st)
 {
@@ -1218,7 +1228,7 @@ int idx_sync(idx *ix, const struct idx_options *opt, const struct idx_embedder *
 	int rc = begin(&p, ix, opt, emb, sink, stop);
 	if (rc)
 		return rc;
-	struct collect c = {0};
+	struct collect c = {.p = &p};
 	for (size_t i = 0; i < opt->nfolders && !rc; i++) {
 		if (!p.roots[i]) {
 			char msg[400];
@@ -1228,7 +1238,7 @@ int idx_sync(idx *ix, const struct idx_options *opt, const struct idx_embedder *
 			continue;
 		}
 		c.folder = i;
-		struct walk_cb cb = {NULL, on_file, &c};
+		struct walk_cb cb = {NULL, on_file, &c, on_unreadable};
 		rc = walk_tree(p.roots[i], p.roots[i], opt, &cb, stop);
 	}
 	cands_sort(&c);
@@ -1248,7 +1258,7 @@ int sync_paths(idx *ix, const struct idx_options *opt, const struct idx_embedder
 	int rc = begin(&p, ix, opt, emb, sink, stop);
 	if (rc)
 		return rc;
-	struct collect c = {0};
+	struct collect c = {.p = &p};
 	char **gone = xcalloc(n + 1, sizeof *gone);
 	size_t ngone = 0;
 	for (size_t i = 0; i < n && !rc; i++) {
@@ -1261,7 +1271,7 @@ int sync_paths(idx *ix, const struct idx_options *opt, const struct idx_embedder
 		if (there && (isdir || S_ISREG(st.st_mode)) && walk_allowed(p.roots[f], paths[i], opt, isdir)) {
 			c.folder = (size_t)f;
 			if (isdir) {
-				struct walk_cb cb = {NULL, on_file, &c};
+				struct walk_cb cb = {NULL, on_file, &c, on_unreadable};
 				rc = walk_tree(p.roots[f], paths[i], opt, &cb, stop);
 				if (rc == IDX_EIO)
 					rc = 0; /* gone again already */

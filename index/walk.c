@@ -192,8 +192,11 @@ static int walk_dir(struct walker *w)
 	if (stop_requested(w->stop))
 		return IDX_ESTOPPED;
 	DIR *d = opendir(w->path.p);
-	if (!d)
+	if (!d) {
+		if (w->cb->unreadable)
+			w->cb->unreadable(w->cb->ctx, w->path.p, errno);
 		return IDX_EIO;
+	}
 	struct stat st;
 	if (fstat(dirfd(d), &st) == 0) {
 		int isnew;

@@ -22,6 +22,8 @@ struct walk_cb {
 	/* Each allowed regular file. */
 	void (*file)(void *ctx, const char *path, const struct stat *st);
 	void *ctx;
+	/* A directory that cannot be read (err is errno), or NULL. Its contents are not walked. */
+	void (*unreadable)(void *ctx, const char *path, int err);
 };
 
 /* Walks the tree at start (root itself or a directory below it; both canonical, no

@@ -139,7 +139,7 @@ static void watch_tree(struct idx_watch *w, const char *dir)
 	long r = root_of(w, dir);
 	if (r < 0)
 		return;
-	struct walk_cb cb = {add_watch, NULL, w};
+	struct walk_cb cb = {add_watch, NULL, w, NULL};
 	walk_tree(w->roots[r], dir, w->opt, &cb, &w->stop);
 }
 

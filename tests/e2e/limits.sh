@@ -44,10 +44,10 @@ if [ "$userns" = yes ]; then
 	check_eq "unreadable file: index exits 0" "$rc" 0
 	check_contains "unreadable file: said, with the path and why" "$out" \
 		"failed: $FN_TMP/locked/hidden.md: cannot read: Permission denied"
-	check_contains "unreadable file: counted in the summary" "$out" "; 1 failed"
+	check_contains "unreadable file and folder: counted in the summary" "$out" "; 2 failed"
 	check_eq "the readable file is indexed" "$(status_of files)" 1
-	# Known gap: walk.c skips a folder it cannot open without a word (noted in the report).
-	skip "unreadable folder: said" "walk_dir drops an unopenable folder silently (no event)"
+	check_contains "unreadable folder: said, with the path and why" "$out" \
+		"failed: $FN_TMP/locked/secret: cannot read this folder (Permission denied)"
 else
 	skip "unreadable files and folders" "running as root without user namespaces: chmod cannot stop root"
 fi
