@@ -184,8 +184,8 @@ static void idx_msg_free(struct chan_msg *m)
 static void on_index_event(void *ctx, const struct idx_event *ev)
 {
 	struct chan *chan = ctx;
-	if (ev->kind == IDX_EV_FILE && (ev->state == IDX_FILE_UNCHANGED || ev->state == IDX_FILE_QUEUED))
-		return; /* counts arrive with progress events; no need to wake the UI per file */
+	if (ev->kind == IDX_EV_FILE)
+		return; /* counts arrive with progress events: no need to wake the UI per file */
 	struct idx_msg *m = xcalloc(1, sizeof *m);
 	m->base.kind = MSG_IDX;
 	m->base.free = idx_msg_free;
