@@ -2037,8 +2037,10 @@ static void draw_sources(struct tui *t, int top, int height, int x, int width)
 	term_vline(top, x, height, t->focus == FOCUS_SOURCES ? SLOT_BORDER_FOCUS : SLOT_BORDER);
 	x += 2;
 	width -= 3;
+	struct msg *sm = t->selected < t->nmsgs ? &t->msgs[t->selected] : NULL;
+	if (sm) /* its sources' order comes with its lines (the overlay may hide the chat) */
+		build_lines(sm, t->chat_w > 0 ? t->chat_w : 80);
 	struct msg *m = selected_msg(t);
-	const struct msg *sm = t->selected < t->nmsgs ? &t->msgs[t->selected] : NULL;
 	if (sm && sm->role == ROLE_COMPARE) { /* which side: ←/→ switch */
 		char title[160];
 		snprintf(title, sizeof title, "Sources %s %s %s", sm->side_sel ? "◂" : " ", m->profile,
@@ -2129,9 +2131,10 @@ static void draw_status(struct tui *t, int y, int cols)
 	const struct msg *live = live_msg(t);
 	if (live) {
 		double secs = (now_ms() - live->started_ms) / 1000.0;
-		buf_addf(&b, " │ streaming %zu tok", live->tokens);
+		size_t tokens = live->role == ROLE_COMPARE ? live->side[0].tokens + live->side[1].tokens : live->tokens;
+		buf_addf(&b, " │ streaming %zu tok", tokens);
 		if (secs > 0.05)
-			buf_addf(&b, " %.0f tok/s", (double)live->tokens / secs);
+			buf_addf(&b, " %.0f tok/s", (double)tokens / secs);
 	} else {
 		buf_adds(&b, " │ idle");
 	}

@@ -111,13 +111,29 @@ tmx_type "/compare slow1 slow2 tell me everything"
 tmx_send Enter
 check "both stream" tmx_wait_for "streaming" 20
 tmx_send Escape
-check "Esc stops both" tmx_wait_for "\[cancelled\].*│.*\[cancelled\]" 20
+check "Esc stops both" sh -c '. "$FN_ROOT/tests/lib/tmux.sh"; i=0
+	while [ "$(tmx_capture | grep -o "\[cancelled\]" | wc -l)" -lt 2 ]; do
+		i=$((i + 1)); [ $i -lt 200 ] || exit 1; sleep 0.1; done' 
 check "idle afterwards" tmx_wait_for "│ idle │"
+
+# Too narrow for two columns: one answer above the other. The sources overlay shows the
+# chosen side's sources even though the chat under it was never drawn.
+tmx_resize 56 40
+tmx_send F3
+check "narrow: the sources pane is hidden" tmx_wait_gone "Sources" 5
+tmx_type "/compare left right At what temperature does water boil?"
+tmx_send Enter
+check "narrow: both answers, one above the other" tmx_wait_for "^.footnote · right · fixture:bare.sse *$" 20
+screen=$(tmx_capture)
+check "narrow: the left one first, alone on its rows" sh -c 'printf "%s\n" "$1" | grep -q "^.footnote · left · fixture:cited.sse *$"' - "$screen"
+check "narrow: idle" tmx_wait_for "│ idle │"
+tmx_send F3
+check "narrow: the overlay lists the left side's sources" tmx_wait_for "✓ verified · Water"
 
 tmx_type "/quit"
 tmx_send Enter
 check "quits" tmx_wait_dead 10
 sessions=$("$FN_BIN" --config "$FN_TMP/config.yaml" paths | sed -n 's/^sessions *//p')
 turns=$(python3 -c 'import json, sys; print(sum(len(json.load(open(f))["turns"]) for f in sys.argv[1:]))' "$sessions"/*.json)
-check_eq "every compared answer is a turn of the session" "$turns" 7
+check_eq "every compared answer is a turn of the session" "$turns" 9
 tap_done
