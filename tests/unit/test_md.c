@@ -250,6 +250,17 @@ static void test_labels(void **state)
 			       "{chat.strong|Bold claim.}{chat.attached| [auto: 1]} Next {chat.citation|[2]}.\n");
 	free(s);
 	lines_free(&l);
+	/* The last bytes of a block swallowed by md4c ("**" at the end of a list item): the
+	 * label still ends that block, not the next one. */
+	const char *md2 = "- **Claim one.**\n- two\n";
+	struct md_mark mk2 = {2, 16, -1, " [auto: 2]", SLOT_CHAT_ATTACHED};
+	o.marks = &mk2;
+	o.nmarks = 1;
+	md_render(md2, strlen(md2), &o, &l);
+	s = styled_lines(&l);
+	assert_string_equal(s, "{chat.meta|• }{chat.strong|Claim one.}{chat.attached| [auto: 2]}\n{chat.meta|• }two\n");
+	free(s);
+	lines_free(&l);
 }
 
 static void test_every_slot_named(void **state)
