@@ -3,7 +3,11 @@
  * md4c calls back for each block and span; inline text of the current leaf block collects
  * in `in` as runs of one slot, and is wrapped when the block ends. Containers (quotes, list
  * items) are a stack: each emitted line gets their prefixes ("│ ", "• ", "12. " and the
- * indentation under them). Tables collect their cells and are laid out at the end. */
+ * indentation under them). Tables collect their cells and are laid out at the end.
+ *
+ * Citation markers come from core/cite.h as byte ranges of the document; a run of prose
+ * that md4c passed through unchanged knows its offset in the document (run.src), which is
+ * how a marker, a verification mark or a label finds its place in the inline text. */
 #include "ui/md.h"
 
 #include <md4c.h>
@@ -64,6 +68,10 @@ struct md {
 	const struct md_opts *o;
 	const char *doc;
 	size_t doclen;
+	const struct cite_segs *cites; /* the markers, offsets in doc */
+	size_t *lab;        /* marks with a label, by end */
+	size_t nlab, nextlab;
+	size_t last_end;    /* end (in doc) of the last text seen */
 	struct lines *out;
 	struct inl in;
 	int style[MAX_DEPTH];
@@ -147,10 +155,10 @@ static void add_prose(const struct md *m, const struct run *r, size_t a, size_t 
 		span_add(v, n, cap, a, b - a, r->slot);
 		return;
 	}
-	size_t s0 = (size_t)r->src + (a - r->start), s1 = s0 + (b - a), at = s0;
+	size_t s0 = o->base + (size_t)r->src + (a - r->start), s1 = s0 + (b - a), at = s0;
 	for (size_t i = 0; i < o->nmarks && at < s1; i++) {
 		const struct md_mark *mk = &o->marks[i];
-		if (mk->end <= at || mk->start >= s1)
+		if (mk->slot < 0 || mk->end <= at || mk->start >= s1)
 			continue;
 		size_t ms = mk->start > at ? mk->start : at, me = mk->end < s1 ? mk->end : s1;
 		span_add(v, n, cap, a + (at - s0), ms - at, r->slot);
@@ -160,35 +168,103 @@ static void add_prose(const struct md *m, const struct run *r, size_t a, size_t 
 	span_add(v, n, cap, a + (at - s0), s1 - at, r->slot);
 }
 
-/* The collected inline text as spans, with citation markers found in prose. */
+static int marker_slot(const struct md *m, const struct cite_seg *seg)
+{
+	if (m->o->marker_slot) {
+		struct cite_seg whole = *seg;
+		whole.start += m->o->base;
+		return m->o->marker_slot(m->o->ctx, &whole);
+	}
+	return seg->ninvalid ? SLOT_CHAT_CITATION_BAD : SLOT_CHAT_CITATION;
+}
+
+/* The first segment that ends after doc offset `at`. */
+static size_t seg_from(const struct cite_segs *c, size_t at)
+{
+	size_t lo = 0, hi = c->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->v[mid].start + c->v[mid].len <= at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The collected inline text as spans: prose that came straight from the document gets its
+ * citation markers (a marker md4c split, say by a link, stays text). */
 static void inl_spans(const struct md *m, struct span **v, size_t *n)
 {
 	size_t cap = 0;
 	*v = NULL;
 	*n = 0;
-	const char *t = m->in.text.p;
 	for (size_t i = 0; i < m->in.n; i++) {
 		const struct run *r = &m->in.v[i];
-		if (!r->markable) {
-			span_add(v, n, &cap, r->start, r->len, r->slot);
+		if (!r->markable || r->src < 0) {
+			if (r->markable)
+				add_prose(m, r, r->start, r->start + r->len, v, n, &cap);
+			else
+				span_add(v, n, &cap, r->start, r->len, r->slot);
 			continue;
 		}
-		size_t plain = r->start, end = r->start + r->len;
-		for (size_t j = r->start; j < end;) {
-			int first;
-			size_t ml = t[j] == '[' ? cite_marker_len(t + j, end - j, &first) : 0;
-			if (!ml) {
-				j++;
+		size_t src = (size_t)r->src, plain = r->start, end = r->start + r->len;
+		for (size_t k = seg_from(m->cites, src); k < m->cites->n; k++) {
+			const struct cite_seg *seg = &m->cites->v[k];
+			if (seg->start >= src + r->len)
+				break;
+			if (seg->kind != CITE_MARKER || seg->start < src || seg->start + seg->len > src + r->len)
 				continue;
-			}
+			size_t j = r->start + (seg->start - src);
 			add_prose(m, r, plain, j, v, n, &cap);
-			span_add(v, n, &cap, j, ml,
-				 cite_marker_ok(t + j, ml, m->o->ok, m->o->ctx) ? SLOT_CHAT_CITATION
-										: SLOT_CHAT_CITATION_BAD);
-			j += ml;
-			plain = j;
+			span_add(v, n, &cap, j, seg->len, marker_slot(m, seg));
+			plain = j + seg->len;
 		}
 		add_prose(m, r, plain, end, v, n, &cap);
+	}
+}
+
+/* ---- labels ----------------------------------------------------------------------------- */
+
+static void add_label(struct md *m, const struct md_mark *mk)
+{
+	size_t l = strlen(mk->label);
+	add_text(m, mk->label, l, mk->label_slot, false, -1);
+}
+
+/* Labels whose place is at or before doc offset `at`. */
+static void labels_upto(struct md *m, size_t at)
+{
+	while (m->nextlab < m->nlab && m->o->marks[m->lab[m->nextlab]].end <= m->o->base + at)
+		add_label(m, &m->o->marks[m->lab[m->nextlab++]]);
+}
+
+/* A block ends: labels that belong on its last line (their place is before the end of the
+ * line its last text is on; md4c may have swallowed the bytes there, say a closing "**"). */
+static void labels_block_end(struct md *m)
+{
+	if (m->nextlab >= m->nlab)
+		return;
+	const char *nl = memchr(m->doc + m->last_end, '\n', m->doclen - m->last_end);
+	labels_upto(m, nl ? (size_t)(nl - m->doc) : m->doclen);
+}
+
+/* The marks that carry a label, in order of their place. Marks come sorted by start, so
+ * their ends are nearly in order: an insertion sort. */
+static void labels_init(struct md *m)
+{
+	const struct md_opts *o = m->o;
+	for (size_t i = 0; i < o->nmarks; i++) {
+		if (!o->marks[i].label || !*o->marks[i].label)
+			continue;
+		if (!m->lab)
+			m->lab = xmalloc(o->nmarks * sizeof *m->lab);
+		size_t j = m->nlab++;
+		while (j > 0 && o->marks[m->lab[j - 1]].end > o->marks[i].end) {
+			m->lab[j] = m->lab[j - 1];
+			j--;
+		}
+		m->lab[j] = i;
 	}
 }
 
@@ -263,6 +339,7 @@ static void flush(struct md *m)
 {
 	if (!m->in.text.len)
 		return;
+	labels_block_end(m);
 	struct span *sp;
 	size_t n;
 	inl_spans(m, &sp, &n);
@@ -371,6 +448,8 @@ static void cell_end(struct md *m)
 	struct table *t = &m->tab;
 	t->v = xgrow(t->v, &t->cap, t->n + 1, sizeof *t->v);
 	struct cell *c = &t->v[t->n++];
+	if (m->in.text.len)
+		labels_block_end(m);
 	for (size_t i = 0; i < m->in.text.len; i++)
 		if (m->in.text.p[i] == '\n')
 			m->in.text.p[i] = ' ';
@@ -757,10 +836,36 @@ static void add_entity(struct md *m, const char *s, size_t n)
 	buf_free(&b);
 }
 
+/* Text straight from the document at offset src (or generated: src -1), with the labels
+ * whose place falls inside it put in; tabs become spaces when `tabs`. */
+static void add_doc_text(struct md *m, const char *s, size_t n, int slot, bool markable, long src, bool tabs)
+{
+	if (src >= 0) {
+		labels_upto(m, (size_t)src);
+		m->last_end = (size_t)src + n;
+	}
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		bool tab = tabs && s[i] == '\t';
+		bool label = src >= 0 && m->nextlab < m->nlab &&
+			     m->o->marks[m->lab[m->nextlab]].end <= m->o->base + (size_t)src + i + 1;
+		if (!tab && !label)
+			continue;
+		add_text(m, s + start, i - start + (tab ? 0 : 1), slot, markable, src < 0 ? -1 : src + (long)start);
+		if (tab) /* a tab would move the terminal's cursor: one space */
+			add_text(m, " ", 1, slot, markable, src < 0 ? -1 : src + (long)i);
+		start = i + 1;
+		if (label)
+			labels_upto(m, (size_t)src + i + 1);
+	}
+	add_text(m, s + start, n - start, slot, markable, src < 0 ? -1 : src + (long)start);
+}
+
 static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *ud)
 {
 	struct md *m = ud;
-	/* Text md4c did not copy points into the document: its offset feeds the marks. */
+	/* Text md4c did not copy points into the document: its offset places markers, marks
+	 * and labels. */
 	uintptr_t t = (uintptr_t)text, d = (uintptr_t)m->doc;
 	long src = t >= d && t < d + m->doclen ? (long)(t - d) : -1;
 	if (m->in_code) {
@@ -772,18 +877,8 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *ud
 	case MD_TEXT_BR: add_text(m, "\n", 1, cur_slot(m), false, -1); break;
 	case MD_TEXT_SOFTBR: add_text(m, " ", 1, cur_slot(m), true, -1); break;
 	case MD_TEXT_ENTITY: add_entity(m, text, size); break;
-	case MD_TEXT_CODE: add_text(m, text, size, cur_slot(m), false, src); break;
-	default:
-		/* Tabs would move the terminal's cursor: one space each. */
-		for (MD_SIZE i = 0, start = 0; i <= size; i++) {
-			if (i == size || text[i] == '\t') {
-				add_text(m, text + start, i - start, cur_slot(m), true, src < 0 ? -1 : src + (long)start);
-				if (i < size)
-					add_text(m, " ", 1, cur_slot(m), true, src < 0 ? -1 : src + (long)i);
-				start = i + 1;
-			}
-		}
-		break;
+	case MD_TEXT_CODE: add_doc_text(m, text, size, cur_slot(m), false, src, false); break;
+	default: add_doc_text(m, text, size, cur_slot(m), true, src, true); break;
 	}
 	return 0;
 }
@@ -798,6 +893,11 @@ void md_render(const char *text, size_t len, const struct md_opts *o, struct lin
 	char *doc = xstrndup(text, len);
 	m.doc = doc;
 	m.doclen = len;
+	struct cite_segs own = {0};
+	if (!o->cites)
+		cite_parse(doc, len, o->nsources, true, &own);
+	m.cites = o->cites ? o->cites : &own;
+	labels_init(&m);
 	MD_PARSER p = {0};
 	p.flags = MD_DIALECT_GITHUB | MD_FLAG_NOHTML | MD_FLAG_NOINDENTEDCODEBLOCKS;
 	p.enter_block = enter_block;
@@ -809,6 +909,8 @@ void md_render(const char *text, size_t len, const struct md_opts *o, struct lin
 	flush(&m);
 	if (m.in_table)
 		table_end(&m);
+	cite_segs_free(&own);
+	free(m.lab);
 	free(doc);
 	free(m.href);
 	buf_free(&m.in.text);

@@ -45,6 +45,10 @@ enum slot {
 	SLOT_CODE_INLINE,
 	SLOT_SOURCES_MATCH,    /* a question term in a snippet */
 	SLOT_MARKER,           /* the cursor line's gutter mark, the stopped-answer mark */
+	SLOT_CHAT_UNSUPPORTED, /* a citation whose source does not back its sentence */
+	SLOT_CHAT_ATTACHED,    /* a source attached by verification (the model cited none) */
+	SLOT_SOURCES_VERIFIED, /* "verified" on a source */
+	SLOT_SOURCES_UNSUPPORTED, /* "not supported" on a source */
 	SLOT_COUNT
 };
 /* "chat.user" -> SLOT_CHAT_USER; -1 when unknown. */

@@ -44,6 +44,10 @@ static const struct slot_style builtin[SLOT_COUNT] = {
 	[SLOT_CODE_INLINE] = {223, 236, 0, 0, 0, 0, 0},
 	[SLOT_SOURCES_MATCH] = {220, -1, 1, 0, 0, 0, 0},
 	[SLOT_MARKER] = {203, -1, 0, 0, 0, 0, 1},
+	[SLOT_CHAT_UNSUPPORTED] = {176, -1, 0, 0, 0, 1, 0},
+	[SLOT_CHAT_ATTACHED] = {214, -1, 0, 0, 1, 0, 0},
+	[SLOT_SOURCES_VERIFIED] = {114, -1, 0, 0, 0, 0, 0},
+	[SLOT_SOURCES_UNSUPPORTED] = {203, -1, 0, 0, 0, 0, 0},
 };
 
 static const char *const colour_names[] = {"black", "red", "green", "yellow", "blue", "magenta",

@@ -32,6 +32,7 @@
 #include "core/session.h"
 #include "core/setup.h"
 #include "core/turn.h"
+#include "ui/answer.h"
 #include "ui/clip.h"
 #include "ui/cmds.h"
 #include "ui/hl.h"
@@ -42,8 +43,10 @@
 #include "ui/theme.h"
 #include "ui/wrap.h"
 
-enum { MSG_IDX = 200 };
-enum role { ROLE_USER, ROLE_ASSISTANT, ROLE_NOTE };
+enum { MSG_IDX = 200, FRAME_MS = 15 };
+/* ROLE_COMPARE: one question's two answers (/compare), side by side; each side is an
+ * assistant message of its own, kept in the compare message and not in the list. */
+enum role { ROLE_USER, ROLE_ASSISTANT, ROLE_NOTE, ROLE_COMPARE };
 enum focus { FOCUS_INPUT, FOCUS_CHAT, FOCUS_SOURCES, FOCUS_COUNT };
 enum src_state { SRC_FRESH, SRC_CHANGED, SRC_MISSING };
 
@@ -68,12 +71,19 @@ struct msg {
 	struct turn *turn;           /* assistant: sources and provenance */
 	struct turn_result *result;  /* assistant, once finished */
 	char *profile, *model;
-	bool streaming;
+	bool streaming;              /* compare: while either side streams */
 	size_t tokens;
 	double started_ms;
+	uint64_t gen;                /* assistant: the generation its turn's messages carry */
+	size_t session_turn;         /* assistant: its turn in t->session */
 	struct lines lines;          /* derived for `width` */
 	int width;
-	bool stale;                  /* lines need rebuilding */
+	bool stale;                  /* lines need rebuilding (text arrived, the answer ended) */
+	bool full;                   /* the next build renders the answer whole */
+	struct answer ans;           /* assistant: the body's rendering state */
+	struct msg *side;            /* compare: the two answers */
+	int side_sel;                /* compare: the side whose sources are shown */
+	bool stacked;                /* compare: too narrow, drawn one above the other */
 	char *question;              /* assistant: what was asked (terms to highlight) */
 	struct hl_terms *terms;      /* made when its sources are first drawn */
 	struct src_check *checks;    /* per source, by index in the citation map */
@@ -110,7 +120,8 @@ struct tui {
 	bool show_sources, show_help, show_preview;
 	bool ctrl_c_armed;
 	bool quit;
-	bool dirty;
+	bool dirty;                  /* something to draw */
+	bool urgent;                 /* a key was handled: draw now, not at the next frame */
 
 	struct keymap keys;
 	/* Chat cursor (shown while the chat has focus): a line of a message. */
@@ -135,6 +146,7 @@ struct tui {
 	bool indexing;
 
 	struct session *session;     /* the conversation on disk; NULL until the first question */
+	const struct cfg_profile *compare_next[2]; /* /compare armed: the next question goes to both */
 	struct session_picker *sessions; /* the /sessions overlay, when open */
 };
 
@@ -172,8 +184,8 @@ static void idx_msg_free(struct chan_msg *m)
 static void on_index_event(void *ctx, const struct idx_event *ev)
 {
 	struct chan *chan = ctx;
-	if (ev->kind == IDX_EV_FILE && (ev->state == IDX_FILE_UNCHANGED || ev->state == IDX_FILE_QUEUED))
-		return; /* counts arrive with progress events; no need to wake the UI per file */
+	if (ev->kind == IDX_EV_FILE)
+		return; /* counts arrive with progress events: no need to wake the UI per file */
 	struct idx_msg *m = xcalloc(1, sizeof *m);
 	m->base.kind = MSG_IDX;
 	m->base.free = idx_msg_free;
@@ -195,7 +207,7 @@ static struct msg *add_msg(struct tui *t, enum role role, const char *text)
 	m->role = role;
 	if (text)
 		buf_adds(&m->raw, text);
-	m->stale = true;
+	m->stale = m->full = true;
 	t->dirty = true;
 	return m;
 }
@@ -205,6 +217,11 @@ static struct msg *live_msg(struct tui *t)
 {
 	struct msg *m = t->nmsgs ? &t->msgs[t->nmsgs - 1] : NULL;
 	return m && m->streaming ? m : NULL;
+}
+
+static bool is_answer(const struct msg *m)
+{
+	return m->role == ROLE_ASSISTANT || m->role == ROLE_COMPARE;
 }
 
 static void free_msg(struct msg *m)
@@ -217,58 +234,35 @@ static void free_msg(struct msg *m)
 	free(m->profile);
 	free(m->model);
 	lines_free(&m->lines);
+	answer_free(&m->ans);
 	free(m->question);
 	hl_terms_free(m->terms);
 	free(m->checks);
 	free(m->order);
+	for (int i = 0; m->side && i < 2; i++)
+		free_msg(&m->side[i]);
+	free(m->side);
 }
 
-static int cite_exists(void *ctx, int n)
-{
-	const struct msg *m = ctx;
-	return m->turn && cite_map_get(turn_sources(m->turn), n) != NULL;
-}
-
-/* Sources in the order to show them: cited ones by first mention in the answer (markers
- * as the renderer styled them, so none inside code), then the retrieved-but-uncited ones
- * in rank order. */
+/* Sources in the order to show them: cited ones by first mention in the answer (markers as
+ * core/cite.h finds them, so none inside code), then those verification marked cited or
+ * attached, then the retrieved-but-uncited ones in rank order. */
 static void source_order(struct msg *m)
 {
 	const struct cite_map *map = m->turn ? turn_sources(m->turn) : NULL;
 	size_t n = map ? map->n : 0;
 	m->order = xrealloc(m->order, (n ? n : 1) * sizeof *m->order);
-	m->norder = m->ncited = 0;
+	m->norder = 0;
 	bool *seen = xcalloc(n ? n : 1, sizeof *seen);
-	for (size_t i = 0; i < m->lines.n; i++) {
-		const struct line *ln = &m->lines.v[i];
-		for (size_t j = 0; j < ln->nspans; j++) {
-			if (ln->spans[j].slot != SLOT_CHAT_CITATION)
-				continue;
-			/* "[1, 3-4]": every number, ranges expanded. */
-			const char *p = ln->text + ln->spans[j].start, *e = p + ln->spans[j].len;
-			int prev = 0;
-			bool range = false;
-			while (p < e) {
-				if (*p < '0' || *p > '9') {
-					range = *p == '-' ? true : *p == ',' ? false : range;
-					p++;
-					continue;
-				}
-				int v = 0;
-				while (p < e && *p >= '0' && *p <= '9')
-					v = v * 10 + (*p++ - '0');
-				for (int k = range && prev < v ? prev + 1 : v; k <= v; k++)
-					if (k >= 1 && (size_t)k <= n && !seen[k - 1]) {
-						seen[k - 1] = true;
-						m->order[m->norder++] = (size_t)k - 1;
-					}
-				prev = v;
-				range = false;
-			}
+	for (size_t i = 0; i < m->ans.nmentions; i++) {
+		int k = m->ans.mentions[i];
+		if (k >= 1 && (size_t)k <= n && !seen[k - 1]) {
+			seen[k - 1] = true;
+			m->order[m->norder++] = (size_t)k - 1;
 		}
 	}
 	for (size_t i = 0; i < n; i++) /* core may know of citations the text does not show */
-		if (!seen[i] && map->v[i].cited) {
+		if (!seen[i] && (map->v[i].cited || map->v[i].auto_attached)) {
 			seen[i] = true;
 			m->order[m->norder++] = i;
 		}
@@ -279,71 +273,277 @@ static void source_order(struct msg *m)
 	free(seen);
 }
 
-/* Byte ranges of the answer to show as unverified. Today: the whole answer when it is not
- * grounded (no evidence, `answer`/`label` policy). Hook: when turn_result carries one
- * verification result per sentence, map each unsupported sentence to a range in
- * SLOT_CHAT_UNCITED here (offsets into the sanitized text; they equal the raw offsets
- * when sanitizing changed nothing). Caller frees *out. */
-static size_t verification_marks(const struct msg *m, size_t len, struct md_mark **out)
+/* ---- verification on the screen ----------------------------------------------------------
+ * result->verify gives each checked sentence as bytes of the raw answer; the screen shows
+ * the sanitized text, so the ranges are moved there first. */
+
+struct vmarks {
+	const struct verify_result *v;
+	size_t *start, *end;         /* per sentence, bytes of the sanitized text */
+	struct md_mark *marks;
+	size_t nmarks, cap;
+	char **labels;               /* owned label texts */
+	size_t nlabels;
+};
+
+static void mark_add(struct vmarks *vm, size_t start, size_t end, int slot, const char *label, int label_slot)
 {
-	*out = NULL;
-	if (!m->result || !m->result->not_grounded || !len)
-		return 0;
-	*out = xmalloc(sizeof **out);
-	**out = (struct md_mark){0, len, SLOT_CHAT_UNCITED};
-	return 1;
+	vm->marks = xgrow(vm->marks, &vm->cap, vm->nmarks + 1, sizeof *vm->marks);
+	vm->marks[vm->nmarks++] = (struct md_mark){start, end, slot, label, label_slot};
 }
 
-static void build_lines(struct msg *m, int width)
+static int cmp_mark(const void *a, const void *b)
 {
-	if (!m->stale && m->width == width)
+	const struct md_mark *x = a, *y = b;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->end < y->end ? -1 : x->end > y->end;
+}
+
+/* Ascending raw offsets to offsets in the sanitized text: the pieces between them,
+ * sanitized one by one, add up to it (sanitize keeps no state between calls). */
+static void safe_offsets(const struct msg *m, size_t *pos, size_t n)
+{
+	struct buf tmp = {0};
+	size_t raw_at = 0, safe_at = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t p = pos[i] < m->raw.len ? pos[i] : m->raw.len;
+		if (m->ans.changed && p > raw_at) {
+			buf_reset(&tmp);
+			sanitize(m->raw.p + raw_at, p - raw_at, 0, &tmp);
+			safe_at += tmp.len;
+			raw_at = p;
+		} else if (!m->ans.changed) {
+			safe_at = p;
+		}
+		pos[i] = safe_at < m->ans.safe.len ? safe_at : m->ans.safe.len;
+	}
+	buf_free(&tmp);
+}
+
+/* The checked sentence holding byte off of the sanitized text, or NULL. */
+static const struct verify_sentence *sentence_at(const struct vmarks *vm, size_t off)
+{
+	size_t lo = 0, hi = vm->v ? vm->v->n : 0;
+	while (lo < hi) { /* the first sentence that ends after off */
+		size_t mid = lo + (hi - lo) / 2;
+		if (vm->end[mid] <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return vm->v && lo < vm->v->n && vm->start[lo] <= off ? &vm->v->v[lo] : NULL;
+}
+
+/* A citation is unsupported when one of its numbers names a source that does not back
+ * the sentence it stands in. */
+static bool marker_unsupported(const struct vmarks *vm, const struct cite_seg *seg)
+{
+	const struct verify_sentence *vs = sentence_at(vm, seg->start);
+	for (int k = 0; vs && k < seg->nids; k++)
+		for (int j = 0; j < vs->nsources; j++)
+			if (vs->sources[j] == seg->ids[k] && !vs->holds[j])
+				return true;
+	return false;
+}
+
+static int marker_slot(void *ctx, const struct cite_seg *seg)
+{
+	const struct vmarks *vm = ctx;
+	if (seg->ninvalid)
+		return SLOT_CHAT_CITATION_BAD;
+	return vm && marker_unsupported(vm, seg) ? SLOT_CHAT_UNSUPPORTED : SLOT_CHAT_CITATION;
+}
+
+/* What verification found, as marks on the sanitized answer: an unsupported citation gets
+ * a "?" (and chat.unsupported, from marker_slot); under the `label` policy an uncited
+ * sentence is model knowledge (chat.uncited and a label); a source verification attached
+ * is named after its sentence. An answer with no evidence at all (policy `answer`) is
+ * chat.uncited as a whole. Resumed sessions without per-sentence results get no marks. */
+static void verification_marks(const struct msg *m, struct vmarks *vm)
+{
+	memset(vm, 0, sizeof *vm);
+	const struct turn_result *r = m->result;
+	size_t len = m->ans.safe.len;
+	if (!r || !len)
 		return;
-	lines_clear(&m->lines);
-	struct buf safe = {0};
-	sanitize(buf_str(&m->raw), m->raw.len, 0, &safe);
-	struct buf head = {0};
-	if (m->role == ROLE_USER) {
-		wrap_plain("you", 3, width, SLOT_CHAT_USER, &m->lines);
-		wrap_plain(buf_str(&safe), safe.len, width, SLOT_DEFAULT, &m->lines);
-	} else if (m->role == ROLE_NOTE) {
-		wrap_plain(buf_str(&safe), safe.len, width, SLOT_CHAT_META, &m->lines);
-	} else {
+	if (r->not_grounded && !r->label_uncited) {
+		mark_add(vm, 0, len, SLOT_CHAT_UNCITED, NULL, 0);
+		return;
+	}
+	const struct verify_result *v = r->verify;
+	if (!v || !v->n)
+		return;
+	vm->v = v;
+	size_t *pos = xmalloc(2 * v->n * sizeof *pos);
+	for (size_t i = 0; i < v->n; i++) {
+		pos[2 * i] = v->v[i].start;
+		pos[2 * i + 1] = v->v[i].start + v->v[i].len;
+	}
+	safe_offsets(m, pos, 2 * v->n);
+	vm->start = xmalloc(v->n * sizeof *vm->start);
+	vm->end = xmalloc(v->n * sizeof *vm->end);
+	vm->labels = xcalloc(v->n, sizeof *vm->labels);
+	const char *safe = buf_str(&m->ans.safe);
+	for (size_t i = 0; i < v->n; i++) {
+		const struct verify_sentence *vs = &v->v[i];
+		size_t s = pos[2 * i], e = pos[2 * i + 1];
+		while (e > s && (safe[e - 1] == ' ' || safe[e - 1] == '\t' || safe[e - 1] == '\n'))
+			e--; /* the label goes after the last word */
+		vm->start[i] = s;
+		vm->end[i] = e;
+		if (vs->status == VERIFY_UNCITED && r->label_uncited) {
+			mark_add(vm, s, e, SLOT_CHAT_UNCITED, " (model knowledge)", SLOT_CHAT_UNCITED);
+		} else if (vs->status == VERIFY_ATTACHED && vs->nsources) {
+			vm->labels[vm->nlabels] = xasprintf(" [auto: %d]", vs->sources[0]);
+			mark_add(vm, e, e, -1, vm->labels[vm->nlabels++], SLOT_CHAT_ATTACHED);
+		}
+	}
+	free(pos);
+	const struct cite_segs *segs = &m->ans.segs;
+	for (size_t i = 0; i < segs->n; i++)
+		if (segs->v[i].kind == CITE_MARKER && !segs->v[i].ninvalid && marker_unsupported(vm, &segs->v[i]))
+			mark_add(vm, segs->v[i].start + segs->v[i].len, segs->v[i].start + segs->v[i].len, -1, "?",
+				 SLOT_CHAT_UNSUPPORTED);
+	if (vm->nmarks)
+		qsort(vm->marks, vm->nmarks, sizeof *vm->marks, cmp_mark);
+}
+
+static void vmarks_free(struct vmarks *vm)
+{
+	for (size_t i = 0; i < vm->nlabels; i++)
+		free(vm->labels[i]);
+	free(vm->labels);
+	free(vm->start);
+	free(vm->end);
+	free(vm->marks);
+}
+
+/* ---- building a message's lines ------------------------------------------------------------ */
+
+/* Under an answer: how it ended, its sources, time, tokens and grounding, and what
+ * verification found wrong. */
+static void answer_footer(const struct msg *m, struct buf *foot)
+{
+	const struct turn_result *r = m->result;
+	if ((r->outcome != TURN_COMPLETED || r->not_grounded) && r->message)
+		buf_addf(foot, "[%s] %s", r->outcome_name, r->message);
+	else if (r->extractive)
+		buf_adds(foot, "extractive answer: sentences quoted from your documents, no model");
+	size_t nsrc = m->turn ? turn_sources(m->turn)->n : 0;
+	buf_addf(foot, "%s%zu source%s · %.0f ms", foot->len ? " · " : "", nsrc, nsrc == 1 ? "" : "s", r->total_ms);
+	if (r->completion_tokens > 0)
+		buf_addf(foot, " · %lld tok", r->completion_tokens);
+	const struct verify_result *v = r->verify;
+	if (r->grounding >= 0 && (nsrc || r->label_uncited)) {
+		buf_addf(foot, " · grounding %.0f%%", 100 * r->grounding);
+		if (v && v->n)
+			buf_addf(foot, " (%d/%zu)", v->supported, v->n);
+	}
+	int unsupported = 0;
+	for (size_t i = 0; v && i < v->n; i++)
+		unsupported += v->v[i].status == VERIFY_UNSUPPORTED;
+	if (unsupported)
+		buf_addf(foot, " · %d unsupported", unsupported);
+	if (r->citations_invalid)
+		buf_addf(foot, " · %d invalid citation%s", r->citations_invalid, r->citations_invalid == 1 ? "" : "s");
+	if (v && v->attached)
+		buf_adds(foot, " · sources attached automatically");
+}
+
+static void answer_lines(struct msg *m, int width)
+{
+	const struct cite_map *map = m->turn ? turn_sources(m->turn) : NULL;
+	int nsrc = map ? (int)map->n : 0;
+	struct md_opts o = {.width = width, .base_slot = SLOT_CHAT_ASSISTANT, .nsources = nsrc, .marker_slot = marker_slot};
+	if (m->full || m->width != width || !m->streaming) {
+		lines_clear(&m->lines);
+		struct buf head = {0};
 		buf_addf(&head, "footnote · %s · %s", m->profile ? m->profile : "?", m->model ? m->model : "?");
 		char *h = sanitize_str(buf_str(&head), SAN_ONELINE);
 		wrap_plain(h, strlen(h), width, SLOT_CHAT_META, &m->lines);
 		free(h);
-		struct md_mark *marks;
-		size_t nmarks = verification_marks(m, safe.len, &marks);
-		struct md_opts o = {width, SLOT_CHAT_ASSISTANT, cite_exists, m, marks, nmarks};
-		md_render(buf_str(&safe), safe.len, &o, &m->lines);
-		free(marks);
-		struct buf foot = {0};
-		if (m->streaming)
-			buf_adds(&foot, "▍");
-		else if (m->result) {
-			const struct turn_result *r = m->result;
-			if ((r->outcome != TURN_COMPLETED || r->not_grounded) && r->message)
-				buf_addf(&foot, "[%s] %s", r->outcome_name, r->message);
-			else if (r->extractive)
-				buf_adds(&foot, "extractive answer: sentences quoted from your documents, no model");
-			size_t nsrc = m->turn ? turn_sources(m->turn)->n : 0;
-			buf_addf(&foot, "%s%zu source%s · %.0f ms", foot.len ? " · " : "", nsrc, nsrc == 1 ? "" : "s",
-				 r->total_ms);
-		}
-		if (foot.len) {
-			char *f = sanitize_str(buf_str(&foot), SAN_ONELINE);
-			wrap_plain(f, strlen(f), width,
-				   m->result && m->result->outcome != TURN_COMPLETED && m->result->outcome != TURN_DECLINED
-					   ? SLOT_CHAT_ERROR : SLOT_CHAT_META,
-				   &m->lines);
-			free(f);
-		}
-		buf_free(&foot);
-		source_order(m);
+		buf_free(&head);
+		answer_begin(&m->ans, &m->lines);
+		m->full = false;
+	}
+	if (m->streaming) {
+		answer_stream(&m->ans, buf_str(&m->raw), m->raw.len, &o, &m->lines);
+	} else {
+		answer_sanitize(&m->ans, buf_str(&m->raw), m->raw.len, nsrc);
+		struct vmarks vm;
+		verification_marks(m, &vm);
+		o.ctx = &vm;
+		o.marks = vm.marks;
+		o.nmarks = vm.nmarks;
+		answer_render(&m->ans, &o, &m->lines);
+		vmarks_free(&vm);
+	}
+	struct buf foot = {0};
+	if (m->streaming)
+		buf_adds(&foot, "▍");
+	else if (m->result)
+		answer_footer(m, &foot);
+	if (foot.len) {
+		char *f = sanitize_str(buf_str(&foot), SAN_ONELINE);
+		wrap_plain(f, strlen(f), width,
+			   m->result && m->result->outcome != TURN_COMPLETED && m->result->outcome != TURN_DECLINED
+				   ? SLOT_CHAT_ERROR : SLOT_CHAT_META,
+			   &m->lines);
+		free(f);
+	}
+	buf_free(&foot);
+	source_order(m);
+}
+
+static void build_lines(struct msg *m, int width);
+
+/* Two answers side by side (one above the other when the pane is too narrow for two
+ * readable columns). */
+static void compare_lines(struct msg *m, int width)
+{
+	bool stacked = width < 60;
+	int w = stacked ? width : (width - 3) / 2, w2 = stacked ? width : width - 3 - w;
+	if (!m->stale && m->width == width && !m->side[0].stale && !m->side[1].stale)
+		return;
+	build_lines(&m->side[0], w);
+	build_lines(&m->side[1], w2);
+	lines_clear(&m->lines);
+	if (stacked) {
+		for (int i = 0; i < 2; i++)
+			for (size_t j = 0; j < m->side[i].lines.n; j++) {
+				const struct line *ln = &m->side[i].lines.v[j];
+				lines_add(&m->lines, ln->text, ln->len, ln->spans, ln->nspans);
+			}
+	} else {
+		lines_side_by_side(&m->side[0].lines, w, &m->side[1].lines, " │ ", SLOT_BORDER, &m->lines);
+	}
+	m->stacked = stacked;
+	m->width = width;
+	m->stale = false;
+}
+
+static void build_lines(struct msg *m, int width)
+{
+	if (m->role == ROLE_COMPARE) {
+		compare_lines(m, width);
+		return;
+	}
+	if (!m->stale && m->width == width)
+		return;
+	if (m->role == ROLE_ASSISTANT) {
+		answer_lines(m, width);
+	} else {
+		lines_clear(&m->lines);
+		struct buf safe = {0};
+		sanitize(buf_str(&m->raw), m->raw.len, 0, &safe);
+		if (m->role == ROLE_USER)
+			wrap_plain("you", 3, width, SLOT_CHAT_USER, &m->lines);
+		wrap_plain(buf_str(&safe), safe.len, width, m->role == ROLE_USER ? SLOT_DEFAULT : SLOT_CHAT_META,
+			   &m->lines);
+		buf_free(&safe);
 	}
 	wrap_plain("", 0, width, SLOT_DEFAULT, &m->lines);
-	buf_free(&safe);
-	buf_free(&head);
 	m->width = width;
 	m->stale = false;
 }
@@ -363,36 +563,77 @@ static void session_save_now(struct tui *t)
 	}
 }
 
+/* A compared question is saved as two turns, one per profile. */
 static void session_begin(struct tui *t, const char *question, struct msg *a)
 {
 	if (!t->session)
 		t->session = session_new(question);
-	session_add(t->session, question, turn_provenance(a->turn), turn_sources(a->turn), NULL, NULL, NULL);
+	a->session_turn = session_add(t->session, question, turn_provenance(a->turn), turn_sources(a->turn), NULL,
+				      NULL, NULL);
 	session_save_now(t);
 }
 
-/* The answer of the last turn, the only one that can be streaming. */
 static void session_end(struct tui *t, const struct msg *a, const struct turn_result *r)
 {
 	struct session *s = t->session;
-	if (!s || !s->nturns || s->turns[s->nturns - 1].finished)
+	if (!s || a->session_turn >= s->nturns || s->turns[a->session_turn].finished)
 		return;
-	session_finish(s, s->nturns - 1, buf_str(&a->raw), buf_str(&a->reasoning), r);
+	/* The sources were saved when the question was asked; verification has marked them
+	 * since (turn_finish). */
+	struct cite_map *saved = &s->turns[a->session_turn].map;
+	const struct cite_map *now = turn_sources(a->turn);
+	for (size_t i = 0; i < saved->n && i < now->n; i++) {
+		saved->v[i].cited = now->v[i].cited;
+		saved->v[i].verified = now->v[i].verified;
+		saved->v[i].auto_attached = now->v[i].auto_attached;
+	}
+	session_finish(s, a->session_turn, buf_str(&a->raw), buf_str(&a->reasoning), r);
 	session_save_now(t);
+}
+
+/* The answers still streaming: the live message, or the live sides of a comparison.
+ * Returns how many (0..2). */
+static int live_answers(struct tui *t, struct msg **out)
+{
+	struct msg *live = live_msg(t);
+	int n = 0;
+	if (live && live->role == ROLE_COMPARE) {
+		for (int i = 0; i < 2; i++)
+			if (live->side[i].streaming)
+				out[n++] = &live->side[i];
+	} else if (live) {
+		out[n++] = live;
+	}
+	return n;
 }
 
 /* Before the conversation is dropped: an answer still streaming is saved as it stands. */
 static void session_close(struct tui *t)
 {
-	struct msg *live = live_msg(t);
-	if (live && t->session) {
+	struct msg *live[2];
+	int n = live_answers(t, live);
+	for (int i = 0; i < n && t->session; i++) {
 		struct turn_result r = {.outcome = TURN_CANCELLED, .outcome_name = (char *)"cancelled",
 					.message = (char *)"Stopped when the conversation was closed.",
-					.grounding = -1, .total_ms = now_ms() - live->started_ms};
-		session_end(t, live, &r);
+					.grounding = -1, .total_ms = now_ms() - live[i]->started_ms};
+		session_end(t, live[i], &r);
 	}
 	session_free(t->session);
 	t->session = NULL;
+}
+
+/* Drops the conversation on screen (after session_close): what streams is cancelled. */
+static void clear_msgs(struct tui *t)
+{
+	struct msg *live[2];
+	int n = live_answers(t, live);
+	for (int i = 0; i < n; i++)
+		turn_cancel(live[i]->turn);
+	for (size_t i = 0; i < t->nmsgs; i++)
+		free_msg(&t->msgs[i]);
+	t->nmsgs = 0;
+	t->selected = t->cur_msg = t->cur_line = 0;
+	t->gen++;
 }
 
 /* Shows a saved session again, each answer with its sources; new questions continue it.
@@ -411,12 +652,7 @@ static int session_resume(struct tui *t, const char *prefix, char **err)
 	if (!s)
 		return -1;
 	session_close(t);
-	if (live_msg(t))
-		turn_cancel(live_msg(t)->turn);
-	for (size_t i = 0; i < t->nmsgs; i++)
-		free_msg(&t->msgs[i]);
-	t->nmsgs = 0;
-	t->gen++;
+	clear_msgs(t);
 	for (size_t i = 0; i < s->nturns; i++) {
 		add_msg(t, ROLE_USER, s->turns[i].question);
 		struct msg *a = add_msg(t, ROLE_ASSISTANT, s->turns[i].answer);
@@ -427,6 +663,7 @@ static int session_resume(struct tui *t, const char *prefix, char **err)
 		a->profile = xstrdup(pv.profile);
 		a->model = xstrdup(pv.model);
 		a->turn = turn_adopt(&map, &pv);
+		a->session_turn = i;
 	}
 	t->session = s;
 	t->selected = t->nmsgs ? t->nmsgs - 1 : 0;
@@ -507,6 +744,28 @@ static const char *profile_model(const struct tui *t, const struct cfg_profile *
 	return o ? o : p->model;
 }
 
+/* Starts answer a to question with profile p. */
+static void start_answer(struct tui *t, struct msg *a, const struct cfg_profile *p, const char *question)
+{
+	a->role = ROLE_ASSISTANT;
+	a->stale = a->full = true;
+	a->profile = xstrdup(p->name);
+	a->model = xstrdup(profile_model(t, p));
+	a->question = xstrdup(question);
+	a->streaming = true;
+	a->started_ms = now_ms();
+	a->gen = ++t->gen;
+	/* A /model override answers through a copy of the profile (turn_start reads it only
+	 * while starting). */
+	struct cfg_profile prof = *p;
+	if (prof.model && strcmp(a->model, "extractive"))
+		prof.model = a->model;
+	struct turn_request req = {t->cfg, &prof, question, NULL, t->ix, t->setup.emb, a->gen};
+	a->turn = turn_start(&req, t->net, t->chan);
+	session_begin(t, question, a);
+}
+
+/* Asks the current profile, or the two profiles of an armed /compare. */
 static void ask(struct tui *t, const char *question)
 {
 	if (live_msg(t)) {
@@ -514,34 +773,44 @@ static void ask(struct tui *t, const char *question)
 		return;
 	}
 	add_msg(t, ROLE_USER, question);
-	struct msg *a = add_msg(t, ROLE_ASSISTANT, NULL);
-	a->profile = xstrdup(t->profile->name);
-	a->model = xstrdup(profile_model(t, t->profile));
-	a->question = xstrdup(question);
-	a->streaming = true;
-	a->started_ms = now_ms();
+	if (t->compare_next[0]) {
+		struct msg *c = add_msg(t, ROLE_COMPARE, NULL);
+		c->side = xcalloc(2, sizeof *c->side);
+		c->streaming = true;
+		c->started_ms = now_ms();
+		for (int i = 0; i < 2; i++)
+			start_answer(t, &c->side[i], t->compare_next[i], question);
+		t->compare_next[0] = t->compare_next[1] = NULL;
+	} else {
+		start_answer(t, add_msg(t, ROLE_ASSISTANT, NULL), t->profile, question);
+	}
 	t->selected = t->nmsgs - 1;
 	t->source_sel = 0;
+	t->show_preview = false;
 	t->scroll = 0;
-	/* A /model override answers through a copy of the profile (turn_start reads it only
-	 * while starting). */
-	struct cfg_profile prof = *t->profile;
-	if (prof.model && strcmp(a->model, "extractive"))
-		prof.model = a->model;
-	struct turn_request req = {t->cfg, &prof, question, NULL, t->ix, t->setup.emb, ++t->gen};
-	a->turn = turn_start(&req, t->net, t->chan);
-	session_begin(t, question, a);
+}
+
+/* The answer a turn message is for: the live message, or the side of a live comparison
+ * with its generation. NULL for an older, cancelled turn. */
+static struct msg *turn_target(struct tui *t, uint64_t gen)
+{
+	struct msg *live[2];
+	int n = live_answers(t, live);
+	for (int i = 0; i < n; i++)
+		if (live[i]->gen == gen)
+			return live[i];
+	return NULL;
 }
 
 static void handle_turn(struct tui *t, struct turn_msg *m)
 {
-	if (!live_msg(t) || m->base.gen != t->gen)
-		return; /* an older, cancelled turn */
-	struct msg *a = live_msg(t);
+	struct msg *a = turn_target(t, m->base.gen), *live = live_msg(t);
+	if (!a)
+		return;
 	if (m->base.kind == TURN_TEXT) {
 		buf_adds(&a->raw, m->text);
 		a->tokens++;
-		a->stale = true;
+		a->stale = live->stale = true;
 	} else if (m->base.kind == TURN_REASONING) {
 		buf_adds(&a->reasoning, m->text);
 	} else if (m->base.kind == TURN_NOTICE) {
@@ -549,11 +818,14 @@ static void handle_turn(struct tui *t, struct turn_msg *m)
 	} else if (m->base.kind == TURN_END) {
 		a->result = m->result;
 		m->result = NULL;
+		turn_finish(a->turn, a->result);
 		a->streaming = false;
-		a->stale = true;
+		a->stale = live->stale = true;
+		if (live->role == ROLE_COMPARE)
+			live->streaming = live->side[0].streaming || live->side[1].streaming;
 		if (a->result->outcome != TURN_COMPLETED && a->result->outcome != TURN_DECLINED)
-			set_notice(t, true, "%s: %s", a->result->outcome_name,
-				   a->result->message ? a->result->message : "");
+			set_notice(t, true, "%s%s%s: %s", live != a ? a->profile : "", live != a ? ": " : "",
+				   a->result->outcome_name, a->result->message ? a->result->message : "");
 		session_end(t, a, a->result);
 	}
 	t->dirty = true;
@@ -561,11 +833,58 @@ static void handle_turn(struct tui *t, struct turn_msg *m)
 
 static void cancel(struct tui *t)
 {
-	struct msg *live = live_msg(t);
-	if (!live)
+	struct msg *live[2];
+	int n = live_answers(t, live);
+	for (int i = 0; i < n; i++)
+		turn_cancel(live[i]->turn);
+	if (n)
+		set_notice(t, false, "stopping the answer%s…", n > 1 ? "s" : "");
+}
+
+/* /compare A B [QUESTION]: the question (else the last one asked, else the next one) goes
+ * to profiles A and B at once; both answers are shown side by side. */
+static void compare_cmd(struct tui *t, const char *arg)
+{
+	const struct cfg_profile *p[2] = {NULL, NULL};
+	char name[2][128];
+	for (int i = 0; i < 2; i++) {
+		size_t w = strcspn(arg, " ,");
+		snprintf(name[i], sizeof name[i], "%.*s", (int)w, arg);
+		p[i] = *name[i] ? config_profile(t->cfg, name[i]) : NULL;
+		arg += w;
+		arg += strspn(arg, " ,");
+		if (!p[i]) {
+			struct buf names = {0};
+			for (size_t k = 0; k < t->cfg->profiles.n; k++)
+				buf_addf(&names, "%s%s", k ? ", " : "", t->cfg->profiles.v[k].name);
+			if (*name[i])
+				set_notice(t, true, "no profile \"%s\"; profiles: %s", name[i], buf_str(&names));
+			else
+				set_notice(t, true, "/compare takes two profiles: /compare A B [QUESTION] (profiles: %s)",
+					   buf_str(&names));
+			buf_free(&names);
+			return;
+		}
+	}
+	const char *question = *arg ? arg : NULL;
+	for (size_t i = t->nmsgs; !question && i > 0; i--)
+		if (t->msgs[i - 1].role == ROLE_USER)
+			question = buf_str(&t->msgs[i - 1].raw);
+	t->compare_next[0] = p[0];
+	t->compare_next[1] = p[1];
+	if (!question) {
+		set_notice(t, false, "the next question goes to %s and %s, side by side", p[0]->name, p[1]->name);
 		return;
-	turn_cancel(live->turn);
-	set_notice(t, false, "stopping the answer…");
+	}
+	char *q = xstrdup(question); /* the message holding it may move */
+	ask(t, q);
+	free(q);
+	if (t->compare_next[0]) { /* still streaming: nothing was asked */
+		t->compare_next[0] = t->compare_next[1] = NULL;
+		return;
+	}
+	set_notice(t, false, "comparing %s and %s (←/→ picks the side whose sources are shown)", p[0]->name,
+		   p[1]->name);
 }
 
 /* ---- slash commands ---------------------------------------------------------------------- */
@@ -632,12 +951,7 @@ static void command(struct tui *t, const char *line)
 		}
 	} else if (!strcmp(name, "new")) {
 		session_close(t);
-		if (live_msg(t))
-			cancel(t);
-		for (size_t i = 0; i < t->nmsgs; i++)
-			free_msg(&t->msgs[i]);
-		t->nmsgs = 0;
-		t->gen++;
+		clear_msgs(t);
 		set_notice(t, false, "new conversation");
 	} else if (!strcmp(name, "reindex")) {
 		if (t->watch) {
@@ -653,7 +967,7 @@ static void command(struct tui *t, const char *line)
 	} else if (!strcmp(name, "model")) {
 		set_model(t, arg);
 	} else if (!strcmp(name, "compare")) {
-		set_notice(t, true, "/%s is not available in this build yet", name);
+		compare_cmd(t, arg);
 	} else {
 		set_notice(t, true, "unknown command /%s (try /help)", name);
 	}
@@ -775,10 +1089,13 @@ static void submit(struct tui *t)
 
 /* ---- sources: selection, staleness, opening ------------------------------------------------ */
 
+/* The answer whose sources are shown: the selected message, or its chosen side. */
 static struct msg *selected_msg(struct tui *t)
 {
-	return t->selected < t->nmsgs && t->msgs[t->selected].role == ROLE_ASSISTANT ? &t->msgs[t->selected]
-										     : NULL;
+	struct msg *m = t->selected < t->nmsgs ? &t->msgs[t->selected] : NULL;
+	if (m && m->role == ROLE_COMPARE)
+		return &m->side[m->side_sel];
+	return m && m->role == ROLE_ASSISTANT ? m : NULL;
 }
 
 /* The source at position i of the shown order, or NULL. */
@@ -843,7 +1160,7 @@ static void check_source(struct msg *m, size_t i)
 /* An answer became the selected one: look at all its sources once. */
 static void select_msg(struct tui *t, size_t i)
 {
-	if (i == t->selected && t->msgs[i].checks)
+	if (i == t->selected && selected_msg(t) && selected_msg(t)->checks)
 		return;
 	t->selected = i;
 	t->source_sel = 0;
@@ -977,19 +1294,39 @@ static void edit_input(struct tui *t)
 
 /* ---- slash command completion -------------------------------------------------------------- */
 
-static const char *const commands[] = {"profile", "model", "new", "sessions", "export", "reindex", "help", "quit"};
+static const char *const commands[] = {"profile", "model", "compare", "new", "sessions", "export", "reindex", "help",
+				       "quit"};
+
+/* Whether the input ends in a profile name being typed: the argument of "/profile", or
+ * one of the first two of "/compare". */
+static const char *completing_profile(const char *in)
+{
+	const char *last = strrchr(in, ' ');
+	if (!last)
+		return NULL;
+	if (!strncmp(in, "/profile ", 9) && last == in + 8)
+		return last + 1;
+	if (strncmp(in, "/compare ", 9))
+		return NULL;
+	int words = 0;
+	for (const char *p = in + 8; p < last; p++)
+		words += *p == ' ' && p[1] != ' ';
+	return words <= 1 ? last + 1 : NULL;
+}
 
 /* Tab in an input that starts with '/': the command name, or a profile name after
- * "/profile ". One candidate completes; several complete their common prefix and are
- * listed in the status bar. Returns false when there is nothing to complete here. */
+ * "/profile " or "/compare ". One candidate completes; several complete their common
+ * prefix and are listed in the status bar. Returns false when there is nothing to complete
+ * here. */
 static bool complete(struct tui *t)
 {
 	const char *in = buf_str(&t->input);
 	size_t word = strcspn(in, " ");
-	bool profile_arg = !strncmp(in, "/profile ", 9) && !strchr(in + 9, ' ');
+	const char *arg = completing_profile(in);
+	bool profile_arg = arg != NULL;
 	if (!t->input.len || in[0] != '/' || t->cursor != t->input.len || (word < t->input.len && !profile_arg))
 		return false;
-	const char *prefix = profile_arg ? in + 9 : in + 1;
+	const char *prefix = profile_arg ? arg : in + 1;
 	size_t pl = strlen(prefix), n = 0, common = 0;
 	const char *first = NULL;
 	struct buf list = {0};
@@ -1065,9 +1402,9 @@ static void cursor_set(struct tui *t, size_t abs)
 	t->cur_msg = i;
 	t->cur_line = abs;
 	size_t a = i;
-	if (t->msgs[a].role != ROLE_ASSISTANT && a + 1 < t->nmsgs && t->msgs[a + 1].role == ROLE_ASSISTANT)
+	if (!is_answer(&t->msgs[a]) && a + 1 < t->nmsgs && is_answer(&t->msgs[a + 1]))
 		a++;
-	if (t->msgs[a].role == ROLE_ASSISTANT)
+	if (is_answer(&t->msgs[a]))
 		select_msg(t, a);
 	/* Keep it on screen: scroll counts lines hidden below the view. */
 	size_t pos = cursor_abs(t), h = t->chat_h > 0 ? (size_t)t->chat_h : 1;
@@ -1217,6 +1554,8 @@ static void copy_message(struct tui *t)
 		return;
 	}
 	const struct msg *m = &t->msgs[t->cur_msg];
+	if (m->role == ROLE_COMPARE) /* the side whose sources are shown */
+		m = &m->side[m->side_sel];
 	copy_text(t, m->role == ROLE_USER ? "the question" : "the message", buf_str(&m->raw), m->raw.len);
 }
 
@@ -1228,14 +1567,20 @@ static void copy_code(struct tui *t)
 		return;
 	}
 	const struct msg *m = &t->msgs[t->cur_msg];
+	size_t line = t->cur_line;
+	if (m->role == ROLE_COMPARE) { /* the chosen side; its line under the cursor when side by side */
+		const struct msg *c = m;
+		m = &c->side[c->side_sel];
+		line = c->stacked ? SIZE_MAX : line;
+	}
 	const struct lines *ls = &m->lines;
 	if (!ls->ncode) {
 		set_notice(t, true, "this message has no code block");
 		return;
 	}
 	size_t b;
-	if (t->cur_line < ls->n && ls->v[t->cur_line].code)
-		b = (size_t)ls->v[t->cur_line].code - 1;
+	if (line < ls->n && ls->v[line].code)
+		b = (size_t)ls->v[line].code - 1;
 	else
 		b = t->copy_code_next++ % ls->ncode;
 	char what[64];
@@ -1280,6 +1625,21 @@ static void help_key(struct tui *t, int k)
 	if (t->help_top < 0)
 		t->help_top = 0;
 	t->dirty = true;
+}
+
+/* In a comparison, the side whose sources the pane shows (0 left, 1 right). */
+static void compare_side(struct tui *t, int side)
+{
+	struct msg *c = t->selected < t->nmsgs ? &t->msgs[t->selected] : NULL;
+	if (!c || c->role != ROLE_COMPARE || c->side_sel == side)
+		return;
+	c->side_sel = side;
+	t->source_sel = 0;
+	t->show_preview = false;
+	struct msg *m = selected_msg(t);
+	if (m->turn && !m->streaming)
+		for (size_t j = 0; j < turn_sources(m->turn)->n; j++)
+			check_source(m, j);
 }
 
 static void scroll_by(struct tui *t, int lines)
@@ -1472,7 +1832,9 @@ static void handle_key(struct tui *t, int k)
 	}
 	default: break;
 	}
-	if (t->focus == FOCUS_INPUT)
+	if (t->focus != FOCUS_INPUT && a == A_NONE && (k == K_LEFT || k == K_RIGHT || k == 'h' || k == 'l'))
+		compare_side(t, k == K_RIGHT || k == 'l');
+	else if (t->focus == FOCUS_INPUT)
 		input_key(t, a, k);
 	else
 		view_key(t, a);
@@ -1544,10 +1906,13 @@ static void draw_chat(struct tui *t, int top, int height, int width)
 	int y = top;
 	for (size_t i = 0; i < t->nmsgs && y < top + height; i++) {
 		const struct lines *ls = &t->msgs[i].lines;
-		bool sel = i == t->selected && t->msgs[i].role == ROLE_ASSISTANT && t->nmsgs > 2;
-		for (size_t j = 0; j < ls->n && y < top + height; j++, li++) {
-			if (li < first)
-				continue;
+		bool sel = i == t->selected && is_answer(&t->msgs[i]) && t->nmsgs > 2;
+		size_t j = first > li ? first - li : 0; /* lines above the view cost nothing */
+		if (j >= ls->n) {
+			li += ls->n;
+			continue;
+		}
+		for (li += j; j < ls->n && y < top + height; j++, li++) {
 			if (li == cur)
 				term_text(y, 0, 1, SLOT_BORDER_FOCUS, "▌", strlen("▌"));
 			else if (sel && j + 1 < ls->n)
@@ -1615,12 +1980,27 @@ static int draw_source(struct tui *t, struct msg *m, size_t i, int y, int bottom
 	free(safe);
 	y++;
 	if (y < bottom) {
+		/* What verification found first: it is what the line is for. */
+		const char *st = NULL;
+		int st_slot = SLOT_SOURCES_VERIFIED;
+		if (s->auto_attached) {
+			st = "attached automatically";
+			st_slot = SLOT_CHAT_ATTACHED;
+		} else if (s->cited && s->verified) {
+			st = "✓ verified";
+		} else if (s->cited && m->result && m->result->grounding >= 0) { /* verification ran */
+			st = "✗ not supported";
+			st_slot = SLOT_SOURCES_UNSUPPORTED;
+		}
+		int c0 = st ? term_text(y, x + 4, width - 4, st_slot, st, strlen(st)) : 0;
 		struct buf info = {0};
+		if (st)
+			buf_adds(&info, " · ");
 		if (*s->heading)
 			buf_addf(&info, "%s · ", s->heading);
 		buf_addf(&info, "score %.3g", s->score);
 		char *h = sanitize_str(buf_str(&info), SAN_ONELINE);
-		term_text(y++, x + 4, width - 4, cited ? SLOT_CHAT_META : SLOT_SOURCES_UNCITED, h, strlen(h));
+		term_text(y++, x + 4 + c0, width - 4 - c0, cited ? SLOT_CHAT_META : SLOT_SOURCES_UNCITED, h, strlen(h));
 		free(h);
 		buf_free(&info);
 	}
@@ -1657,8 +2037,20 @@ static void draw_sources(struct tui *t, int top, int height, int x, int width)
 	term_vline(top, x, height, t->focus == FOCUS_SOURCES ? SLOT_BORDER_FOCUS : SLOT_BORDER);
 	x += 2;
 	width -= 3;
+	struct msg *sm = t->selected < t->nmsgs ? &t->msgs[t->selected] : NULL;
+	if (sm) /* its sources' order comes with its lines (the overlay may hide the chat) */
+		build_lines(sm, t->chat_w > 0 ? t->chat_w : 80);
 	struct msg *m = selected_msg(t);
-	term_text(top, x, width, SLOT_SOURCES_TITLE, "Sources", 7);
+	if (sm && sm->role == ROLE_COMPARE) { /* which side: ←/→ switch */
+		char title[160];
+		snprintf(title, sizeof title, "Sources %s %s %s", sm->side_sel ? "◂" : " ", m->profile,
+			 sm->side_sel ? " " : "▸");
+		char *safe = sanitize_str(title, SAN_ONELINE);
+		term_text(top, x, width, SLOT_SOURCES_TITLE, safe, strlen(safe));
+		free(safe);
+	} else {
+		term_text(top, x, width, SLOT_SOURCES_TITLE, "Sources", 7);
+	}
 	int y = top + 2, bottom = top + height;
 	if (!m || !m->turn) {
 		char s[200];
@@ -1739,9 +2131,10 @@ static void draw_status(struct tui *t, int y, int cols)
 	const struct msg *live = live_msg(t);
 	if (live) {
 		double secs = (now_ms() - live->started_ms) / 1000.0;
-		buf_addf(&b, " │ streaming %zu tok", live->tokens);
+		size_t tokens = live->role == ROLE_COMPARE ? live->side[0].tokens + live->side[1].tokens : live->tokens;
+		buf_addf(&b, " │ streaming %zu tok", tokens);
 		if (secs > 0.05)
-			buf_addf(&b, " %.0f tok/s", (double)live->tokens / secs);
+			buf_addf(&b, " %.0f tok/s", (double)tokens / secs);
 	} else {
 		buf_adds(&b, " │ idle");
 	}
@@ -1785,6 +2178,8 @@ static void help_lines(const struct tui *t, struct lines *out)
 	static const char *const cmds[] = {
 		"", "Commands (Tab completes)",
 		"/profile NAME   switch profile        /model NAME   use another model",
+		"/compare A B [QUESTION]   the question (or the last one) to two profiles, side by side;",
+		"                 Left/Right (h/l) in the chat or sources pick the side whose sources show",
 		"/new   /sessions   /export [md|json] [FILE]   /reindex   /help   /quit",
 		"", "Keys are remapped in the config: ui.keys: {action: \"C-p\"} (actions as named in",
 		"the table in ui/keys.c, e.g. profiles, toggle_sources, copy_code).",
@@ -2031,21 +2426,36 @@ int cmd_tui(struct cli *cli)
 	}
 	t.dirty = true;
 
+	/* One draw per pass, and while text streams in at most one per FRAME_MS: every token
+	 * wakes the loop, but 2,000 tokens a second must not become 2,000 frames. A key is
+	 * drawn at once. Idle, poll waits with no timeout. */
+	double last_draw = 0;
 	while (!t.quit) {
+		int timeout = -1;
 		if (t.dirty) {
-			draw(&t);
-			t.dirty = false;
+			double wait = t.urgent ? 0 : last_draw + FRAME_MS - now_ms();
+			if (wait <= 0) {
+				draw(&t);
+				last_draw = now_ms();
+				t.dirty = t.urgent = false;
+			} else {
+				timeout = (int)wait + 1;
+			}
 		}
+		/* While streaming, wake once a second so tokens/s stays current. */
+		if (timeout < 0 && live_msg(&t))
+			timeout = 1000;
 		struct pollfd p[2] = {{STDIN_FILENO, POLLIN, 0}, {chan_fd(t.chan), POLLIN, 0}};
-		/* While streaming, wake once a second so tokens/s stays current; idle: no timer. */
-		int r = poll(p, 2, live_msg(&t) ? 1000 : -1);
+		int r = poll(p, 2, timeout);
 		if (r < 0 && errno != EINTR)
 			break;
 		if (live_msg(&t) && r == 0)
 			t.dirty = true;
 		int k;
-		while ((k = term_key()) != KEY_NONE)
+		while ((k = term_key()) != KEY_NONE) {
 			handle_key(&t, k);
+			t.urgent = true;
+		}
 		if (p[1].revents & POLLIN)
 			handle_msgs(&t);
 	}

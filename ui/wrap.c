@@ -1,8 +1,6 @@
 /* wrap.c - display widths, slot names, and text to wrapped styled lines (see wrap.h). */
 #include "ui/wrap.h"
 
-#include <ctype.h>
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -17,7 +15,8 @@ static const char *const slot_names[SLOT_COUNT] = {
 	"sources.selected", "sources.uncited", "sources.stale", "input", "input.prompt", "status",
 	"status.streaming", "status.error", "status.profile", "border", "border.focus",
 	"chat.emphasis", "chat.strong", "chat.link", "chat.quote", "chat.search", "chat.uncited",
-	"code.inline", "sources.match", "marker",
+	"code.inline", "sources.match", "marker", "chat.unsupported", "chat.attached",
+	"sources.verified", "sources.unsupported",
 };
 
 int slot_from_name(const char *name)
@@ -78,16 +77,23 @@ size_t text_fit(const char *s, size_t len, int cols)
 	return i;
 }
 
-void lines_clear(struct lines *l)
+void lines_truncate(struct lines *l, size_t n, size_t ncode)
 {
-	for (size_t i = 0; i < l->n; i++) {
+	for (size_t i = n; i < l->n; i++) {
 		free(l->v[i].text);
 		free(l->v[i].spans);
 	}
-	l->n = 0;
-	for (size_t i = 0; i < l->ncode; i++)
+	if (n < l->n)
+		l->n = n;
+	for (size_t i = ncode; i < l->ncode; i++)
 		free(l->code[i]);
-	l->ncode = 0;
+	if (ncode < l->ncode)
+		l->ncode = ncode;
+}
+
+void lines_clear(struct lines *l)
+{
+	lines_truncate(l, 0, 0);
 }
 
 void lines_free(struct lines *l)
@@ -154,6 +160,36 @@ void line_pad(struct line *ln, int width, int slot)
 		ln->spans[ln->nspans++] = (struct span){ln->len, pad, slot};
 	}
 	ln->len += pad;
+}
+
+/* Appends text to dst with its spans shifted (or one span in slot when it has none). */
+static void line_append(struct line *dst, const char *text, size_t len, const struct span *spans, size_t nspans,
+			int slot)
+{
+	dst->text = xrealloc(dst->text, dst->len + len + 1);
+	memcpy(dst->text + dst->len, text, len);
+	dst->text[dst->len + len] = '\0';
+	dst->spans = xrealloc(dst->spans, (dst->nspans + (nspans ? nspans : 1)) * sizeof *dst->spans);
+	if (!nspans && len)
+		dst->spans[dst->nspans++] = (struct span){dst->len, len, slot};
+	for (size_t i = 0; i < nspans; i++)
+		dst->spans[dst->nspans++] = (struct span){dst->len + spans[i].start, spans[i].len, spans[i].slot};
+	dst->len += len;
+}
+
+void lines_side_by_side(const struct lines *a, int wa, const struct lines *b, const char *sep, int sep_slot,
+			struct lines *out)
+{
+	size_t rows = a->n > b->n ? a->n : b->n;
+	for (size_t r = 0; r < rows; r++) {
+		struct line *ln = lines_add(out, "", 0, NULL, 0);
+		if (r < a->n)
+			line_append(ln, a->v[r].text, a->v[r].len, a->v[r].spans, a->v[r].nspans, SLOT_DEFAULT);
+		line_pad(ln, wa, SLOT_DEFAULT);
+		line_append(ln, sep, strlen(sep), NULL, 0, sep_slot);
+		if (r < b->n)
+			line_append(ln, b->v[r].text, b->v[r].len, b->v[r].spans, b->v[r].nspans, SLOT_DEFAULT);
+	}
 }
 
 /* Segments of one logical line: byte ranges with a slot. */
@@ -270,99 +306,5 @@ void wrap_styled(const char *text, size_t len, int width, const struct span *spa
 		if (!nl)
 			break;
 		at += n + 1;
-	}
-}
-
-size_t cite_marker_len(const char *s, size_t len, int *first)
-{
-	if (len < 3 || s[0] != '[' || !isdigit((unsigned char)s[1]))
-		return 0;
-	size_t i = 1;
-	*first = 0;
-	bool any = false;
-	while (i < len && (isdigit((unsigned char)s[i]) || s[i] == ',' || s[i] == ' ' || s[i] == '-')) {
-		if (!any && isdigit((unsigned char)s[i]))
-			*first = *first * 10 + (s[i] - '0');
-		else if (!isdigit((unsigned char)s[i]))
-			any = true;
-		i++;
-	}
-	return i < len && s[i] == ']' && i <= 24 ? i + 1 : 0;
-}
-
-int cite_marker_ok(const char *s, size_t len, cite_check_fn ok, void *ctx)
-{
-	if (!ok)
-		return 1;
-	/* Every number in the marker must exist; a range a-b checks both ends. */
-	for (size_t i = 1; i < len;) {
-		if (!isdigit((unsigned char)s[i])) {
-			i++;
-			continue;
-		}
-		int n = 0;
-		while (i < len && isdigit((unsigned char)s[i]))
-			n = n * 10 + (s[i++] - '0');
-		if (!ok(ctx, n))
-			return 0;
-	}
-	return 1;
-}
-
-void render_message(const char *text, size_t len, int width, int base_slot, cite_check_fn ok,
-		    void *ctx, struct lines *out)
-{
-	const char *p = text, *end = text + len;
-	bool in_code = false;
-	while (p <= end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		struct segs segs = {0};
-		const char *q = p;
-		while (q < p + n && *q == ' ')
-			q++;
-		bool fence = (size_t)(p + n - q) >= 3 && (!strncmp(q, "```", 3) || !strncmp(q, "~~~", 3));
-		if (fence || in_code) {
-			/* Code keeps its lines: clipped, never re-wrapped. */
-			seg_add(&segs, 0, n, fence ? SLOT_CHAT_META : SLOT_CODE);
-			emit(out, p, 0, text_fit(p, n, width), &segs);
-			if (fence)
-				in_code = !in_code;
-		} else if (n && *q == '#') {
-			size_t h = (size_t)(q - p);
-			while (h < n && p[h] == '#')
-				h++;
-			while (h < n && p[h] == ' ')
-				h++;
-			seg_add(&segs, 0, n - h, SLOT_CHAT_HEADING);
-			wrap_segs(p + h, n - h, width, &segs, out);
-		} else {
-			size_t i = 0, plain = 0;
-			bool tick = false;
-			while (i < n) {
-				int first;
-				size_t m = tick ? 0 : cite_marker_len(p + i, n - i, &first);
-				if (p[i] == '`') {
-					seg_add(&segs, plain, i - plain, tick ? SLOT_CODE : base_slot);
-					seg_add(&segs, i, 1, SLOT_CODE);
-					tick = !tick;
-					plain = ++i;
-				} else if (m) {
-					seg_add(&segs, plain, i - plain, base_slot);
-					seg_add(&segs, i, m, cite_marker_ok(p + i, m, ok, ctx) ? SLOT_CHAT_CITATION
-											  : SLOT_CHAT_CITATION_BAD);
-					i += m;
-					plain = i;
-				} else {
-					i++;
-				}
-			}
-			seg_add(&segs, plain, n - plain, tick ? SLOT_CODE : base_slot);
-			wrap_segs(p, n, width, &segs, out);
-		}
-		free(segs.v);
-		if (!nl)
-			break;
-		p = nl + 1;
 	}
 }

@@ -1,8 +1,8 @@
 /* wrap.h - text to styled, wrapped screen lines. Pure functions, tested as strings.
  *
  * The raw text of a message stays the source of truth; these lines are derived from it for
- * one width and thrown away on resize. Input must already be sanitized. Markdown is turned
- * into lines by ui/md.h on top of these. */
+ * one width and thrown away on resize. Input must already be sanitized. Markdown (and the
+ * citation markers in it) is turned into lines by ui/md.h on top of these. */
 #ifndef FN_WRAP_H
 #define FN_WRAP_H
 
@@ -28,20 +28,6 @@ struct lines {
 	size_t ncode, capcode;
 };
 
-/* Says whether citation [n] exists, so a marker with no source is shown as invalid. */
-typedef int (*cite_check_fn)(void *ctx, int n);
-
-/* Length of a citation marker at the start of s ("[1]", "[1, 2]", "[1-3]"), or 0; *first is
- * its first number. The one place markers are recognised: swap for core/cite.h later. */
-size_t cite_marker_len(const char *s, size_t len, int *first);
-/* Whether every number in the marker s[0..len) exists (ok NULL: all do). */
-int cite_marker_ok(const char *s, size_t len, cite_check_fn ok, void *ctx);
-
-/* Renders message text (Markdown-ish: fenced code, headings, inline code, [n] markers) in
- * `width` columns, appending lines to out. base_slot styles plain text. Kept for short
- * texts that do not need a Markdown parser; answers go through md_render. */
-void render_message(const char *text, size_t len, int width, int base_slot, cite_check_fn ok,
-		    void *ctx, struct lines *out);
 /* Wraps plain text in one style (no markup). */
 void wrap_plain(const char *text, size_t len, int width, int slot, struct lines *out);
 /* Wraps styled text: spans (in order, covering text) give the slots; '\n' breaks lines.
@@ -57,5 +43,11 @@ void line_prepend(struct line *ln, const char *prefix, size_t plen, int slot);
 void line_pad(struct line *ln, int width, int slot);
 void lines_free(struct lines *l);
 void lines_clear(struct lines *l);
+/* Appends a and b side by side: each line of a padded to `wa` columns, then sep (in
+ * sep_slot), then the line of b; the shorter column is continued with empty lines. */
+void lines_side_by_side(const struct lines *a, int wa, const struct lines *b, const char *sep, int sep_slot,
+			struct lines *out);
+/* Drops lines from n on and code blocks from ncode on (a streaming answer's tail). */
+void lines_truncate(struct lines *l, size_t n, size_t ncode);
 
 #endif

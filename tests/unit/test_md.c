@@ -26,16 +26,10 @@ static char *styled_lines(const struct lines *l)
 	return buf_detach(&b);
 }
 
-static int one_and_two(void *ctx, int n)
-{
-	(void)ctx;
-	return n == 1 || n == 2;
-}
-
 static char *render(const char *md, int width)
 {
 	struct lines l = {0};
-	struct md_opts o = {width, SLOT_CHAT_ASSISTANT, one_and_two, NULL, NULL, 0};
+	struct md_opts o = {.width = width, .base_slot = SLOT_CHAT_ASSISTANT, .nsources = 2};
 	md_render(md, strlen(md), &o, &l);
 	char *s = styled_lines(&l);
 	lines_free(&l);
@@ -72,7 +66,7 @@ static void test_code_block(void **state)
 	(void)state;
 	struct lines l = {0};
 	const char *md = "Run:\n\n```sh\nls -la [3]\n\techo\n```\nafter";
-	struct md_opts o = {20, SLOT_CHAT_ASSISTANT, NULL, NULL, NULL, 0};
+	struct md_opts o = {.width = 20, .base_slot = SLOT_CHAT_ASSISTANT, .nsources = 9};
 	md_render(md, strlen(md), &o, &l);
 	char *s = styled_lines(&l);
 	/* Padded to the width on the code background; no marker inside; tabs expanded. */
@@ -156,7 +150,7 @@ static void test_streaming_prefixes(void **state)
 			if (cut < n && ((unsigned char)doc[cut] & 0xC0) == 0x80)
 				continue;
 			struct lines l = {0};
-			struct md_opts o = {w, SLOT_CHAT_ASSISTANT, one_and_two, NULL, NULL, 0};
+			struct md_opts o = {.width = w, .base_slot = SLOT_CHAT_ASSISTANT, .nsources = 2};
 			md_render(doc, cut, &o, &l);
 			for (size_t i = 0; i < l.n; i++) {
 				size_t at = 0;
@@ -178,12 +172,93 @@ static void test_marks_hook(void **state)
 {
 	(void)state;
 	const char *md = "Cited here [1]. Not cited here.";
-	struct md_mark mk = {16, 31, SLOT_CHAT_UNCITED};
+	struct md_mark mk = {16, 31, SLOT_CHAT_UNCITED, NULL, 0};
 	struct lines l = {0};
-	struct md_opts o = {80, SLOT_CHAT_ASSISTANT, NULL, NULL, &mk, 1};
+	struct md_opts o = {.width = 80, .base_slot = SLOT_CHAT_ASSISTANT, .nsources = 9, .marks = &mk, .nmarks = 1};
 	md_render(md, strlen(md), &o, &l);
 	char *s = styled_lines(&l);
 	assert_string_equal(s, "Cited here {chat.citation|[1]}. {chat.uncited|Not cited here.}\n");
+	free(s);
+	lines_free(&l);
+}
+
+/* Markers come from core/cite.h: every form it knows, ranges and invalid numbers, never in
+ * code, never a link or a year. */
+static void test_marker_forms(void **state)
+{
+	(void)state;
+	assert_render("A 【1】 B ［2］ C [1-2] D [^1] E [1; 2]", 80,
+		      "A {chat.citation|【1】} B {chat.citation|［2］} C {chat.citation|[1-2]} D {chat.citation|[^1]} "
+		      "E {chat.citation|[1; 2]}\n");
+	/* A range reaching a number with no source is invalid; so is 【9】. */
+	assert_render("x [1-3] y 【9】 z [2019] [note] [1a]", 80,
+		      "x {chat.citation.bad|[1-3]} y {chat.citation.bad|【9】} z [2019] [note] [1a]\n");
+	/* [2](url) is a link, not a marker; code keeps its brackets. */
+	assert_render("see [2](http://e.org) and `[1]` and [1]", 80,
+		      "see {chat.link|2}{chat.meta| (http://e.org)} and {code.inline|[1]} and {chat.citation|[1]}\n");
+}
+
+struct seen {
+	size_t start[8];
+	int n;
+};
+
+static int unsupported_second(void *ctx, const struct cite_seg *seg)
+{
+	struct seen *s = ctx;
+	if (s->n < 8)
+		s->start[s->n++] = seg->start;
+	return s->n == 2 ? SLOT_CHAT_UNSUPPORTED : SLOT_CHAT_CITATION;
+}
+
+/* The hook chooses each marker's slot and sees offsets in the whole answer (base). */
+static void test_marker_hook(void **state)
+{
+	(void)state;
+	const char *md = "One [1]. Two [2]. Three [1].";
+	struct seen seen = {{0}, 0};
+	struct lines l = {0};
+	struct md_opts o = {.width = 80, .base_slot = SLOT_CHAT_ASSISTANT, .nsources = 2,
+			    .marker_slot = unsupported_second, .ctx = &seen, .base = 100};
+	md_render(md, strlen(md), &o, &l);
+	char *s = styled_lines(&l);
+	assert_string_equal(s, "One {chat.citation|[1]}. Two {chat.unsupported|[2]}. Three {chat.citation|[1]}.\n");
+	assert_int_equal(seen.n, 3);
+	assert_int_equal(seen.start[0], 104);
+	assert_int_equal(seen.start[1], 113);
+	free(s);
+	lines_free(&l);
+}
+
+/* Labels go right after the byte before their mark's end, even where md4c swallowed that
+ * byte (a closing "**"); a mark with start == end only places a label. */
+static void test_labels(void **state)
+{
+	(void)state;
+	const char *md = "Cited [1]. Known fact.\n\n**Bold claim.** Next [2].";
+	struct md_mark mk[] = {
+		{9, 9, -1, "?", SLOT_CHAT_UNSUPPORTED},
+		{11, 22, SLOT_CHAT_UNCITED, " (model knowledge)", SLOT_CHAT_UNCITED},
+		{24, 39, -1, " [auto: 1]", SLOT_CHAT_ATTACHED},
+	};
+	struct lines l = {0};
+	struct md_opts o = {.width = 80, .base_slot = SLOT_CHAT_ASSISTANT, .nsources = 2, .marks = mk, .nmarks = 3};
+	md_render(md, strlen(md), &o, &l);
+	char *s = styled_lines(&l);
+	assert_string_equal(s, "Cited {chat.citation|[1]}{chat.unsupported|?}. {chat.uncited|Known fact. (model knowledge)}\n"
+			       "\n"
+			       "{chat.strong|Bold claim.}{chat.attached| [auto: 1]} Next {chat.citation|[2]}.\n");
+	free(s);
+	lines_free(&l);
+	/* The last bytes of a block swallowed by md4c ("**" at the end of a list item): the
+	 * label still ends that block, not the next one. */
+	const char *md2 = "- **Claim one.**\n- two\n";
+	struct md_mark mk2 = {2, 16, -1, " [auto: 2]", SLOT_CHAT_ATTACHED};
+	o.marks = &mk2;
+	o.nmarks = 1;
+	md_render(md2, strlen(md2), &o, &l);
+	s = styled_lines(&l);
+	assert_string_equal(s, "{chat.meta|• }{chat.strong|Claim one.}{chat.attached| [auto: 2]}\n{chat.meta|• }two\n");
 	free(s);
 	lines_free(&l);
 }
@@ -211,6 +286,9 @@ int main(void)
 		cmocka_unit_test(test_entities_stay_safe),
 		cmocka_unit_test(test_streaming_prefixes),
 		cmocka_unit_test(test_marks_hook),
+		cmocka_unit_test(test_marker_forms),
+		cmocka_unit_test(test_marker_hook),
+		cmocka_unit_test(test_labels),
 		cmocka_unit_test(test_every_slot_named),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

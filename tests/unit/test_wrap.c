@@ -5,6 +5,7 @@
 
 #include "base/buf.h"
 #include "base/utf8.h"
+#include "base/xmalloc.h"
 #include "ui/term.h"
 #include "ui/wrap.h"
 
@@ -48,51 +49,15 @@ static void test_wrap_at_spaces(void **state)
 	lines_free(&l);
 }
 
-static int only_one_and_two(void *ctx, int n)
-{
-	(void)ctx;
-	return n == 1 || n == 2;
-}
-
-static int slot_at(const struct line *ln, const char *needle)
-{
-	const char *p = strstr(ln->text, needle);
-	if (!p)
-		return -1;
-	size_t off = (size_t)(p - ln->text);
-	for (size_t i = 0; i < ln->nspans; i++)
-		if (off >= ln->spans[i].start && off < ln->spans[i].start + ln->spans[i].len)
-			return ln->spans[i].slot;
-	return -2;
-}
-
-static void test_citations_and_code(void **state)
-{
-	(void)state;
-	struct lines l = {0};
-	const char *text = "Water boils at 100 C [1]. Ice [2, 1] and steam [7].\n"
-			   "```sh\nls -la [3]\n```\nuse `x[1]` here\n# Title";
-	render_message(text, strlen(text), 80, SLOT_CHAT_ASSISTANT, only_one_and_two, NULL, &l);
-	assert_int_equal(l.n, 6);
-	assert_int_equal(slot_at(&l.v[0], "[1]"), SLOT_CHAT_CITATION);
-	assert_int_equal(slot_at(&l.v[0], "[2, 1]"), SLOT_CHAT_CITATION);
-	assert_int_equal(slot_at(&l.v[0], "[7]"), SLOT_CHAT_CITATION_BAD); /* no source 7 */
-	assert_int_equal(slot_at(&l.v[0], "Water"), SLOT_CHAT_ASSISTANT);
-	assert_int_equal(slot_at(&l.v[2], "ls -la [3]"), SLOT_CODE);          /* not a marker in code */
-	assert_int_equal(slot_at(&l.v[4], "x[1]"), SLOT_CODE);
-	assert_int_equal(slot_at(&l.v[5], "Title"), SLOT_CHAT_HEADING);
-	assert_string_equal(l.v[5].text, "Title");
-	lines_free(&l);
-}
-
-/* Spans always cover the line exactly, at any width. */
+/* Spans always cover the line exactly, at any width, and lines hold whole characters. */
 static void test_spans_cover_lines(void **state)
 {
 	(void)state;
 	const char *text = "A [1] b `c [2]` d [3] e f g h i j k l m n o p [1][2] q r s t 日本 u v";
+	struct span sp[] = {{0, 6, SLOT_DEFAULT}, {6, 10, SLOT_CODE}, {16, strlen(text) - 16, SLOT_CHAT_CITATION}};
 	for (int w = 1; w < 40; w++) {
 		struct lines l = {0};
-		render_message(text, strlen(text), w, SLOT_DEFAULT, NULL, NULL, &l);
+		wrap_styled(text, strlen(text), w, sp, 3, &l);
 		for (size_t i = 0; i < l.n; i++) {
 			size_t at = 0;
 			for (size_t j = 0; j < l.v[i].nspans; j++) {
@@ -102,7 +67,7 @@ static void test_spans_cover_lines(void **state)
 			assert_int_equal(at, l.v[i].len);
 			assert_true(text_width(l.v[i].text, l.v[i].len) <= (w < 2 ? 2 : w));
 			uint32_t cp;
-			for (size_t k = 0; k < l.v[i].len;) { /* whole characters only */
+			for (size_t k = 0; k < l.v[i].len;) {
 				int n = utf8_decode(l.v[i].text + k, l.v[i].len - k, &cp);
 				assert_true(n > 0);
 				k += (size_t)n;
@@ -112,14 +77,61 @@ static void test_spans_cover_lines(void **state)
 	}
 }
 
+/* Two columns: the left one padded to its width, the separator styled, the shorter column
+ * continued with empty cells, every span in place. */
+static void test_side_by_side(void **state)
+{
+	(void)state;
+	struct lines a = {0}, b = {0}, out = {0};
+	wrap_plain("left column text", 16, 6, SLOT_CHAT_META, &a);
+	wrap_plain("日本 right", strlen("日本 right"), 20, SLOT_CHAT_USER, &b);
+	lines_side_by_side(&a, 6, &b, " │ ", SLOT_BORDER, &out);
+	char *s = joined(&out);
+	assert_string_equal(s, "left   │ 日本 right|\ncolumn │ |\ntext   │ |\n");
+	free(s);
+	for (size_t i = 0; i < out.n; i++) {
+		size_t at = 0;
+		for (size_t j = 0; j < out.v[i].nspans; j++) {
+			assert_int_equal(out.v[i].spans[j].start, at);
+			at += out.v[i].spans[j].len;
+		}
+		assert_int_equal(at, out.v[i].len);
+	}
+	assert_int_equal(out.v[0].spans[0].slot, SLOT_CHAT_META);
+	assert_int_equal(out.v[0].spans[2].slot, SLOT_BORDER);
+	assert_int_equal(out.v[0].spans[3].slot, SLOT_CHAT_USER);
+	lines_free(&a);
+	lines_free(&b);
+	lines_free(&out);
+}
+
+/* A streaming answer's tail goes; its rendered prefix and code blocks stay. */
+static void test_truncate(void **state)
+{
+	(void)state;
+	struct lines l = {0};
+	wrap_plain("a\nb\nc", 5, 10, SLOT_DEFAULT, &l);
+	l.code = xgrow(l.code, &l.capcode, 2, sizeof *l.code);
+	l.code[l.ncode++] = xstrdup("one");
+	l.code[l.ncode++] = xstrdup("two");
+	lines_truncate(&l, 1, 1);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.ncode, 1);
+	assert_string_equal(l.v[0].text, "a");
+	lines_truncate(&l, 5, 5); /* beyond the end: nothing happens */
+	assert_int_equal(l.n, 1);
+	lines_free(&l);
+}
+
 int main(void)
 {
 	setlocale(LC_CTYPE, "C.UTF-8");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_widths),
 		cmocka_unit_test(test_wrap_at_spaces),
-		cmocka_unit_test(test_citations_and_code),
 		cmocka_unit_test(test_spans_cover_lines),
+		cmocka_unit_test(test_side_by_side),
+		cmocka_unit_test(test_truncate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,139 @@
+# tui_compare.sh - /compare A B in tmux against the loopback model server: one question to
+# two profiles, both answers side by side with their profile and model, tokens, grounding and
+# time; the sources pane follows the side picked with Left/Right; the last question can be
+# compared again; Esc stops both answers.
+. "$FN_ROOT/tests/lib/tap.sh"
+. "$FN_ROOT/tests/lib/tmux.sh"
+. "$FN_ROOT/tests/lib/fakellm.sh"
+cd "$FN_TMP" || exit 1
+unset DISPLAY WAYLAND_DISPLAY
+
+# sse FILE TEXT: an OpenAI stream of TEXT in 5-character deltas, then usage.
+sse() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+path, text = sys.argv[1], sys.argv[2]
+def ev(obj):
+    return "data: " + json.dumps(obj) + "\n\n"
+def chunk(delta, finish=None):
+    return ev({"id": "x", "object": "chat.completion.chunk", "created": 1, "model": "m",
+               "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
+out = chunk({"role": "assistant", "content": ""})
+for i in range(0, len(text), 5):
+    out += chunk({"content": text[i:i + 5]})
+out += chunk({}, "stop")
+out += ev({"id": "x", "object": "chat.completion.chunk", "created": 1, "model": "m", "choices": [],
+           "usage": {"prompt_tokens": 90, "completion_tokens": len(text) // 4, "total_tokens": 99}})
+out += "data: [DONE]\n\n"
+open(path, "w").write(out)
+PY
+}
+mkdir -p fx notes
+sse fx/cited.sse 'Water boils at 100 degrees Celsius at sea level [1]. At altitude it boils lower [2].'
+sse fx/bare.sse 'A kettle brings water to the boil and switches itself off.'
+fakellm_start --fixtures "$FN_TMP/fx" >/dev/null || tap_bail "fakellm did not start"
+
+cat >notes/water.md <<'DOC'
+# Water
+
+Water boils at 100 degrees Celsius at sea level.
+At high altitude water boils at a lower temperature because the air pressure is lower.
+DOC
+cat >notes/kettle.md <<'DOC'
+# Kettles
+
+A kettle brings water to the boil and switches itself off.
+DOC
+cat >config.yaml <<YAML
+index:
+  path: $FN_TMP/index
+  folders: [{path: $FN_TMP/notes, collection: notes}]
+providers:
+  fake: {kind: openai, base_url: "$FAKELLM_URL/v1"}
+profiles:
+  left: {provider: fake, model: "fixture:cited.sse", retrieval: {top_k: 2}}
+  right: {provider: fake, model: "fixture:bare.sse", retrieval: {top_k: 2}}
+  slow1: {provider: fake, model: "tps:20:tokens:2000", retrieval: {enabled: false}}
+  slow2: {provider: fake, model: "tps:25:tokens:2000", retrieval: {enabled: false}}
+default_profile: left
+ui: {sources_width: 40}
+YAML
+
+tmx_start 200 40 "$FN_BIN" --config "$FN_TMP/config.yaml"
+check "started" tmx_wait_for "│ idle │ 2 files, 2 chunks" 20
+
+tmx_type "/compare left"
+tmx_send Enter
+check "one profile is not a comparison" tmx_wait_for "/compare takes two profiles"
+tmx_type "/compare left nope"
+tmx_send Enter
+check "an unknown profile is named" tmx_wait_for 'no profile "nope"; profiles: left, right'
+
+# Nothing asked yet: the next question goes to both.
+tmx_type "/compare left right"
+tmx_send Enter
+check "with no question yet, the next one is compared" tmx_wait_for "the next question goes to left and right"
+tmx_type "At what temperature does water boil?"
+tmx_send Enter
+check "the left answer is complete" tmx_wait_for "grounding 50% \(1/2\).*│" 20
+check "the right answer is complete" tmx_wait_for "│.*grounding 100% \(1/1\)" 20
+screen=$(tmx_capture)
+check "the two headers share a row" sh -c 'printf "%s\n" "$1" | grep -q "footnote · left · fixture:cited.sse .*│ footnote · right · fixture:bare.sse"' - "$screen"
+check_contains "the left answer" "$screen" "Water boils at 100 degrees"
+check_contains "the right answer, beside it" "$screen" "│ A kettle brings water to the boil"
+check "the left side's time and tokens" sh -c 'printf "%s\n" "$1" | grep -q "2 sources · [0-9]* ms · 21 tok · .*│"' - "$screen"
+check "the right side's time and tokens" sh -c 'printf "%s\n" "$1" | grep -q "│ 2 sources · [0-9]* ms · 14 tok · "' - "$screen"
+check_contains "the sources pane shows the left side's" "$screen" "Sources   left ▸"
+check_contains "the left side's sources are marked" "$screen" "✓ verified · Water"
+
+# Left/Right in the chat pick the side whose sources are shown.
+tmx_send Tab
+tmx_type l
+check "Right shows the right side's sources" tmx_wait_for "Sources ◂ right"
+check "the right side's sources were attached" tmx_wait_for "attached automatically · Kettles"
+tmx_type h
+check "Left goes back" tmx_wait_for "Sources   left ▸"
+tmx_send Tab
+tmx_send Tab
+
+# No question given: the last one is compared again, the other way round.
+tmx_type "/compare right left"
+tmx_send Enter
+check "the last question, compared again" \
+	sh -c '. "$FN_ROOT/tests/lib/tmux.sh"; tmx_wait_for "footnote · right · fixture:bare.sse .*│ footnote · left · fixture:cited.sse"'
+check "and answered" tmx_wait_for "idle │"
+tmx_type "Where does a kettle switch off?"
+tmx_send Enter
+check "afterwards, a question goes to the current profile only" tmx_wait_for "^ footnote · left · fixture:cited.sse *│" 20
+
+# Esc stops both answers; the partial texts stay.
+tmx_type "/compare slow1 slow2 tell me everything"
+tmx_send Enter
+check "both stream" tmx_wait_for "streaming" 20
+tmx_send Escape
+check "Esc stops both" sh -c '. "$FN_ROOT/tests/lib/tmux.sh"; i=0
+	while [ "$(tmx_capture | grep -o "\[cancelled\]" | wc -l)" -lt 2 ]; do
+		i=$((i + 1)); [ $i -lt 200 ] || exit 1; sleep 0.1; done' 
+check "idle afterwards" tmx_wait_for "│ idle │"
+
+# Too narrow for two columns: one answer above the other. The sources overlay shows the
+# chosen side's sources even though the chat under it was never drawn.
+tmx_resize 56 40
+tmx_send F3
+check "narrow: the sources pane is hidden" tmx_wait_gone "Sources" 5
+tmx_type "/compare left right At what temperature does water boil?"
+tmx_send Enter
+check "narrow: both answers, one above the other" tmx_wait_for "^.footnote · right · fixture:bare.sse *$" 20
+screen=$(tmx_capture)
+check "narrow: the left one first, alone on its rows" sh -c 'printf "%s\n" "$1" | grep -q "^.footnote · left · fixture:cited.sse *$"' - "$screen"
+check "narrow: idle" tmx_wait_for "│ idle │"
+tmx_send F3
+check "narrow: the overlay lists the left side's sources" tmx_wait_for "✓ verified · Water"
+
+tmx_type "/quit"
+tmx_send Enter
+check "quits" tmx_wait_dead 10
+sessions=$("$FN_BIN" --config "$FN_TMP/config.yaml" paths | sed -n 's/^sessions *//p')
+turns=$(python3 -c 'import json, sys; print(sum(len(json.load(open(f))["turns"]) for f in sys.argv[1:]))' "$sessions"/*.json)
+check_eq "every compared answer is a turn of the session" "$turns" 9
+tap_done
