@@ -185,6 +185,12 @@ int store_check(idx *ix, char *err, size_t errlen)
 		else if (meta_u64(txn, ix, "bytes") != nbytes)
 			fail(&c, "meta bytes differ");
 	}
+	/* the sign codes of the approximate search match their vectors */
+	if (!c.bad && emb[0] && dim > 0) {
+		char why[200];
+		if (vbits_check(txn, ix, dim, why, sizeof why))
+			fail(&c, "%s", why);
+	}
 	u64map_free(&tf);
 	u64map_free(&owner);
 	store_rtxn_end(ix, txn);

@@ -69,6 +69,13 @@ static int open_dbs(idx *ix, int create)
 		mdb_txn_abort(txn);
 		return IDX_ECORRUPT;
 	}
+	/* vbits came later: an older index opened read-only has none and searches exactly. */
+	if (!rc) {
+		rc = mdb_dbi_open(txn, "vbits", f, &ix->vbits);
+		ix->has_vbits = rc == 0;
+		if (rc == MDB_NOTFOUND && !create)
+			rc = 0;
+	}
 	if (!rc) {
 		uint64_t schema = meta_u64(txn, ix, "schema");
 		if (schema == 0 && create)

@@ -12,6 +12,10 @@
  *   vec     block (be64) -> struct vec_block: STORE_BLOCK int8 vectors with a scale each,
  *           contiguous, so a scan walks overflow pages in order without copying
  *   post    term "\0" be64(first chunk id) -> postings segment (see lexical.h)
+ *   vbits   block (be64) -> sign codes of the vec block with the same key, one bit per
+ *           dimension, for the approximate scan (see vector.h). Derived from vec in the
+ *           same write txn; meta "vbits" = 1 once every vec block has its codes (an index
+ *           made before vbits existed gets them at its next sync)
  *
  * Threads: struct idx is shared; any thread may open a read transaction through
  * store_rtxn_begin; only the thread holding ix->wlock writes. Map growth needs every
@@ -35,7 +39,8 @@
 
 struct idx {
 	MDB_env *env;
-	MDB_dbi meta, files, fids, colls, chunks, cinfo, vec, post;
+	MDB_dbi meta, files, fids, colls, chunks, cinfo, vec, post, vbits;
+	bool has_vbits; /* the vbits database exists (a read-only open of an older index: no) */
 	pthread_rwlock_t maplock;
 	pthread_mutex_t wlock; /* one writer in this process */
 	int lockfd;            /* flock'ed while writing: one writer across processes */

@@ -515,6 +515,8 @@ static int apply_batch(MDB_txn *txn, void *arg)
 		rc = stage_flush(&p->cinfo, txn);
 	if (!rc && p->dim > 0)
 		rc = stage_flush(&p->vec, txn);
+	if (!rc && p->dim > 0)
+		rc = vbits_update(txn, p->ix, &p->vec, p->dim);
 	if (!rc)
 		rc = meta_put_u64(txn, ix, "next_chunk", d.next_chunk);
 	if (!rc)
@@ -752,6 +754,10 @@ static int set_embedder(MDB_txn *txn, void *arg)
 	struct pass *p = arg;
 	int rc = mdb_drop(txn, p->ix->vec, 0);
 	if (!rc)
+		rc = mdb_drop(txn, p->ix->vbits, 0);
+	if (!rc)
+		rc = meta_put_u64(txn, p->ix, "vbits", 1);
+	if (!rc)
 		rc = meta_put_str(txn, p->ix, "embedder", p->emb->id);
 	if (!rc)
 		rc = meta_put_u64(txn, p->ix, "dim", (uint64_t)p->emb->dim);
@@ -813,6 +819,8 @@ static int apply_fill(MDB_txn *txn, void *arg)
 	p->nemb = 0;
 	if (!rc)
 		rc = stage_flush(&p->vec, txn);
+	if (!rc)
+		rc = vbits_update(txn, p->ix, &p->vec, p->dim);
 	if (!rc)
 		rc = meta_add(txn, p->ix, "gen", 1);
 	if (!rc)
@@ -1202,6 +1210,28 @@ static void missing_dedupe(struct pass *p)
 	}
 }
 
+static int rebuild_vbits(MDB_txn *txn, void *arg)
+{
+	struct pass *p = arg;
+	return vbits_rebuild(txn, p->ix, p->dim);
+}
+
+/* An index written before the sign codes existed gets them once, from its vectors. */
+static int backfill_vbits(struct pass *p)
+{
+	if (p->dim <= 0)
+		return 0;
+	MDB_txn *txn;
+	int rc = store_rtxn_begin(p->ix, &txn);
+	if (rc)
+		return store_err(rc);
+	int ready = vbits_ready(txn, p->ix);
+	store_rtxn_end(p->ix, txn);
+	if (ready)
+		return 0;
+	return store_err(store_write(p->ix, rebuild_vbits, p));
+}
+
 static int begin(struct pass *p, idx *ix, const struct idx_options *opt, const struct idx_embedder *emb,
 		 const struct idx_sink *sink, const volatile bool *stop)
 {
@@ -1216,6 +1246,8 @@ static int begin(struct pass *p, idx *ix, const struct idx_options *opt, const s
 	rc = setup_language(p);
 	if (!rc)
 		rc = check_embedder(p);
+	if (!rc)
+		rc = backfill_vbits(p);
 	if (rc)
 		end(p);
 	return rc;

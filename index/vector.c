@@ -3,6 +3,8 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -182,8 +184,8 @@ static void *scan_run(void *arg)
 	return NULL;
 }
 
-int vec_search(MDB_txn *txn, idx *ix, const float *qf, int dim, const struct sfilter *f,
-	       size_t k, struct scored **out, size_t *nout)
+int vec_search_exact(MDB_txn *txn, idx *ix, const float *qf, int dim, const struct sfilter *f,
+		     size_t k, struct scored **out, size_t *nout)
 {
 	*out = NULL;
 	*nout = 0;
@@ -274,4 +276,390 @@ int vec_get(MDB_txn *txn, idx *ix, uint64_t id, int dim, float *out)
 	for (int i = 0; i < dim; i++)
 		out[i] = sc * (float)c[i];
 	return 0;
+}
+
+/* ---- sign codes and the approximate path ---- */
+
+#define VEC_APPROX_MIN 200000 /* vectors; below this the exact scan takes a few ms */
+#define VEC_APPROX_CAND 1000  /* candidates rescored exactly (recall, see the header) */
+#define QBITS 4               /* query bits per dimension: two's complement planes */
+
+static size_t approx_min = VEC_APPROX_MIN, approx_cand = VEC_APPROX_CAND;
+
+void vec_set_approx(size_t min_vectors, size_t cand)
+{
+	if (min_vectors)
+		approx_min = min_vectors;
+	if (cand)
+		approx_cand = cand;
+}
+
+/* The codes of one vec block into out (vbits_block_size(dim) bytes). */
+static void vbits_encode(const unsigned char *vec, int dim, unsigned char *out)
+{
+	struct vec_hdr vh;
+	memcpy(&vh, vec, sizeof vh);
+	struct vbits_hdr h = {0, (uint32_t)dim, {0}};
+	size_t nw = vbits_words(dim);
+	memset(out, 0, vbits_block_size(dim));
+	unsigned char *words = out + sizeof h;
+	for (size_t j = 0; j < STORE_BLOCK; j++) {
+		if (vh.scale[j] == 0)
+			continue;
+		const int8_t *c = (const int8_t *)(vec + sizeof vh) + j * (size_t)dim;
+		uint64_t w[64] = {0};
+		double n2 = 0, l1 = 0;
+		for (int i = 0; i < dim; i++) {
+			if (c[i] > 0)
+				w[i / 64] |= 1ull << (i % 64);
+			n2 += (double)c[i] * c[i];
+			l1 += abs(c[i]);
+		}
+		memcpy(words + j * nw * 8, w, nw * 8);
+		h.fac[j] = l1 > 0 ? (float)(sqrt(n2) / l1) : 1e-30f;
+		h.nlive++;
+	}
+	memcpy(out, &h, sizeof h);
+}
+
+static int vbits_put(MDB_txn *txn, idx *ix, uint64_t blk, const unsigned char *vec, int dim)
+{
+	unsigned char kb[8];
+	be64_put(kb, blk);
+	MDB_val k = {8, kb}, v = {vbits_block_size(dim), NULL};
+	uint32_t nlive = 0;
+	if (vec)
+		memcpy(&nlive, vec, 4);
+	if (!nlive) {
+		int rc = mdb_del(txn, ix->vbits, &k, NULL);
+		return rc == MDB_NOTFOUND ? 0 : rc;
+	}
+	int rc = mdb_put(txn, ix->vbits, &k, &v, MDB_RESERVE);
+	if (!rc)
+		vbits_encode(vec, dim, v.mv_data);
+	return rc;
+}
+
+int vbits_update(MDB_txn *txn, idx *ix, const struct stage *vec, int dim)
+{
+	int rc = 0;
+	if (dim <= 0 || dim > 64 * 64)
+		return 0;
+	for (size_t i = 0; i < vec->n && !rc; i++)
+		rc = vbits_put(txn, ix, vec->v[i].blk, vec->v[i].data, dim);
+	return rc;
+}
+
+int vbits_rebuild(MDB_txn *txn, idx *ix, int dim)
+{
+	int rc = mdb_drop(txn, ix->vbits, 0);
+	MDB_cursor *c;
+	if (!rc && dim > 0 && dim <= 64 * 64 && !(rc = mdb_cursor_open(txn, ix->vec, &c))) {
+		MDB_val k, v;
+		size_t want = vec_block_size(dim);
+		for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+			if (k.mv_size != 8 || v.mv_size != want)
+				continue;
+			if ((rc = vbits_put(txn, ix, be64_get(k.mv_data), v.mv_data, dim)))
+				break;
+		}
+		mdb_cursor_close(c);
+		if (rc == MDB_NOTFOUND)
+			rc = 0;
+	}
+	if (!rc)
+		rc = meta_put_u64(txn, ix, "vbits", 1);
+	return rc;
+}
+
+int vbits_ready(MDB_txn *txn, idx *ix)
+{
+	return ix->has_vbits && meta_u64(txn, ix, "vbits") == 1;
+}
+
+int vbits_check(MDB_txn *txn, idx *ix, int dim, char *err, size_t errlen)
+{
+	if (!vbits_ready(txn, ix) || dim <= 0 || dim > 64 * 64)
+		return 0;
+	size_t vsz = vec_block_size(dim), bsz = vbits_block_size(dim);
+	unsigned char *want = xmalloc(bsz);
+	MDB_cursor *c;
+	int rc = mdb_cursor_open(txn, ix->vec, &c), bad = 0;
+	MDB_val k, v;
+	uint64_t nvec = 0, nbits = 0;
+	for (rc = rc ? rc : mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0 && !bad; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		if (k.mv_size != 8 || v.mv_size != vsz)
+			continue;
+		nvec++;
+		MDB_val bk = k, bv;
+		vbits_encode(v.mv_data, dim, want);
+		if (mdb_get(txn, ix->vbits, &bk, &bv) != 0 || bv.mv_size != bsz || memcmp(bv.mv_data, want, bsz) != 0) {
+			snprintf(err, errlen, "vector block %llu: its sign codes are missing or stale",
+				 (unsigned long long)be64_get(k.mv_data));
+			bad = 1;
+		}
+	}
+	mdb_cursor_close(c);
+	MDB_stat st;
+	if (!bad && mdb_stat(txn, ix->vbits, &st) == 0)
+		nbits = st.ms_entries;
+	if (!bad && nbits != nvec) {
+		snprintf(err, errlen, "%llu sign code blocks for %llu vector blocks", (unsigned long long)nbits,
+			 (unsigned long long)nvec);
+		bad = 1;
+	}
+	free(want);
+	return bad ? IDX_ECORRUPT : 0;
+}
+
+/* The query as QBITS two's complement bit planes of u_i = round(7 q_i / max|q|):
+ * sum(u_i * sign(d_i)) = 2 * sum over set bits of u_i - sum(u_i), and the first sum is
+ * sum_p w_p * popcount(plane_p & d) with w = 1, 2, 4, -8. */
+struct qbits {
+	uint64_t *plane; /* QBITS x words */
+	size_t nw;
+	int32_t usum;
+};
+
+static void qbits_make(const float *q, int dim, struct qbits *qb)
+{
+	qb->nw = vbits_words(dim);
+	qb->plane = xcalloc(QBITS * qb->nw, 8);
+	qb->usum = 0;
+	float m = 0;
+	for (int i = 0; i < dim; i++)
+		if (fabsf(q[i]) > m)
+			m = fabsf(q[i]);
+	float inv = m > 0 ? 7.0f / m : 0;
+	for (int i = 0; i < dim; i++) {
+		long u = lrintf(q[i] * inv);
+		u = u > 7 ? 7 : u < -7 ? -7 : u;
+		qb->usum += (int32_t)u;
+		unsigned b = (unsigned)u & 15;
+		for (int p = 0; p < QBITS; p++)
+			if (b >> p & 1)
+				qb->plane[(size_t)p * qb->nw + (size_t)i / 64] |= 1ull << (i % 64);
+	}
+}
+
+/* nw is a constant at each call below, so the loops unroll into straight popcounts. */
+static inline __attribute__((always_inline)) int32_t qbits_dot(const uint64_t *plane, size_t nw,
+							       int32_t usum, const uint64_t *d)
+{
+	int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+	for (size_t t = 0; t < nw; t++) {
+		s0 += __builtin_popcountll(plane[t] & d[t]);
+		s1 += __builtin_popcountll(plane[nw + t] & d[t]);
+		s2 += __builtin_popcountll(plane[2 * nw + t] & d[t]);
+		s3 += __builtin_popcountll(plane[3 * nw + t] & d[t]);
+	}
+	return 2 * (s0 + 2 * s1 + 4 * s2 - 8 * s3) - usum;
+}
+
+struct ascan {
+	const struct vblk *b; /* vec = the vbits block here */
+	size_t nb;
+	const struct qbits *qb;
+	const struct sfilter *f;
+	struct topk top;
+};
+
+static inline __attribute__((always_inline)) void ascan_block_n(struct ascan *s, const struct vblk *b, size_t nw)
+{
+	const struct vbits_hdr *h = (const struct vbits_hdr *)b->vec;
+	const uint64_t *w = (const uint64_t *)(b->vec + sizeof *h);
+	const uint64_t *plane = s->qb->plane;
+	int32_t usum = s->qb->usum;
+	for (size_t j = 0; j < STORE_BLOCK; j++) {
+		float fac = h->fac[j];
+		if (fac == 0)
+			continue;
+		if (s->f->allow && (!b->ci || !b->ci->c[j].live || !sfilter_ok(s->f, b->ci->c[j].coll)))
+			continue;
+		double est = (double)fac * qbits_dot(plane, nw, usum, w + j * nw);
+		if (s->top.n < s->top.k || est > s->top.v[0].score)
+			topk_push(&s->top, b->blk * STORE_BLOCK + j, est);
+	}
+}
+
+#if defined(__x86_64__)
+#define POPCNT __attribute__((target("popcnt")))
+#else
+#define POPCNT
+#endif
+
+/* Common embedding sizes get a constant word count (384, 768, 1024, 1536 dims). */
+POPCNT static void ascan_block(struct ascan *s, const struct vblk *b)
+{
+	switch (s->qb->nw) {
+	case 6:
+		ascan_block_n(s, b, 6);
+		break;
+	case 12:
+		ascan_block_n(s, b, 12);
+		break;
+	case 16:
+		ascan_block_n(s, b, 16);
+		break;
+	case 24:
+		ascan_block_n(s, b, 24);
+		break;
+	default:
+		ascan_block_n(s, b, s->qb->nw);
+		break;
+	}
+}
+
+static void *ascan_run(void *arg)
+{
+	struct ascan *s = arg;
+	for (size_t i = 0; i < s->nb; i++)
+		ascan_block(s, &s->b[i]);
+	return NULL;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	const struct scored *x = a, *y = b;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Scores the candidates (any order) exactly with the int8 codes into top. */
+static int rescore(MDB_txn *txn, idx *ix, const float *qf, int dim, struct scored *cand, size_t n,
+		   struct topk *top)
+{
+	qsort(cand, n, sizeof *cand, cmp_id); /* block order: one lookup per block */
+	int8_t *q = xmalloc((size_t)dim);
+	float qscale = vec_quantize(qf, dim, q);
+	uint64_t cur = UINT64_MAX;
+	const unsigned char *blk = NULL;
+	size_t want = vec_block_size(dim);
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t b = cand[i].id / STORE_BLOCK;
+		if (b != cur) {
+			unsigned char kb[8];
+			be64_put(kb, b);
+			MDB_val k = {8, kb}, v;
+			cur = b;
+			blk = NULL;
+			rc = mdb_get(txn, ix->vec, &k, &v);
+			if (rc == MDB_NOTFOUND)
+				rc = 0;
+			else if (rc)
+				break;
+			else if (v.mv_size == want)
+				blk = v.mv_data;
+		}
+		if (!blk)
+			continue;
+		const struct vec_hdr *h = (const struct vec_hdr *)blk;
+		size_t slot = cand[i].id % STORE_BLOCK;
+		float sc = h->scale[slot];
+		if (sc == 0)
+			continue;
+		int32_t d;
+		dots(q, (const int8_t *)(blk + sizeof *h) + slot * (size_t)dim, dim, 1, &d);
+		topk_push(top, cand[i].id, (double)(sc * qscale * (float)d));
+	}
+	free(q);
+	return rc;
+}
+
+int vec_search_approx(MDB_txn *txn, idx *ix, const float *qf, int dim, const struct sfilter *f,
+		      size_t k, struct scored **out, size_t *nout)
+{
+	*out = NULL;
+	*nout = 0;
+	if (!vbits_ready(txn, ix) || dim <= 0 || dim > 64 * 64)
+		return vec_search_exact(txn, ix, qf, dim, f, k, out, nout);
+	struct vblk *bl = NULL;
+	size_t nb = 0, cap = 0;
+	MDB_cursor *c;
+	int rc = mdb_cursor_open(txn, ix->vbits, &c);
+	if (rc)
+		return rc;
+	MDB_val kv, vv;
+	size_t want = vbits_block_size(dim);
+	for (rc = mdb_cursor_get(c, &kv, &vv, MDB_FIRST); rc == 0; rc = mdb_cursor_get(c, &kv, &vv, MDB_NEXT)) {
+		if (kv.mv_size != 8 || vv.mv_size != want)
+			continue;
+		bl = xgrow(bl, &cap, nb + 1, sizeof *bl);
+		bl[nb] = (struct vblk){be64_get(kv.mv_data), vv.mv_data, NULL};
+		if (f->allow) {
+			MDB_val ck = kv, cv;
+			if (mdb_get(txn, ix->cinfo, &ck, &cv) == 0 && cv.mv_size == sizeof(struct cinfo_block))
+				bl[nb].ci = cv.mv_data;
+		}
+		nb++;
+	}
+	mdb_cursor_close(c);
+	if (rc != MDB_NOTFOUND) {
+		free(bl);
+		return rc;
+	}
+	struct qbits qb;
+	qbits_make(qf, dim, &qb);
+	size_t ncand = approx_cand > k ? approx_cand : k;
+	size_t nthr = nb >= 16 ? (size_t)ix->ncpu : 1;
+	if (nthr > nb)
+		nthr = nb ? nb : 1;
+	struct ascan *sc = xcalloc(nthr, sizeof *sc);
+	pthread_t *th = xcalloc(nthr, sizeof *th);
+	size_t per = (nb + nthr - 1) / nthr;
+	for (size_t t = 0; t < nthr; t++) {
+		size_t a = t * per, e = a + per < nb ? a + per : nb;
+		sc[t] = (struct ascan){bl + (a < nb ? a : nb), a < e ? e - a : 0, &qb, f, {0}};
+		topk_init(&sc[t].top, ncand);
+	}
+	size_t started = 1;
+	for (size_t t = 1; t < nthr; t++) {
+		if (pthread_create(&th[t], NULL, ascan_run, &sc[t]) != 0)
+			break;
+		started++;
+	}
+	ascan_run(&sc[0]);
+	for (size_t t = 1; t < nthr; t++) {
+		if (t < started)
+			pthread_join(th[t], NULL);
+		else
+			ascan_run(&sc[t]);
+	}
+	/* Each thread's best ncand together hold the overall best ncand. */
+	size_t total = 0;
+	for (size_t t = 0; t < nthr; t++)
+		total += sc[t].top.n;
+	struct scored *cand = xmalloc((total + 1) * sizeof *cand);
+	total = 0;
+	for (size_t t = 0; t < nthr; t++) {
+		memcpy(cand + total, sc[t].top.v, sc[t].top.n * sizeof *cand);
+		total += sc[t].top.n;
+		topk_free(&sc[t].top);
+	}
+	struct topk top;
+	topk_init(&top, k);
+	rc = rescore(txn, ix, qf, dim, cand, total, &top);
+	if (rc) {
+		topk_free(&top);
+	} else {
+		topk_sort(&top);
+		*out = top.v;
+		*nout = top.n;
+	}
+	free(cand);
+	free(qb.plane);
+	free(sc);
+	free(th);
+	free(bl);
+	return rc;
+}
+
+int vec_search(MDB_txn *txn, idx *ix, const float *q, int dim, const struct sfilter *f, size_t k,
+	       struct scored **out, size_t *nout)
+{
+	MDB_stat st;
+	if (approx_min != SIZE_MAX && vbits_ready(txn, ix) && mdb_stat(txn, ix->vec, &st) == 0 &&
+	    (size_t)st.ms_entries * STORE_BLOCK >= approx_min)
+		return vec_search_approx(txn, ix, q, dim, f, k, out, nout);
+	return vec_search_exact(txn, ix, q, dim, f, k, out, nout);
 }
