@@ -1,7 +1,7 @@
 /* test_vector.c - the approximate vector search (sign codes + int8 rescoring) against a
  * brute-force reference on random data, codes kept in step with the vectors through
  * deletes and updates, store checks of the codes, and the backfill of an index made
- * before the codes existed. */
+ * before the codes existed. The scans run on several threads: FN_TEST_THREADED. */
 #include "fn_test.h"
 
 #include <math.h>
