@@ -18,6 +18,7 @@
 #include "base/buf.h"
 #include "base/xmalloc.h"
 #include "core/chan.h"
+#include "core/cite.h"
 #include "core/metrics.h"
 #include "core/turn.h"
 
@@ -371,54 +372,17 @@ bool eval_doc_matches(const struct eval_judgment *j, const char *path)
 	return bl == dl && !memcmp(base, j->doc, dl);
 }
 
-/* Length of a marker at s ("[1]", "[1, 2]", "[1-3]"), or 0; its numbers go to nums. */
-static size_t marker(const char *s, int *nums, size_t *nnums)
-{
-	size_t i = 1;
-	*nnums = 0;
-	for (;;) {
-		size_t d = 0;
-		int v = 0;
-		while (isdigit((unsigned char)s[i + d]) && d < 4)
-			v = v * 10 + (s[i + d++] - '0');
-		if (!d || isdigit((unsigned char)s[i + d]))
-			return 0;
-		nums[(*nnums)++] = v;
-		i += d;
-		while (s[i] == ' ')
-			i++;
-		if (s[i] == ']')
-			return i + 1;
-		if ((s[i] != ',' && s[i] != '-') || *nnums == 16)
-			return 0;
-		i++;
-		while (s[i] == ' ')
-			i++;
-	}
-}
-
+/* Markers are read by core/cite.h, the parser every other part of footnote uses. */
 void eval_count_citations(const char *text, int nsources, size_t *total, size_t *invalid)
 {
-	*total = *invalid = 0;
-	bool fence = false;
-	for (const char *p = text; *p;) {
-		if (!strncmp(p, "```", 3)) {
-			fence = !fence;
-			p += 3;
-			continue;
-		}
-		int nums[16];
-		size_t n, len = !fence && *p == '[' ? marker(p, nums, &n) : 0;
-		if (!len) {
-			p++;
-			continue;
-		}
-		for (size_t i = 0; i < n; i++) {
-			(*total)++;
-			*invalid += nums[i] < 1 || nums[i] > nsources;
-		}
-		p += len;
-	}
+	struct cite_segs segs = {0};
+	cite_parse(text, strlen(text), nsources, true, &segs);
+	*total = 0;
+	for (size_t i = 0; i < segs.n; i++)
+		if (segs.v[i].kind == CITE_MARKER)
+			*total += (size_t)segs.v[i].nids;
+	*invalid = (size_t)segs.invalid;
+	cite_segs_free(&segs);
 }
 
 /* ---- running ------------------------------------------------------------------------ */
