@@ -82,6 +82,11 @@ int setup_init(struct setup *s, const struct config *c, char **paths, size_t npa
 	for (size_t i = 0; i < c->index.converters.n; i++)
 		s->conv[i] = (struct idx_converter){c->index.converters.v[i].key, c->index.converters.v[i].value};
 
+	const char *own[3] = {c->config_dir, c->data_dir, c->state_dir};
+	for (size_t i = 0; i < 3; i++) {
+		char real[PATH_MAX];
+		s->skip[i] = own[i] ? xstrdup(realpath(own[i], real) ? real : own[i]) : NULL;
+	}
 	s->opt = (struct idx_options){
 		.folders = s->folders,
 		.nfolders = nf,
@@ -93,6 +98,8 @@ int setup_init(struct setup *s, const struct config *c, char **paths, size_t npa
 		.language = c->index.language,
 		.chunk_chars = (size_t)c->index.chunk_chars,
 		.overlap_chars = (size_t)c->index.overlap_chars,
+		.skip = (const char *const *)s->skip,
+		.nskip = 3,
 	};
 	if (setup_embedder(s, c, err) < 0) {
 		setup_free(s);
@@ -107,6 +114,8 @@ void setup_free(struct setup *s)
 		free((char *)s->folders[i].path);
 	free(s->folders);
 	free(s->exclude);
+	for (size_t i = 0; i < 3; i++)
+		free(s->skip[i]);
 	free(s->conv);
 	embed_http_free(s->emb_owned);
 	memset(s, 0, sizeof *s);

@@ -14,6 +14,7 @@ struct setup {
 	/* storage behind opt */
 	struct idx_folder *folders;
 	const char **exclude;
+	char *skip[3];               /* the config, data and state directories, canonical */
 	struct idx_converter *conv;
 	struct embed_http *emb_owned; /* a server embedder, or NULL for builtin */
 };

@@ -102,6 +102,10 @@ struct idx_options {
 	const char *language;  /* Snowball stemmer name ("english"), or "none" */
 	size_t chunk_chars;    /* target chunk size in characters (0 = IDX_CHUNK_CHARS) */
 	size_t overlap_chars;  /* overlap between chunks in characters (default 150) */
+	/* Canonical directories never indexed, wherever they sit: footnote's own config, data and
+	 * state (a watched $HOME must not index the log it writes, nor a config holding a key). */
+	const char *const *skip;
+	size_t nskip;
 };
 
 /* ---- open, sync, watch -------------------------------------------------------------- */

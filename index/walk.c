@@ -99,6 +99,17 @@ static bool rules_ignored(const struct rules *r, const char *rel, bool isdir)
 	return false;
 }
 
+static bool under_root(const char *root, const char *path);
+
+/* path (canonical) is one of opt->skip or below one. */
+static bool skipped(const struct idx_options *opt, const char *path)
+{
+	for (size_t i = 0; i < opt->nskip; i++)
+		if (opt->skip[i] && *opt->skip[i] && under_root(opt->skip[i], path))
+			return true;
+	return false;
+}
+
 static bool excluded(const struct idx_options *opt, const char *rel, const char *name, bool isdir)
 {
 	if (isdir && strcmp(name, ".git") == 0)
@@ -238,7 +249,9 @@ static int walk_dir(struct walker *w)
 				const char *rel = rel_of(w, w->path.p);
 				if ((isdir || S_ISREG(st.st_mode)) && !excluded(w->opt, rel, names[i], isdir) &&
 				    !rules_ignored(&w->rules, rel, isdir)) {
-					if (isdir) {
+					if (isdir && skipped(w->opt, w->path.p)) {
+						/* footnote's own directories */
+					} else if (isdir) {
 						int r = walk_dir(w);
 						if (r == IDX_ESTOPPED)
 							rc = r;
@@ -317,7 +330,7 @@ int walk_tree(const char *root, const char *start, const struct idx_options *opt
 
 bool walk_allowed(const char *root, const char *path, const struct idx_options *opt, bool isdir)
 {
-	if (!under_root(root, path))
+	if (!under_root(root, path) || skipped(opt, path))
 		return false;
 	struct walker w = {root, strlen(root), opt, NULL, NULL, {0}, {0}, {0}, {0}};
 	bool ok = load_ancestors(&w, path);

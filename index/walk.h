@@ -7,7 +7,8 @@
  * inside the folder, and then as if the target had been reached directly: under its own
  * canonical path, judged by the excludes and rules of where it is. Links out of the folder
  * are ignored. A directory or file reached twice (links, loops, bind mounts: same device
- * and inode) is walked or reported once. Runs on the index thread. */
+ * and inode) is walked or reported once. The directories in opt->skip (footnote's own) are
+ * never entered. Runs on the index thread. */
 #ifndef FN_WALK_H
 #define FN_WALK_H
 

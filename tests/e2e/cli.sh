@@ -87,4 +87,21 @@ check_contains "search in a new process finds the file, options after the query"
 out=$("$FN_BIN" search --mode lexical -k 3 otters 2>&1)
 check_contains "options before the query work too" "$out" "otters.md:1-1"
 
+# footnote's own config, data and state are never indexed, even when the folder holds them
+# (a watched home): not the log it writes, not a config that may hold a key.
+mkdir -p "$XDG_CONFIG_HOME/footnote"
+printf '# zanzibarquux settings\nlog: {level: info}\n' >"$XDG_CONFIG_HOME/footnote/config.yaml"
+chmod 600 "$XDG_CONFIG_HOME/footnote/config.yaml"
+printf 'zanzibarquux notes\n' >"$FN_TMP/home-note.md"
+mkdir -p "$XDG_STATE_HOME/footnote" "$XDG_DATA_HOME/footnote"
+printf 'zanzibarquux in the log\n' >>"$XDG_STATE_HOME/footnote/footnote.log"
+printf 'zanzibarquux in the history\n' >>"$XDG_DATA_HOME/footnote/history"
+check "index a folder that holds footnote's own directories" "$FN_BIN" index "$FN_TMP"
+out=$("$FN_BIN" search --json -k 50 zanzibarquux 2>&1)
+check_contains "the user's file is found" "$out" "home-note.md"
+check_not_contains "footnote's config is not indexed" "$out" "config.yaml"
+check_not_contains "nor its log" "$out" "footnote.log"
+check_not_contains "nor its data (history)" "$out" "/history"
+rm -f "$XDG_CONFIG_HOME/footnote/config.yaml"
+
 tap_done
