@@ -184,30 +184,23 @@ static void *scan_run(void *arg)
 	return NULL;
 }
 
-int vec_search_exact(MDB_txn *txn, idx *ix, const float *qf, int dim, const struct sfilter *f,
-		     size_t k, struct scored **out, size_t *nout)
+/* Every block of dbi (vectors or their sign codes) whose value is `want` bytes, with its
+ * cinfo when the filter needs it. Caller frees *out. */
+static int collect_blocks(MDB_txn *txn, idx *ix, MDB_dbi dbi, size_t want, const struct sfilter *f,
+			  struct vblk **out, size_t *nout)
 {
-	*out = NULL;
-	*nout = 0;
-	int8_t *q = xmalloc((size_t)dim);
-	float qscale = vec_quantize(qf, dim, q);
 	struct vblk *bl = NULL;
 	size_t nb = 0, cap = 0;
 	MDB_cursor *c;
-	int rc = mdb_cursor_open(txn, ix->vec, &c);
-	if (rc) {
-		free(q);
+	int rc = mdb_cursor_open(txn, dbi, &c);
+	if (rc)
 		return rc;
-	}
 	MDB_val kv, vv;
-	size_t want = vec_block_size(dim);
 	for (rc = mdb_cursor_get(c, &kv, &vv, MDB_FIRST); rc == 0; rc = mdb_cursor_get(c, &kv, &vv, MDB_NEXT)) {
 		if (kv.mv_size != 8 || vv.mv_size != want)
 			continue;
 		bl = xgrow(bl, &cap, nb + 1, sizeof *bl);
-		bl[nb].blk = be64_get(kv.mv_data);
-		bl[nb].vec = vv.mv_data;
-		bl[nb].ci = NULL;
+		bl[nb] = (struct vblk){be64_get(kv.mv_data), vv.mv_data, NULL};
 		if (f->allow) {
 			MDB_val ck = kv, cv;
 			if (mdb_get(txn, ix->cinfo, &ck, &cv) == 0 && cv.mv_size == sizeof(struct cinfo_block))
@@ -218,34 +211,65 @@ int vec_search_exact(MDB_txn *txn, idx *ix, const float *qf, int dim, const stru
 	mdb_cursor_close(c);
 	if (rc != MDB_NOTFOUND) {
 		free(bl);
+		return rc;
+	}
+	*out = bl;
+	*nout = nb;
+	return 0;
+}
+
+/* How many threads scan nb blocks: below a few thousand vectors a thread costs more than
+ * it saves. */
+static size_t scan_threads(const idx *ix, size_t nb)
+{
+	size_t n = nb >= 16 ? (size_t)ix->ncpu : 1;
+	return n > nb ? (nb ? nb : 1) : n;
+}
+
+/* Runs run(items[t]) for t < n, items of `size` bytes: item 0 on this thread, the others on
+ * their own (or here, one after the other, when a thread cannot start). */
+static void fan_out(void *(*run)(void *), void *items, size_t size, size_t n)
+{
+	pthread_t *th = xcalloc(n, sizeof *th);
+	size_t started = 1;
+	for (size_t t = 1; t < n; t++) {
+		if (pthread_create(&th[t], NULL, run, (char *)items + t * size) != 0)
+			break;
+		started++;
+	}
+	run(items);
+	for (size_t t = 1; t < n; t++) {
+		if (t < started)
+			pthread_join(th[t], NULL);
+		else
+			run((char *)items + t * size);
+	}
+	free(th);
+}
+
+int vec_search_exact(MDB_txn *txn, idx *ix, const float *qf, int dim, const struct sfilter *f,
+		     size_t k, struct scored **out, size_t *nout)
+{
+	*out = NULL;
+	*nout = 0;
+	int8_t *q = xmalloc((size_t)dim);
+	float qscale = vec_quantize(qf, dim, q);
+	struct vblk *bl = NULL;
+	size_t nb = 0;
+	int rc = collect_blocks(txn, ix, ix->vec, vec_block_size(dim), f, &bl, &nb);
+	if (rc) {
 		free(q);
 		return rc;
 	}
-	/* Below a few thousand vectors a thread costs more than it saves. */
-	size_t nthr = nb >= 16 ? (size_t)ix->ncpu : 1;
-	if (nthr > nb)
-		nthr = nb ? nb : 1;
+	size_t nthr = scan_threads(ix, nb);
 	struct scan *sc = xcalloc(nthr, sizeof *sc);
-	pthread_t *th = xcalloc(nthr, sizeof *th);
 	size_t per = (nb + nthr - 1) / nthr;
 	for (size_t t = 0; t < nthr; t++) {
 		size_t a = t * per, e = a + per < nb ? a + per : nb;
 		sc[t] = (struct scan){bl + (a < nb ? a : nb), a < e ? e - a : 0, q, qscale, dim, f, {0}};
 		topk_init(&sc[t].top, k);
 	}
-	size_t started = 1;
-	for (size_t t = 1; t < nthr; t++) {
-		if (pthread_create(&th[t], NULL, scan_run, &sc[t]) != 0)
-			break;
-		started++;
-	}
-	scan_run(&sc[0]);
-	for (size_t t = 1; t < nthr; t++) {
-		if (t < started)
-			pthread_join(th[t], NULL);
-		else
-			scan_run(&sc[t]);
-	}
+	fan_out(scan_run, sc, sizeof *sc, nthr);
 	for (size_t t = 1; t < nthr; t++) {
 		for (size_t i = 0; i < sc[t].top.n; i++)
 			topk_push(&sc[0].top, sc[t].top.v[i].id, sc[t].top.v[i].score);
@@ -255,7 +279,6 @@ int vec_search_exact(MDB_txn *txn, idx *ix, const float *qf, int dim, const stru
 	*out = sc[0].top.v;
 	*nout = sc[0].top.n;
 	free(sc);
-	free(th);
 	free(bl);
 	free(q);
 	return 0;
@@ -574,57 +597,22 @@ int vec_search_approx(MDB_txn *txn, idx *ix, const float *qf, int dim, const str
 	if (!vbits_ready(txn, ix) || dim <= 0 || dim > 64 * 64)
 		return vec_search_exact(txn, ix, qf, dim, f, k, out, nout);
 	struct vblk *bl = NULL;
-	size_t nb = 0, cap = 0;
-	MDB_cursor *c;
-	int rc = mdb_cursor_open(txn, ix->vbits, &c);
+	size_t nb = 0;
+	int rc = collect_blocks(txn, ix, ix->vbits, vbits_block_size(dim), f, &bl, &nb);
 	if (rc)
 		return rc;
-	MDB_val kv, vv;
-	size_t want = vbits_block_size(dim);
-	for (rc = mdb_cursor_get(c, &kv, &vv, MDB_FIRST); rc == 0; rc = mdb_cursor_get(c, &kv, &vv, MDB_NEXT)) {
-		if (kv.mv_size != 8 || vv.mv_size != want)
-			continue;
-		bl = xgrow(bl, &cap, nb + 1, sizeof *bl);
-		bl[nb] = (struct vblk){be64_get(kv.mv_data), vv.mv_data, NULL};
-		if (f->allow) {
-			MDB_val ck = kv, cv;
-			if (mdb_get(txn, ix->cinfo, &ck, &cv) == 0 && cv.mv_size == sizeof(struct cinfo_block))
-				bl[nb].ci = cv.mv_data;
-		}
-		nb++;
-	}
-	mdb_cursor_close(c);
-	if (rc != MDB_NOTFOUND) {
-		free(bl);
-		return rc;
-	}
 	struct qbits qb;
 	qbits_make(qf, dim, &qb);
 	size_t ncand = approx_cand > k ? approx_cand : k;
-	size_t nthr = nb >= 16 ? (size_t)ix->ncpu : 1;
-	if (nthr > nb)
-		nthr = nb ? nb : 1;
+	size_t nthr = scan_threads(ix, nb);
 	struct ascan *sc = xcalloc(nthr, sizeof *sc);
-	pthread_t *th = xcalloc(nthr, sizeof *th);
 	size_t per = (nb + nthr - 1) / nthr;
 	for (size_t t = 0; t < nthr; t++) {
 		size_t a = t * per, e = a + per < nb ? a + per : nb;
 		sc[t] = (struct ascan){bl + (a < nb ? a : nb), a < e ? e - a : 0, &qb, f, {0}};
 		topk_init(&sc[t].top, ncand);
 	}
-	size_t started = 1;
-	for (size_t t = 1; t < nthr; t++) {
-		if (pthread_create(&th[t], NULL, ascan_run, &sc[t]) != 0)
-			break;
-		started++;
-	}
-	ascan_run(&sc[0]);
-	for (size_t t = 1; t < nthr; t++) {
-		if (t < started)
-			pthread_join(th[t], NULL);
-		else
-			ascan_run(&sc[t]);
-	}
+	fan_out(ascan_run, sc, sizeof *sc, nthr);
 	/* Each thread's best ncand together hold the overall best ncand. */
 	size_t total = 0;
 	for (size_t t = 0; t < nthr; t++)
@@ -649,7 +637,6 @@ int vec_search_approx(MDB_txn *txn, idx *ix, const float *qf, int dim, const str
 	free(cand);
 	free(qb.plane);
 	free(sc);
-	free(th);
 	free(bl);
 	return rc;
 }
