@@ -73,30 +73,11 @@ export HOME="$tmp" XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" XDG_S
 	FN_SHARED=/work/shared
 export FN_SHARED
 . "$root/tests/lib/fakellm.sh"
-# fakellm_start, with a longer lifetime.
-server_start() {
-	FAKELLM_DIR=$tmp/fakellm
-	mkdir -p "$FAKELLM_DIR"
-	python3 "$root/tests/server/fakellm.py" --port 0 --port-file "$FAKELLM_DIR/port" --max-seconds 1800 \
-		</dev/null >"$FAKELLM_DIR/stderr" 2>&1 &
-	FAKELLM_PID=$!
-	i=0
-	while [ ! -s "$FAKELLM_DIR/port" ]; do
-		if ! kill -0 "$FAKELLM_PID" 2>/dev/null || [ "$i" -ge 200 ]; then
-			cat "$FAKELLM_DIR/stderr" >&2
-			return 1
-		fi
-		sleep 0.05
-		i=$((i + 1))
-	done
-	FAKELLM_PORT=$(cat "$FAKELLM_DIR/port")
-	FAKELLM_URL="http://127.0.0.1:$FAKELLM_PORT"
-}
 cleanup() { fakellm_stop; [ -n "${FN_BENCH_KEEP:-}" ] && say "kept $tmp" || rm -rf "$tmp"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 trap 'exit 141' PIPE
-server_start || { echo "net_bench: the fake server did not start" >&2; exit 1; }
+FAKELLM_MAX_SECONDS=1800 fakellm_start || { echo "net_bench: the fake server did not start" >&2; exit 1; }
 say "fake server at $FAKELLM_URL"
 
 cd "$tmp" || exit 1

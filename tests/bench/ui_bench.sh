@@ -69,30 +69,11 @@ unset NO_COLOR
 	FN_SHARED=/work/shared
 export FN_SHARED
 . "$root/tests/lib/fakellm.sh"
-# fakellm_start, with a longer lifetime.
-server_start() {
-	FAKELLM_DIR=$tmp/fakellm
-	mkdir -p "$FAKELLM_DIR"
-	python3 "$root/tests/server/fakellm.py" --port 0 --port-file "$FAKELLM_DIR/port" --max-seconds 3600 \
-		</dev/null >"$FAKELLM_DIR/stderr" 2>&1 &
-	FAKELLM_PID=$!
-	i=0
-	while [ ! -s "$FAKELLM_DIR/port" ]; do
-		if ! kill -0 "$FAKELLM_PID" 2>/dev/null || [ "$i" -ge 200 ]; then
-			cat "$FAKELLM_DIR/stderr" >&2
-			return 1
-		fi
-		sleep 0.05
-		i=$((i + 1))
-	done
-	FAKELLM_PORT=$(cat "$FAKELLM_DIR/port")
-	FAKELLM_URL="http://127.0.0.1:$FAKELLM_PORT"
-}
 cleanup() { fakellm_stop; [ -n "${FN_BENCH_KEEP:-}" ] && say "kept $tmp" || rm -rf "$tmp"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 trap 'exit 141' PIPE
-server_start || { echo "ui_bench: the fake server did not start" >&2; exit 1; }
+FAKELLM_MAX_SECONDS=3600 fakellm_start || { echo "ui_bench: the fake server did not start" >&2; exit 1; }
 cd "$tmp" || exit 1
 
 # config NAME MODEL INDEX_DIR FOLDER [RETRIEVAL] [EXTRA_INDEX_KEYS]: writes NAME.yaml
