@@ -302,15 +302,27 @@ static void builtin_query(MDB_txn *txn, idx *ix, struct tokenizer *t, const char
 	embed_builtin_weighted(et, text, qv, word_idf, &ic);
 	if (et != t)
 		tok_free(et);
+	/* The n-th hit weighs 1/n; hits with equal scores share their weights, and a tie at the
+	 * cut comes in whole, so the query does not depend on how ties happen to be ordered
+	 * (by chunk id, which differs between an index built in steps and a clean one). */
+	size_t end = nlex < EMBED_BUILTIN_FEEDBACK ? nlex : EMBED_BUILTIN_FEEDBACK;
+	while (end && end < nlex && lex[end].score == lex[end - 1].score)
+		end++;
 	float fb[EMBED_BUILTIN_DIM], v[EMBED_BUILTIN_DIM];
 	memset(fb, 0, sizeof fb);
 	size_t got = 0;
-	for (size_t i = 0; i < nlex && got < EMBED_BUILTIN_FEEDBACK; i++) {
-		if (vec_get(txn, ix, lex[i].id, EMBED_BUILTIN_DIM, v) != 0)
-			continue;
-		float w = 1.0f / (float)++got; /* the n-th hit weighs 1/n */
-		for (int j = 0; j < EMBED_BUILTIN_DIM; j++)
-			fb[j] += w * v[j];
+	for (size_t a = 0, b; a < end; a = b) {
+		float w = 0;
+		for (b = a; b < end && lex[b].score == lex[a].score; b++)
+			w += 1.0f / (float)(b + 1);
+		w /= (float)(b - a);
+		for (size_t i = a; i < b; i++) {
+			if (vec_get(txn, ix, lex[i].id, EMBED_BUILTIN_DIM, v) != 0)
+				continue;
+			got++;
+			for (int j = 0; j < EMBED_BUILTIN_DIM; j++)
+				fb[j] += w * v[j];
+		}
 	}
 	if (!got)
 		return;
@@ -457,7 +469,7 @@ int idx_search(idx *ix, const struct idx_query *q, struct idx_hits *out)
 	struct scored *lex = NULL, *vec = NULL;
 	size_t nlex = 0, nvec = 0;
 	if (want_lex || (want_vec && builtin))
-		rc = lex_search(txn, ix, t, q->text, &f, want_lex ? ncand : EMBED_BUILTIN_FEEDBACK, &lex, &nlex);
+		rc = lex_search(txn, ix, t, q->text, &f, want_lex ? ncand : 2 * EMBED_BUILTIN_FEEDBACK, &lex, &nlex);
 	if (!rc && want_vec && builtin) {
 		qv = xmalloc((size_t)q->emb->dim * sizeof *qv);
 		builtin_query(txn, ix, t, lang[0] ? lang : "english", q->text, lex, nlex, qv);
