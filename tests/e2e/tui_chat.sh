@@ -8,21 +8,6 @@
 cd "$FN_TMP" || exit 1
 unset DISPLAY WAYLAND_DISPLAY
 
-# sse FILE TEXT: an OpenAI stream of TEXT in 5-character deltas.
-sse() {
-	python3 - "$1" "$2" <<'PY'
-import json, sys
-path, text = sys.argv[1], sys.argv[2]
-def ev(delta, finish=None):
-    return "data: " + json.dumps({"id": "x", "object": "chat.completion.chunk", "created": 1,
-        "model": "m", "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}) + "\n\n"
-out = ev({"role": "assistant", "content": ""})
-for i in range(0, len(text), 5):
-    out += ev({"content": text[i:i + 5]})
-out += ev({}, "stop") + "data: [DONE]\n\n"
-open(path, "w").write(out)
-PY
-}
 mkdir -p fx notes
 ANSWER='## Boiling
 
@@ -35,7 +20,7 @@ Water **boils** at 100 degrees at sea level [1].
 echo boiling point
 ```
 '
-sse fx/md.sse "$ANSWER"
+fakellm_fixture fx/md.sse "$ANSWER"
 fakellm_start --fixtures "$FN_TMP/fx" >/dev/null || tap_bail "fakellm did not start"
 
 cat >notes/water.md <<'DOC'

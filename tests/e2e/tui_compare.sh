@@ -8,29 +8,9 @@
 cd "$FN_TMP" || exit 1
 unset DISPLAY WAYLAND_DISPLAY
 
-# sse FILE TEXT: an OpenAI stream of TEXT in 5-character deltas, then usage.
-sse() {
-	python3 - "$1" "$2" <<'PY'
-import json, sys
-path, text = sys.argv[1], sys.argv[2]
-def ev(obj):
-    return "data: " + json.dumps(obj) + "\n\n"
-def chunk(delta, finish=None):
-    return ev({"id": "x", "object": "chat.completion.chunk", "created": 1, "model": "m",
-               "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
-out = chunk({"role": "assistant", "content": ""})
-for i in range(0, len(text), 5):
-    out += chunk({"content": text[i:i + 5]})
-out += chunk({}, "stop")
-out += ev({"id": "x", "object": "chat.completion.chunk", "created": 1, "model": "m", "choices": [],
-           "usage": {"prompt_tokens": 90, "completion_tokens": len(text) // 4, "total_tokens": 99}})
-out += "data: [DONE]\n\n"
-open(path, "w").write(out)
-PY
-}
 mkdir -p fx notes
-sse fx/cited.sse 'Water boils at 100 degrees Celsius at sea level [1]. At altitude it boils lower [2].'
-sse fx/bare.sse 'A kettle brings water to the boil and switches itself off.'
+fakellm_fixture fx/cited.sse 'Water boils at 100 degrees Celsius at sea level [1]. At altitude it boils lower [2].' auto
+fakellm_fixture fx/bare.sse 'A kettle brings water to the boil and switches itself off.' auto
 fakellm_start --fixtures "$FN_TMP/fx" >/dev/null || tap_bail "fakellm did not start"
 
 cat >notes/water.md <<'DOC'

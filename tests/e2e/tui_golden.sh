@@ -12,20 +12,6 @@ cd "$FN_TMP" || exit 1
 unset DISPLAY WAYLAND_DISPLAY
 GOLDEN="$FN_ROOT/tests/golden"
 
-sse() { # FILE TEXT: an OpenAI stream of TEXT in 5-character deltas
-	python3 - "$1" "$2" <<'PY'
-import json, sys
-path, text = sys.argv[1], sys.argv[2]
-def ev(delta, finish=None):
-    return "data: " + json.dumps({"id": "x", "object": "chat.completion.chunk", "created": 1,
-        "model": "m", "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}) + "\n\n"
-out = ev({"role": "assistant", "content": ""})
-for i in range(0, len(text), 5):
-    out += ev({"content": text[i:i + 5]})
-out += ev({}, "stop") + "data: [DONE]\n\n"
-open(path, "w").write(out)
-PY
-}
 
 # attrs: capture -e output (SGR changes relative to the previous cell) to one canonical
 # form, {bold,reverse|text} per run of cells with the same attributes, so the golden does
@@ -84,14 +70,14 @@ golden() {
 }
 
 mkdir -p fx notes
-sse fx/answer.sse 'Water boils at **100 degrees** at sea level [1], and at a *lower* temperature at altitude [1][2].
+fakellm_fixture fx/answer.sse 'Water boils at **100 degrees** at sea level [1], and at a *lower* temperature at altitude [1][2].
 
 1. Air pressure falls with height [2].
 2. Lower pressure lowers the boiling point.
 
 > Kettles switch off once the water boils [2].
 '
-sse fx/code.sse 'To list the notes that mention water [1]:
+fakellm_fixture fx/code.sse 'To list the notes that mention water [1]:
 
 ```sh
 grep -l water notes/*.md

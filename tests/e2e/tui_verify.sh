@@ -9,31 +9,11 @@
 cd "$FN_TMP" || exit 1
 unset DISPLAY WAYLAND_DISPLAY
 
-# sse FILE TEXT: an OpenAI stream of TEXT in 5-character deltas, then usage.
-sse() {
-	python3 - "$1" "$2" <<'PY'
-import json, sys
-path, text = sys.argv[1], sys.argv[2]
-def ev(obj):
-    return "data: " + json.dumps(obj) + "\n\n"
-def chunk(delta, finish=None):
-    return ev({"id": "x", "object": "chat.completion.chunk", "created": 1, "model": "m",
-               "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
-out = chunk({"role": "assistant", "content": ""})
-for i in range(0, len(text), 5):
-    out += chunk({"content": text[i:i + 5]})
-out += chunk({}, "stop")
-out += ev({"id": "x", "object": "chat.completion.chunk", "created": 1, "model": "m", "choices": [],
-           "usage": {"prompt_tokens": 90, "completion_tokens": 37, "total_tokens": 127}})
-out += "data: [DONE]\n\n"
-open(path, "w").write(out)
-PY
-}
 mkdir -p fx notes
 # [1] is water.md and holds; [2] is kettle.md and does not say this; there is no [7].
-sse fx/cited.sse 'Water boils at 100 degrees Celsius at sea level [1]. At high altitude water boils at a lower temperature [2]. The moon is made of green cheese [7].'
-sse fx/bare.sse 'Water boils at 100 degrees Celsius at sea level. A kettle brings water to the boil and switches itself off.'
-sse fx/label.sse 'Water boils at 100 degrees Celsius at sea level [1]. Paris is the capital of France and has many museums.'
+fakellm_fixture fx/cited.sse 'Water boils at 100 degrees Celsius at sea level [1]. At high altitude water boils at a lower temperature [2]. The moon is made of green cheese [7].' 37
+fakellm_fixture fx/bare.sse 'Water boils at 100 degrees Celsius at sea level. A kettle brings water to the boil and switches itself off.' 37
+fakellm_fixture fx/label.sse 'Water boils at 100 degrees Celsius at sea level [1]. Paris is the capital of France and has many museums.' 37
 fakellm_start --fixtures "$FN_TMP/fx" >/dev/null || tap_bail "fakellm did not start"
 
 cat >notes/water.md <<'DOC'

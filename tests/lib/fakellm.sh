@@ -51,6 +51,32 @@ except OSError as e:
 PY
 }
 
+# fakellm_fixture FILE TEXT [COMPLETION_TOKENS]: writes an OpenAI stream of TEXT in
+# 5-character deltas for `fakellm_start --fixtures DIR` (model "fixture:NAME"). With
+# COMPLETION_TOKENS (a number, or "auto" for one per 4 characters) a usage event follows,
+# with 90 prompt tokens.
+fakellm_fixture() {
+	python3 - "$1" "$2" "${3:-}" <<'PY'
+import json, sys
+path, text, usage = sys.argv[1], sys.argv[2], sys.argv[3]
+def ev(obj):
+    return "data: " + json.dumps(obj) + "\n\n"
+def chunk(delta, finish=None):
+    return ev({"id": "x", "object": "chat.completion.chunk", "created": 1, "model": "m",
+               "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
+out = chunk({"role": "assistant", "content": ""})
+for i in range(0, len(text), 5):
+    out += chunk({"content": text[i:i + 5]})
+out += chunk({}, "stop")
+if usage:
+    n = len(text) // 4 if usage == "auto" else int(usage)
+    out += ev({"id": "x", "object": "chat.completion.chunk", "created": 1, "model": "m", "choices": [],
+               "usage": {"prompt_tokens": 90, "completion_tokens": n, "total_tokens": 90 + n}})
+out += "data: [DONE]\n\n"
+open(path, "w").write(out)
+PY
+}
+
 fakellm_start() {
 	if [ -n "${FAKELLM_PID:-}" ] && kill -0 "$FAKELLM_PID" 2>/dev/null; then
 		echo "fakellm_start: already running (pid $FAKELLM_PID)" >&2
