@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store.h"
+#include "index/store/store.h"
 
 const char *idx_strerror(int err)
 {

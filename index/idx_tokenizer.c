@@ -3,7 +3,7 @@
 
 #include <stdlib.h>
 
-#include "index/text.h"
+#include "index/text/text.h"
 
 struct idx_tokenizer {
 	struct tokenizer *tok;

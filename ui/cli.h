@@ -27,12 +27,4 @@ struct cli {
 
 int cli_main(int argc, char **argv);
 
-/* Helpers for the commands. */
-bool cli_wants_help(int argc, char **argv);
-void cli_command_help(const char *name, FILE *f);
-/* Prints "footnote NAME: message" and the command's usage to stderr; returns EXIT_USAGE. */
-int cli_usage_error(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Writes untrusted text through the sanitizer. */
-void cli_print_safe(FILE *f, const char *s, unsigned flags);
-
 #endif

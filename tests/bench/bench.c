@@ -13,7 +13,7 @@
 
 #include "base/buf.h"
 #include "base/xmalloc.h"
-#include "core/metrics.h"
+#include "core/eval/metrics.h"
 
 double bench_now(void)
 {

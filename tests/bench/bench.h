@@ -19,7 +19,7 @@
 
 /* Monotonic seconds. */
 double bench_now(void);
-/* The p-th percentile (0..100, nearest rank) of v[n] (core/metrics.h). NAN when n is 0. */
+/* The p-th percentile (0..100, nearest rank) of v[n] (core/eval/metrics.h). NAN when n is 0. */
 double bench_pct(double *v, size_t n, double p);
 
 /* Prints one ROW line. A NAN value prints "-"; peer NULL prints "-". */
@@ -30,7 +30,7 @@ static inline const char *bench_verdict(bool ok)
 	return ok ? "pass" : "fail";
 }
 
-/* nDCG@10 (core/metrics.h) with binary relevance: ranked[n] document ids best first (repeats
+/* nDCG@10 (core/eval/metrics.h) with binary relevance: ranked[n] document ids best first (repeats
  * after the first count as non-relevant), rel[nrel] the relevant ids. 0 when nrel is 0. */
 double bench_ndcg10(const char *const *ranked, size_t n, const char *const *rel, size_t nrel);
 

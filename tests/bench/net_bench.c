@@ -1,7 +1,7 @@
 /* net_bench.c - issue 4's network figures against the loopback server (tests/server/fakellm.py).
  *
  *   net_bench ttft URL BODYFILE RUNS
- *       First token of the same request through core/net.c and through plain libcurl, runs
+ *       First token of the same request through core/net/net.c and through plain libcurl, runs
  *       interleaved (the order flips every run). "First token" is the first non-empty
  *       content delta: net.c's first_token callback, and for libcurl the first
  *       `"content":"X` in the body bytes. Both clocks are this process's CLOCK_MONOTONIC.
@@ -31,7 +31,7 @@
 
 #include "base/buf.h"
 #include "base/xmalloc.h"
-#include "core/net.h"
+#include "core/net/net.h"
 
 static double now_ms(void)
 {
@@ -158,7 +158,7 @@ static void peer_run(CURL *e, const char *url, const char *body, size_t len, str
 		die("libcurl: %s", "no content delta in the response");
 }
 
-/* ---- core/net.c ---------------------------------------------------------------------------- */
+/* ---- core/net/net.c ---------------------------------------------------------------------------- */
 
 struct ours {
 	pthread_mutex_t mu;

@@ -10,7 +10,7 @@
 # its own XDG directories; never touches $HOME. Exit status 1 when the bench could not run.
 #
 # What it measures:
-#   - first token through core/net.c against plain libcurl, same request body in the same
+#   - first token through core/net/net.c against plain libcurl, same request body in the same
 #     process, p50 of FN_BENCH_RUNS (30) interleaved runs. Goal: net.c adds at most 2 ms.
 #   - first token on stdout of `footnote ask` against `curl -sN` with the body footnote sent,
 #     both from process start. Goal: at most 2 ms more, plus retrieval (measured by ask --json).
@@ -109,13 +109,13 @@ body_of_last >body.json || exit 1
 url="$FAKELLM_URL/v1/chat/completions"
 
 # ---- first token, in process -------------------------------------------------------------
-say "first token: core/net.c vs libcurl, $runs runs"
+say "first token: core/net/net.c vs libcurl, $runs runs"
 "$helper" ttft "$url" body.json "$runs" >ttft.out || exit 1
 ours=$(val ours_p50 ttft.out) peer=$(val peer_p50 ttft.out) diff=$(val diff_p50 ttft.out)
 v=fail; le "$ours" "$(calc "$peer + 2")" && v=pass
-row "first token through core/net.c (p50 of $runs)" "$ours" ms "libcurl easy, same body" "$peer" \
+row "first token through core/net/net.c (p50 of $runs)" "$ours" ms "libcurl easy, same body" "$peer" \
 	"<= peer + 2 ms" "$v"
-row "first token: added by core/net.c, paired (p50 of $runs)" "$diff" ms - - "<= 2 ms" info
+row "first token: added by core/net/net.c, paired (p50 of $runs)" "$diff" ms - - "<= 2 ms" info
 
 # ---- first token, whole processes --------------------------------------------------------
 say "first token on stdout: footnote ask vs curl, $runs runs"
@@ -143,11 +143,11 @@ body_of_last >tput.json || exit 1
 sent=$(val sent tput.out) got=$(val received tput.out) same=$(val text_equal tput.out)
 lost=$((sent - got))
 v=fail; [ "$sent" -eq "$tokens" ] && [ "$lost" -eq 0 ] && [ "$same" -eq 1 ] && v=pass
-row "tokens lost at $rate tok/s, core/net.c ($got of $sent received, text identical: $same)" "$lost" tokens \
+row "tokens lost at $rate tok/s, core/net/net.c ($got of $sent received, text identical: $same)" "$lost" tokens \
 	"libcurl, same stream" 0 "0 lost, same text" "$v"
 ours=$(val ours_tps tput.out) peer=$(val peer_tps tput.out)
 v=fail; le "$(calc "$rate * 0.95" 0)" "$ours" && v=pass
-row "tokens/s through core/net.c while the server sends $rate/s" "$ours" tok/s "libcurl, same stream" "$peer" \
+row "tokens/s through core/net/net.c while the server sends $rate/s" "$ours" tok/s "libcurl, same stream" "$peer" \
 	">= 95% of $rate" "$v"
 
 python3 - "$tokens" >tput-ask.out <<'PY'

@@ -33,7 +33,7 @@
 #include "base/buf.h"
 #include "base/xmalloc.h"
 #include "index/idx.h"
-#include "index/vector.h"
+#include "index/search/vector.h"
 #include "tests/bench/bench.h"
 #include "tests/bench/hnsw_shim.h"
 

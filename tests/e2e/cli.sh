@@ -71,7 +71,7 @@ check_not_contains "and never prints the key" "$out" "DONOTPRINT"
 
 # check-deps: clean tree passes; a planted upward include fails.
 check "check-deps passes on the tree" sh "$FN_ROOT/scripts/check-deps.sh" "$FN_ROOT"
-for plant in "index/planted.c:#include \"core/config.h\"" "core/planted.c:#include <curses.h>" \
+for plant in "index/planted.c:#include \"core/app/config.h\"" "core/planted.c:#include <curses.h>" \
 	     "ui/planted.c:#include <ncurses.h>" "base/planted.c:#include \"index/idx.h\"" \
 	     "core/planted.h:#include \"../ui/cli.h\""; do
 	rm -rf tree && mkdir tree && cp -r "$FN_ROOT/base" "$FN_ROOT/index" "$FN_ROOT/core" "$FN_ROOT/ui" tree/

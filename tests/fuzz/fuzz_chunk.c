@@ -1,11 +1,11 @@
-/* fuzz_chunk.c - the chunker (index/text.h chunk_text) on repaired text of every kind, with
+/* fuzz_chunk.c - the chunker (index/text/text.h chunk_text) on repaired text of every kind, with
  * sizes from the first bytes. Checks the promises the index and the citations rely on:
  * each chunk is exactly text[byte_start, byte_end), ranges are in bounds and in order, line
  * numbers are 1-based and ordered, a chunk is never empty, a plain-text chunk without
  * overlap has at most target characters (after its first line's indentation), and the same input gives the same chunks. */
 #include <string.h>
 
-#include "index/text.h"
+#include "index/text/text.h"
 #include "tests/fuzz/fuzz.h"
 
 static void check(const char *t, size_t len, const struct chunk_list *l, const struct chunk_opts *o,

@@ -1,4 +1,4 @@
-/* fuzz_cite.c - the citation marker parser (core/cite.h) fed in any slicing. Checks that the
+/* fuzz_cite.c - the citation marker parser (core/answer/cite.h) fed in any slicing. Checks that the
  * spans cover every byte fed, in order and without overlap; that a marker's ids are 1..16
  * in number, each flagged valid exactly when a source has that number, with ninvalid
  * matching; that cite_held never exceeds what was fed; and that the streamed markers are
@@ -6,7 +6,7 @@
  * number of sources (0..7). */
 #include <string.h>
 
-#include "core/cite.h"
+#include "core/answer/cite.h"
 #include "tests/fuzz/fuzz.h"
 
 struct ctx {

@@ -1,4 +1,4 @@
-/* fuzz_config.c - the config loader (core/config.h) on any file. The bytes are written to
+/* fuzz_config.c - the config loader (core/app/config.h) on any file. The bytes are written to
  * a memfd and loaded through its /proc path, as `--config FILE` would. Checks that loading
  * either succeeds or fails with one sanitized line that starts with the file's name and a
  * line number, and that a loaded config is complete (every profile has a provider that
@@ -7,7 +7,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "core/config.h"
+#include "core/app/config.h"
 #include "tests/fuzz/fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,10 +1,10 @@
-/* fuzz_html.c - the HTML extractor (index/text.h text_from_html) and the whole extraction
+/* fuzz_html.c - the HTML extractor (index/text/text.h text_from_html) and the whole extraction
  * step for an .html file (text_extract, which repairs UTF-8 and drops BOM, NUL and CR).
  * Checks that the extracted text is valid UTF-8 with no NUL or CR, as the chunker and the
  * index expect, and that text_from_html appends to what is already in the buffer. */
 #include <string.h>
 
-#include "index/text.h"
+#include "index/text/text.h"
 #include "tests/fuzz/fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,8 +1,8 @@
-/* fuzz_ndjson.c - the NDJSON splitter (core/ndjson.h) on any bytes in any slicing. Checks
+/* fuzz_ndjson.c - the NDJSON splitter (core/wire/ndjson.h) on any bytes in any slicing. Checks
  * that a line never holds a line end, is never blank, and respects the cap. */
 #include <string.h>
 
-#include "core/ndjson.h"
+#include "core/wire/ndjson.h"
 #include "tests/fuzz/fuzz.h"
 
 struct ctx {

@@ -1,4 +1,4 @@
-/* fuzz_render.c - Markdown to screen lines (ui/md.h md_render, what the chat pane draws) on
+/* fuzz_render.c - Markdown to screen lines (ui/render/md.h md_render, what the chat pane draws) on
  * sanitized text at widths 1..80. Checks what the pane code relies on: spans cover each line
  * exactly, lines hold whole UTF-8 characters and fit the width (under 3 columns a line may
  * hold one wide character, after a code block's one-column margin; the chat pane is never
@@ -8,9 +8,9 @@
 
 #include "base/sanitize.h"
 #include "tests/fuzz/fuzz.h"
-#include "ui/term.h"
-#include "ui/md.h"
-#include "ui/wrap.h"
+#include "ui/term/term.h"
+#include "ui/render/md.h"
+#include "ui/render/wrap.h"
 
 static void check_lines(const struct lines *l, int width)
 {

@@ -1,9 +1,9 @@
-/* fuzz_sse.c - the SSE parser (core/sse.h) on any bytes in any slicing, with a small cap
+/* fuzz_sse.c - the SSE parser (core/wire/sse.h) on any bytes in any slicing, with a small cap
  * sometimes so the too-big path runs too. Checks that each event's data is NUL-terminated
  * at data_len and that nothing is dispatched after the parser stopped. */
 #include <string.h>
 
-#include "core/sse.h"
+#include "core/wire/sse.h"
 #include "tests/fuzz/fuzz.h"
 
 struct ctx {

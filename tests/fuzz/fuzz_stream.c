@@ -1,11 +1,11 @@
-/* fuzz_stream.c - the stream decoder (core/stream.h) over SSE and NDJSON bodies in any
+/* fuzz_stream.c - the stream decoder (core/wire/stream.h) over SSE and NDJSON bodies in any
  * slicing, as the network thread drives it. Checks what the header promises: text events
  * are valid UTF-8 and NUL-terminated, STREAM_EV_END comes exactly once and last, exactly one
  * outcome is decided, and the result's strings are consistent. Also runs the error-body
  * reader (stream_error_message) and the HTTP-error path on the same bytes. */
 #include <string.h>
 
-#include "core/stream.h"
+#include "core/wire/stream.h"
 #include "tests/fuzz/fuzz.h"
 
 struct ctx {

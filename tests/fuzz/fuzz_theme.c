@@ -1,4 +1,4 @@
-/* fuzz_theme.c - the theme loader (ui/theme.h) on any file, written to a private temporary
+/* fuzz_theme.c - the theme loader (ui/render/theme.h) on any file, written to a private temporary
  * directory as NAME.yaml. Checks that every slot ends with colours in -1..255 and that a
  * warning is one sanitized line. */
 #include <stdlib.h>
@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include "tests/fuzz/fuzz.h"
-#include "ui/term.h"
-#include "ui/theme.h"
+#include "ui/term/term.h"
+#include "ui/render/theme.h"
 
 static char dir[] = "/tmp/fn-fuzz-theme.XXXXXX";
 

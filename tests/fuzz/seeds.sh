@@ -45,6 +45,6 @@ json="$here/completion.json $here/error.json"
 	put fuzz_html "" $here/page.html "$root/README.md"
 	put fuzz_chunk '\025\040' $here/answer.md "$root/README.md"
 	put fuzz_chunk '\000\010' $here/escapes.txt $here/page.html
-	put fuzz_chunk '\022\077' "$root/core/sse.c" "$root/base/utf8.c"
+	put fuzz_chunk '\022\077' "$root/core/wire/sse.c" "$root/base/utf8.c"
 	put fuzz_chunk '\003\020' $here/page.html
 }

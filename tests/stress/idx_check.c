@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "index/idx.h"
-#include "index/store.h"
+#include "index/store/store.h"
 
 int main(int argc, char **argv)
 {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""verify_set.py - builds the labelled pairs the citation checker (core/verify.c) is tuned on.
+"""verify_set.py - builds the labelled pairs the citation checker (core/answer/verify.c) is tuned on.
 
 From SciFact (../shared/data/scifact): every claim with a judgment in qrels/train.tsv gives
 three pairs: its first relevant abstract (label 1, "supported", kind "pos"), the non-relevant

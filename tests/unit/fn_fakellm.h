@@ -1,5 +1,5 @@
 /* fn_fakellm.h - start, script and stop the loopback model server (tests/server/fakellm.py)
- * from a cmocka test. Include after fn_test.h. Uses core/net.h for the control requests, so
+ * from a cmocka test. Include after fn_test.h. Uses core/net/net.h for the control requests, so
  * the test links libcore.
  *
  *   struct fakellm f; fakellm_start(&f);     // fails the test when it does not come up
@@ -17,9 +17,9 @@
 #include <unistd.h>
 
 #include "base/xmalloc.h"
-#include "core/net.h"
+#include "core/net/net.h"
 
-#include "core/config.h"
+#include "core/app/config.h"
 
 struct fakellm {
 	pid_t pid;

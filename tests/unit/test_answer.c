@@ -1,4 +1,4 @@
-/* test_answer.c - an answer rendered block by block while it streams (ui/answer.c): at every
+/* test_answer.c - an answer rendered block by block while it streams (ui/render/answer.c): at every
  * point of the stream the lines are those of rendering the text so far whole, and what
  * was rendered before the last block boundary is kept, not rendered again. */
 #include "fn_test.h"
@@ -7,8 +7,8 @@
 
 #include "base/buf.h"
 #include "base/sanitize.h"
-#include "ui/answer.h"
-#include "ui/term.h"
+#include "ui/render/answer.h"
+#include "ui/term/term.h"
 
 static char *styled(const struct lines *l, size_t from)
 {

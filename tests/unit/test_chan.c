@@ -6,7 +6,7 @@
 #include <pthread.h>
 
 #include "base/xmalloc.h"
-#include "core/chan.h"
+#include "core/app/chan.h"
 
 struct num_msg {
 	struct chan_msg base;

@@ -4,7 +4,7 @@
 
 #include "base/buf.h"
 #include "base/utf8.h"
-#include "index/text.h"
+#include "index/text/text.h"
 
 static size_t lines_before(const char *t, size_t off)
 {

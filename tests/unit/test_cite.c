@@ -4,7 +4,7 @@
 #include "fn_test.h"
 
 #include "base/buf.h"
-#include "core/cite.h"
+#include "core/answer/cite.h"
 
 /* Renders spans as text: markers as <1,2> (an invalid id gets a !), code as {...}. */
 struct render {

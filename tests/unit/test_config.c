@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "base/xmalloc.h"
-#include "core/config.h"
+#include "core/app/config.h"
 
 static char dir[256];
 

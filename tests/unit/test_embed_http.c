@@ -7,8 +7,8 @@
 #include <math.h>
 #include <pthread.h>
 
-#include "core/config.h"
-#include "core/embed_http.h"
+#include "core/app/config.h"
+#include "core/net/embed_http.h"
 #include "fn_fakellm.h"
 
 static struct fakellm F;

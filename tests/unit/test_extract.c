@@ -7,7 +7,7 @@
 
 #include "base/buf.h"
 #include "base/xmalloc.h"
-#include "index/text.h"
+#include "index/text/text.h"
 
 static char tmpdir[4096];
 

@@ -5,15 +5,15 @@
 #include <unistd.h>
 
 #include "base/utf8.h"
-#include "core/cite.h"
-#include "core/config.h"
-#include "core/stream.h"
-#include "index/text.h"
-#include "ui/md.h"
-#include "ui/term.h"
+#include "core/answer/cite.h"
+#include "core/app/config.h"
+#include "core/wire/stream.h"
+#include "index/text/text.h"
+#include "ui/render/md.h"
+#include "ui/term/term.h"
 
 /* Every chunk of text, its first line's indentation aside, has at most target characters
- * when there is no overlap (index/text.h). */
+ * when there is no overlap (index/text/text.h). */
 static void assert_chunks_fit(const char *text, size_t len, size_t target)
 {
 	struct chunk_opts o = {target, 0};

@@ -5,10 +5,10 @@
 #include <locale.h>
 
 #include "base/buf.h"
-#include "ui/clip.h"
-#include "ui/hl.h"
-#include "ui/keys.h"
-#include "ui/term.h"
+#include "ui/tui/clip.h"
+#include "ui/render/hl.h"
+#include "ui/tui/keys.h"
+#include "ui/term/term.h"
 
 static void test_key_names(void **state)
 {

@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 #include "base/xmalloc.h"
-#include "core/log.h"
+#include "core/app/log.h"
 
 static char *log_path(void)
 {

@@ -1,4 +1,4 @@
-/* test_md.c - Markdown to styled lines (ui/md.c), as strings: each line is printed with its
+/* test_md.c - Markdown to styled lines (ui/render/md.c), as strings: each line is printed with its
  * styled runs as {slot|text}; plain assistant text is bare. */
 #include "fn_test.h"
 
@@ -6,8 +6,8 @@
 
 #include "base/buf.h"
 #include "base/utf8.h"
-#include "ui/md.h"
-#include "ui/term.h"
+#include "ui/render/md.h"
+#include "ui/term/term.h"
 
 static char *styled_lines(const struct lines *l)
 {
@@ -182,7 +182,7 @@ static void test_marks_hook(void **state)
 	lines_free(&l);
 }
 
-/* Markers come from core/cite.h: every form it knows, ranges and invalid numbers, never in
+/* Markers come from core/answer/cite.h: every form it knows, ranges and invalid numbers, never in
  * code, never a link or a year. */
 static void test_marker_forms(void **state)
 {

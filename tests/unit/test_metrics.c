@@ -2,7 +2,7 @@
  * percentiles, each against figures worked out by hand (in the comments). */
 #include "fn_test.h"
 
-#include "core/metrics.h"
+#include "core/eval/metrics.h"
 
 #define EPS 1e-9
 

@@ -12,11 +12,11 @@
 
 #include "base/buf.h"
 #include "base/xmalloc.h"
-#include "core/config.h"
-#include "core/log.h"
-#include "core/net.h"
-#include "core/provider.h"
-#include "core/secret.h"
+#include "core/app/config.h"
+#include "core/app/log.h"
+#include "core/net/net.h"
+#include "core/net/provider.h"
+#include "core/net/secret.h"
 #include "fn_fakellm.h"
 
 static struct fakellm F;

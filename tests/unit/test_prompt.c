@@ -3,8 +3,8 @@
 #include "fn_test.h"
 
 #include "base/xmalloc.h"
-#include "core/extractive.h"
-#include "core/prompt.h"
+#include "core/answer/extractive.h"
+#include "core/answer/prompt.h"
 
 static struct idx_hit hit(const char *path, const char *text, int line)
 {

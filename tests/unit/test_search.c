@@ -6,11 +6,11 @@
 #include <math.h>
 
 #include "idx_test.h"
-#include "index/lexical.h"
-#include "index/search.h"
-#include "index/store.h"
-#include "index/text.h"
-#include "index/vector.h"
+#include "index/search/lexical.h"
+#include "index/search/search.h"
+#include "index/store/store.h"
+#include "index/text/text.h"
+#include "index/search/vector.h"
 
 static void test_bm25_hand(void **state)
 {

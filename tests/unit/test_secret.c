@@ -5,9 +5,9 @@
 #include <unistd.h>
 
 #include "base/xmalloc.h"
-#include "core/config.h"
-#include "core/log.h"
-#include "core/secret.h"
+#include "core/app/config.h"
+#include "core/app/log.h"
+#include "core/net/secret.h"
 
 static struct cfg_provider provider(const char *env, const char *cmd, const char *lit)
 {

@@ -1,4 +1,4 @@
-/* test_session.c - sessions and the records they share with `ask --json` (core/record.h):
+/* test_session.c - sessions and the records they share with `ask --json` (core/answer/record.h):
  * every field of every record survives write and read, copy, and save and load (the
  * citation map and the verification too), and the field lists cover the structs; turns of
  * version 1 still read; saves are atomic, corrupt files are reported and left alone,
@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "base/xmalloc.h"
-#include "core/record.h"
-#include "core/session.h"
+#include "core/answer/record.h"
+#include "core/session/session.h"
 
 static const char golden_id[] = "20261121-142501-ab12";
 
@@ -101,7 +101,7 @@ static struct session *sample(void)
  * value no other field has; the record is written, printed, parsed, read and compared, and
  * copied and compared. With __builtin_clear_padding the lists are checked to cover every
  * byte of their struct that is not padding, so a field added to a struct fails here until
- * it is listed, and then until core/record.c writes, reads and copies it. */
+ * it is listed, and then until core/answer/record.c writes, reads and copies it. */
 
 enum ftype { F_STR, F_POLICY, F_BOOL, F_INT, F_LL, F_SIZE, F_U32, F_U64, F_DBL, F_INTS, F_BOOLS, F_PTR };
 
@@ -263,7 +263,7 @@ static void check_covers(const char *what, const unsigned char *map, size_t size
 	for (size_t i = 0; i < size; i++)
 		if (left[i])
 			fail_msg("struct %s: byte %zu belongs to no field the test lists: a new field? Write, read, "
-				 "copy and clear it in core/record.c, and list it here", what, i);
+				 "copy and clear it in core/answer/record.c, and list it here", what, i);
 }
 
 #if defined(__has_builtin)

@@ -2,8 +2,8 @@
 #include "fn_test.h"
 
 #include "base/buf.h"
-#include "core/ndjson.h"
-#include "core/sse.h"
+#include "core/wire/ndjson.h"
+#include "core/wire/sse.h"
 
 /* Everything a parser reports, as one string: E<type>|<id>|<data>  C<comment>  X<error field>
  * (or L<line> for NDJSON), each followed by '\n'. Equal logs mean equal parses. */

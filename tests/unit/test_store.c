@@ -10,7 +10,7 @@
 #include <utime.h>
 
 #include "idx_test.h"
-#include "index/store.h"
+#include "index/store/store.h"
 
 struct env {
 	char *root, *docs, *ixdir;

@@ -5,7 +5,7 @@
 
 #include "base/buf.h"
 #include "base/utf8.h"
-#include "core/stream.h"
+#include "core/wire/stream.h"
 
 /* ---- recording what a stream does ---- */
 

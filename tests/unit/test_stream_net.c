@@ -9,9 +9,9 @@
 
 #include "base/buf.h"
 #include "base/xmalloc.h"
-#include "core/config.h"
-#include "core/net.h"
-#include "core/provider.h"
+#include "core/app/config.h"
+#include "core/net/net.h"
+#include "core/net/provider.h"
 #include "fn_fakellm.h"
 
 /* the fake server's THINK_TEXT */

@@ -2,7 +2,7 @@
 #include "fn_test.h"
 
 #include "base/buf.h"
-#include "index/text.h"
+#include "index/text/text.h"
 
 struct got {
 	struct buf terms; /* "a|b|c" */

@@ -7,10 +7,10 @@
 #include <poll.h>
 
 #include "base/buf.h"
-#include "core/chan.h"
-#include "core/config.h"
-#include "core/setup.h"
-#include "core/turn.h"
+#include "core/app/chan.h"
+#include "core/app/config.h"
+#include "core/app/setup.h"
+#include "core/answer/turn.h"
 #include "idx_test.h"
 
 static const char *const vocab[] = {

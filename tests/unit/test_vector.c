@@ -7,9 +7,9 @@
 #include <math.h>
 
 #include "idx_test.h"
-#include "index/search.h"
-#include "index/store.h"
-#include "index/vector.h"
+#include "index/search/search.h"
+#include "index/store/store.h"
+#include "index/search/vector.h"
 
 static uint64_t rng;
 static double rnd(void)

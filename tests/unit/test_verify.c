@@ -10,7 +10,7 @@
 
 #include "base/buf.h"
 #include "base/xmalloc.h"
-#include "core/verify.h"
+#include "core/answer/verify.h"
 #include "index/idx.h"
 
 static struct source src(int n, const char *text)

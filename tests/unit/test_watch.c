@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "idx_test.h"
-#include "index/store.h"
+#include "index/store/store.h"
 
 /* Waits (at most 10 s) until a sync pass after `since` passes ends and the query finds
  * `want` hits in name. */

@@ -6,8 +6,8 @@
 #include "base/buf.h"
 #include "base/utf8.h"
 #include "base/xmalloc.h"
-#include "ui/term.h"
-#include "ui/wrap.h"
+#include "ui/term/term.h"
+#include "ui/render/wrap.h"
 
 static char *joined(const struct lines *l)
 {

@@ -1,0 +1,444 @@
+/* turn.c - one question, one answer, through the channel (see turn.h). */
+#include "core/answer/turn.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/buf.h"
+#include "base/xmalloc.h"
+#include "core/answer/extractive.h"
+#include "core/app/log.h"
+#include "core/net/net.h"
+#include "core/net/provider.h"
+#include "core/answer/record.h"
+#include "core/net/secret.h"
+#include "core/wire/stream.h"
+#include "core/answer/verify.h"
+
+_Static_assert(TURN_COMPLETED == (int)STREAM_COMPLETED && TURN_TRUNCATED == (int)STREAM_TRUNCATED &&
+		       TURN_INTERRUPTED == (int)STREAM_INTERRUPTED && TURN_TOO_LARGE == (int)STREAM_TOO_LARGE,
+	       "turn outcomes mirror stream outcomes");
+
+struct turn {
+	struct chan *chan;
+	uint64_t gen;
+	struct cite_map map;
+	struct provenance prov;
+	double started;
+	struct net *net;       /* set while a model request may be in flight */
+	net_id id;
+};
+
+/* What the net thread's callbacks need. Owned by the request: freed in its done callback,
+ * so a turn freed mid-stream (/new) leaves nothing dangling. */
+struct link {
+	struct chan *chan;
+	uint64_t gen;
+	double started;
+	bool not_grounded;
+	bool label;
+	struct buf answer;       /* the text so far, for verification */
+	struct cite_map texts;   /* the sources' numbers and texts (a copy: the turn may go) */
+	char *language;
+};
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void msg_free(struct chan_msg *m)
+{
+	struct turn_msg *t = (struct turn_msg *)m;
+	free(t->text);
+	turn_result_free(t->result);
+	free(t);
+}
+
+static void post_text(struct chan *chan, uint64_t gen, enum turn_msg_kind kind, const char *s, size_t len)
+{
+	struct turn_msg *m = xcalloc(1, sizeof *m);
+	m->base.kind = kind;
+	m->base.gen = gen;
+	m->base.free = msg_free;
+	m->text = xstrndup(s, len);
+	chan_send(chan, &m->base);
+}
+
+static void send_text(struct turn *t, enum turn_msg_kind kind, const char *s, size_t len)
+{
+	post_text(t->chan, t->gen, kind, s, len);
+}
+
+static void post_end(struct chan *chan, uint64_t gen, double started, struct turn_result *r)
+{
+	if (!r->outcome_name)
+		/* Below TURN_DECLINED the outcomes are the stream's, by design. */
+		r->outcome_name = xstrdup(r->outcome == TURN_DECLINED ? "declined"
+					  : stream_outcome_name((enum stream_outcome)r->outcome));
+	r->total_ms = now_ms() - started;
+	struct turn_msg *m = xcalloc(1, sizeof *m);
+	m->base.kind = TURN_END;
+	m->base.gen = gen;
+	m->base.free = msg_free;
+	m->result = r;
+	chan_send(chan, &m->base);
+}
+
+static void send_end(struct turn *t, struct turn_result *r)
+{
+	post_end(t->chan, t->gen, t->started, r);
+}
+
+/* ---- the net thread's side: stream events become channel messages -------------------- */
+
+static void on_event(void *ctx, enum stream_ev_kind kind, const char *s, size_t len)
+{
+	struct link *l = ctx;
+	if (kind == STREAM_EV_TEXT || kind == STREAM_EV_REFUSAL) {
+		buf_add(&l->answer, s, len);
+		post_text(l->chan, l->gen, TURN_TEXT, s, len);
+	}
+	else if (kind == STREAM_EV_REASONING)
+		post_text(l->chan, l->gen, TURN_REASONING, s, len);
+}
+
+static struct turn_result *result_new(void)
+{
+	struct turn_result *r = xcalloc(1, sizeof *r);
+	r->grounding = -1;
+	return r;
+}
+
+/* Checks the answer's citations; nothing to check, nothing computed (grounding stays -1). */
+static void verify_into(struct turn_result *r, const char *answer, size_t len, const struct cite_map *m,
+			const char *language)
+{
+	if (!len)
+		return;
+	r->verify = verify_answer(answer, len, m, language);
+	r->grounding = r->verify->grounding;
+	r->sentences = (int)r->verify->n;
+	r->sentences_supported = r->verify->supported;
+	r->citations_invalid = r->verify->invalid;
+}
+
+static void on_retry(void *ctx, const struct net_retry *r)
+{
+	struct link *l = ctx;
+	post_text(l->chan, l->gen, TURN_NOTICE, r->message, strlen(r->message));
+}
+
+static void on_done(void *ctx, const struct stream_result *sr, const struct net_timings *tm)
+{
+	struct link *l = ctx;
+	struct turn_result *r = result_new();
+	r->outcome = (int)sr->outcome; /* the turn outcomes mirror the stream's */
+	r->outcome_name = xstrdup(stream_outcome_name(sr->outcome));
+	r->finish_reason = sr->finish_reason ? xstrdup(sr->finish_reason) : NULL;
+	if (sr->outcome != STREAM_COMPLETED)
+		r->message = stream_outcome_message(sr);
+	else if (l->not_grounded)
+		r->message = xstrdup("Not grounded: no passage in your documents matched, so this is the "
+				     "model's own knowledge.");
+	r->prompt_tokens = sr->usage.prompt_tokens;
+	r->completion_tokens = sr->usage.completion_tokens;
+	r->first_token_ms = tm->first_token_ms;
+	r->not_grounded = l->not_grounded;
+	r->label_uncited = l->label;
+	if (sr->outcome != STREAM_COMPLETED)
+		log_warn("answer %s: %s", r->outcome_name, r->message ? r->message : "");
+	verify_into(r, buf_str(&l->answer), l->answer.len, &l->texts, l->language);
+	post_end(l->chan, l->gen, l->started, r);
+	buf_free(&l->answer);
+	cite_map_free(&l->texts);
+	free(l->language);
+	free(l);
+}
+
+/* Only what verification reads: numbers and texts. */
+static void copy_texts(const struct cite_map *m, struct cite_map *out)
+{
+	memset(out, 0, sizeof *out);
+	out->v = xcalloc(m->n + 1, sizeof *out->v);
+	for (size_t i = 0; i < m->n; i++) {
+		out->v[i].n = m->v[i].n;
+		out->v[i].text = xstrdup(m->v[i].text);
+	}
+	out->n = m->n;
+}
+
+/* Hands the prompt to the model server; on a local failure (no key, bad request) the turn
+ * ends at once with that message. */
+static void ask_model(struct turn *t, const struct turn_request *req, const struct cfg_provider *prov,
+		      const struct prompt *prompt, bool not_grounded, struct net *net)
+{
+	struct turn_result *r = NULL;
+	struct secret key = {0};
+	char *err = NULL;
+	if (!net) {
+		r = result_new();
+		r->outcome = TURN_NETWORK_ERROR;
+		r->message = xstrdup("the network layer could not start (see the log)");
+	} else if (secret_get(prov, &key, &err) < 0) {
+		r = result_new();
+		r->outcome = TURN_HTTP_ERROR;
+		r->message = err;
+		err = NULL;
+	}
+	if (r) {
+		send_end(t, r);
+		return;
+	}
+	struct provider_msg msgs[2] = {{"system", prompt->system}, {"user", prompt->user}};
+	struct provider_chat chat = {req->profile->model, msgs, 2, req->profile->temperature,
+				     req->profile->max_tokens};
+	struct provider_request preq;
+	if (provider_chat_request(prov, &chat, &preq, &err) < 0) {
+		r = result_new();
+		r->outcome = TURN_HTTP_ERROR;
+		r->message = err ? err : xstrdup("cannot build the request");
+		secret_clear(&key);
+		send_end(t, r);
+		return;
+	}
+	struct net_request nreq;
+	provider_net_request(prov, &preq, key.key, &nreq);
+	struct link *l = xcalloc(1, sizeof *l);
+	l->chan = t->chan;
+	l->gen = t->gen;
+	l->started = t->started;
+	l->not_grounded = not_grounded;
+	l->label = req->profile->no_evidence == NO_EVIDENCE_LABEL;
+	l->language = xstrdup(req->cfg->index.language);
+	copy_texts(&t->map, &l->texts);
+	struct net_callbacks cb = {.event = on_event, .retry = on_retry, .done = on_done, .ctx = l};
+	t->net = net;
+	t->id = net_submit(net, &nreq, &cb);
+	provider_request_free(&preq);
+	secret_clear(&key);
+}
+
+/* The builtin answer goes out in word-sized pieces, like a model's stream, so every
+ * consumer has one path. */
+static void send_streamed(struct turn *t, const char *text)
+{
+	const char *p = text;
+	while (*p) {
+		size_t n = strcspn(p, " \n");
+		n += strspn(p + n, " \n");
+		send_text(t, TURN_TEXT, p, n);
+		p += n;
+	}
+}
+
+static char *host_of(const char *url)
+{
+	const char *p = strstr(url, "://");
+	p = p ? p + 3 : url;
+	const char *at = strchr(p, '@'); /* never keep user:password@ */
+	const char *slash = strchr(p, '/');
+	if (at && (!slash || at < slash))
+		p = at + 1;
+	return xstrndup(p, strcspn(p, "/?#"));
+}
+
+static void fill_provenance(struct turn *t, const struct turn_request *req,
+			    const struct cfg_provider *prov)
+{
+	const struct cfg_profile *pf = req->profile;
+	struct provenance *pv = &t->prov;
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+	pv->time = xstrdup(stamp);
+	pv->profile = xstrdup(pf->name);
+	pv->provider = xstrdup(prov->name);
+	pv->provider_kind = xstrdup(provider_kind_name(prov->kind));
+	pv->model = xstrdup(prov->kind == PROVIDER_BUILTIN ? "extractive" : pf->model);
+	pv->host = prov->kind == PROVIDER_BUILTIN ? xstrdup("") : host_of(prov->base_url);
+	pv->temperature = pf->temperature;
+	pv->retrieval = pf->retrieval.enabled;
+	pv->top_k = pf->retrieval.top_k;
+	pv->mode = xstrdup(pf->retrieval.mode);
+	struct buf c = {0};
+	for (size_t i = 0; i < pf->retrieval.collections.n; i++)
+		buf_addf(&c, "%s%s", i ? "," : "", pf->retrieval.collections.v[i]);
+	pv->collections = buf_detach(&c);
+	pv->w_lexical = pf->retrieval.w_lexical;
+	pv->w_vector = pf->retrieval.w_vector;
+	pv->min_score = pf->retrieval.min_score;
+	pv->per_file_cap = pf->retrieval.per_file_cap;
+	pv->context_tokens = pf->context_tokens;
+	pv->max_tokens = pf->max_tokens;
+	pv->no_evidence = no_evidence_name(pf->no_evidence);
+	if (req->ix) {
+		struct idx_stats st;
+		if (idx_stats(req->ix, &st) == 0) {
+			pv->index_generation = st.generation;
+			pv->index_files = st.files;
+			pv->index_chunks = st.chunks;
+		}
+	}
+}
+
+void turn_query(const struct turn_request *req, struct idx_query *q)
+{
+	const struct cfg_retrieval *r = &req->profile->retrieval;
+	enum idx_mode mode = !strcmp(r->mode, "lexical") ? IDX_LEXICAL
+			     : !strcmp(r->mode, "vector") ? IDX_VECTOR : IDX_HYBRID;
+	*q = (struct idx_query){
+		.text = req->question,
+		.k = (size_t)r->top_k,
+		.mode = mode,
+		.collections = (const char *const *)r->collections.v,
+		.ncollections = r->collections.n,
+		.per_file_cap = (size_t)r->per_file_cap,
+		.w_lexical = r->w_lexical,
+		.w_vector = r->w_vector,
+		.rrf_k = 60,
+		.language = req->cfg->index.language,
+		.emb = req->emb,
+	};
+}
+
+static int retrieve(const struct turn_request *req, struct idx_hits *hits)
+{
+	memset(hits, 0, sizeof *hits);
+	if (!req->profile->retrieval.enabled || !req->ix)
+		return 0;
+	struct idx_query q;
+	turn_query(req, &q);
+	int rc = idx_search(req->ix, &q, hits);
+	if (rc != 0) {
+		log_warn("retrieval failed: %s", idx_strerror(rc));
+		return rc;
+	}
+	return 0;
+}
+
+struct turn *turn_start(const struct turn_request *req, struct net *net, struct chan *chan)
+{
+	struct turn *t = xcalloc(1, sizeof *t);
+	t->chan = chan;
+	t->gen = req->gen;
+	t->started = now_ms();
+	const struct cfg_profile *pf = req->profile;
+	const struct cfg_provider *prov = config_provider(req->cfg, pf->provider);
+	fill_provenance(t, req, prov);
+
+	struct idx_hits hits;
+	double r0 = now_ms();
+	retrieve(req, &hits);
+	t->prov.retrieval_ms = now_ms() - r0;
+
+	struct prompt_opts po = {
+		.system_prompt = pf->system_prompt,
+		.retrieval = pf->retrieval.enabled,
+		.context_tokens = pf->context_tokens,
+		.answer_tokens = pf->max_tokens > 0 ? pf->max_tokens : 1024,
+		.extra_context = req->extra_context,
+	};
+	/* Evidence needs a lexical match above the profile's floor: vector neighbours of an
+	 * unrelated question are not evidence. The view shares the hits' strings. */
+	struct idx_hits evidence = {xcalloc(hits.n + 1, sizeof *hits.v), 0};
+	bool vector_only = !strcmp(pf->retrieval.mode, "vector");
+	for (size_t i = 0; i < hits.n; i++)
+		if (vector_only ? hits.v[i].vector_score > 0
+				: hits.v[i].lexical_score > pf->retrieval.min_score)
+			evidence.v[evidence.n++] = hits.v[i];
+	struct prompt prompt;
+	prompt_build(req->question, &evidence, &po, &prompt, &t->map);
+	free(evidence.v);
+	idx_hits_free(&hits);
+	t->prov.prompt_tokens_estimate = prompt.tokens;
+
+	struct turn_result *r = result_new();
+	r->label_uncited = pf->no_evidence == NO_EVIDENCE_LABEL;
+	bool no_evidence = pf->retrieval.enabled && t->map.n == 0;
+	if (no_evidence && pf->no_evidence == NO_EVIDENCE_DECLINE) {
+		send_text(t, TURN_TEXT, "Not found in your documents.", 28);
+		r->outcome = TURN_DECLINED;
+		r->message = xstrdup("No passage in your documents matches this question, so the model "
+				     "was not asked (profile policy: decline).");
+	} else if (prov->kind == PROVIDER_BUILTIN) {
+		r->extractive = true;
+		char *answer = extractive_answer(req->question, &t->map, req->cfg->index.language, 3);
+		if (answer) {
+			r->first_token_ms = now_ms() - t->started;
+			send_streamed(t, answer);
+			r->outcome = TURN_COMPLETED;
+			r->finish_reason = xstrdup("stop");
+			verify_into(r, answer, strlen(answer), &t->map, req->cfg->index.language);
+			free(answer);
+		} else {
+			send_text(t, TURN_TEXT, "Not found in your documents.", 28);
+			r->outcome = TURN_DECLINED;
+			r->message = xstrdup(pf->retrieval.enabled
+					     ? "No sentence in the retrieved passages answers this question."
+					     : "The builtin provider answers only from your documents, and this "
+					       "profile does not retrieve.");
+		}
+	} else {
+		free(r);
+		r = NULL;
+		ask_model(t, req, prov, &prompt, no_evidence, net);
+	}
+	prompt_free(&prompt);
+	if (r)
+		send_end(t, r);
+	return t;
+}
+
+void turn_cancel(struct turn *t)
+{
+	if (t && t->net)
+		net_cancel(t->net, t->id);
+}
+
+void turn_free(struct turn *t)
+{
+	if (!t)
+		return;
+	cite_map_free(&t->map);
+	record_provenance_clear(&t->prov);
+	free(t);
+}
+
+struct turn *turn_adopt(struct cite_map *map, struct provenance *prov)
+{
+	struct turn *t = xcalloc(1, sizeof *t);
+	t->map = *map;
+	t->prov = *prov;
+	memset(map, 0, sizeof *map);
+	memset(prov, 0, sizeof *prov);
+	return t;
+}
+
+const struct cite_map *turn_sources(const struct turn *t)
+{
+	return &t->map;
+}
+
+const struct provenance *turn_provenance(const struct turn *t)
+{
+	return &t->prov;
+}
+
+void turn_finish(struct turn *t, const struct turn_result *r)
+{
+	if (t && r)
+		verify_mark(r->verify, &t->map);
+}
+
+void turn_result_free(struct turn_result *r)
+{
+	if (!r)
+		return;
+	record_result_clear(r);
+	free(r);
+}

@@ -1,0 +1,124 @@
+/* turn.h - one question and its answer: retrieval, prompt, the provider's stream, result.
+ *
+ * turn_start runs on the UI thread: it retrieves (a short read transaction; lexical search
+ * takes a few milliseconds), builds the prompt and the citation map, then either hands the
+ * request to the net thread or, for the builtin provider and for `decline`, produces the
+ * answer itself. Either way the answer arrives as TURN_* messages on the channel, tagged with
+ * the turn's generation, so the UI and `footnote ask` treat every provider alike. A turn's
+ * messages end with exactly one TURN_END.
+ *
+ * After the answer, the producer checks its citations (core/answer/verify.c) and puts the result
+ * on the TURN_END's turn_result. The consumer hands that result to turn_finish on the UI
+ * thread, which marks the map's sources cited / verified / auto-attached.
+ *
+ * Ownership: the caller owns the turn (turn_free) and every message it takes from the
+ * channel (chan_msg_free). The citation map and provenance stay valid until turn_free. */
+#ifndef FN_TURN_H
+#define FN_TURN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/app/chan.h"
+#include "core/app/config.h"
+#include "core/answer/prompt.h"
+#include "core/answer/verify.h"
+#include "index/idx.h"
+
+enum turn_msg_kind {
+	TURN_TEXT = 100, /* a piece of the answer (untrusted: sanitize before display) */
+	TURN_REASONING,  /* a piece of the model's reasoning */
+	TURN_NOTICE,     /* a status line: "HTTP 429: retrying in 2 s" */
+	TURN_END,        /* the result: outcome, usage, timings */
+};
+
+/* Same values as enum stream_outcome, plus what only a turn can decide. */
+enum turn_outcome {
+	TURN_COMPLETED = 1,
+	TURN_TRUNCATED,
+	TURN_REFUSED,
+	TURN_TOOL_CALL,
+	TURN_SERVER_ERROR,
+	TURN_HTTP_ERROR,
+	TURN_INTERRUPTED,
+	TURN_CANCELLED,
+	TURN_NETWORK_ERROR,
+	TURN_TOO_LARGE,
+	TURN_DECLINED = 50, /* no evidence and the profile says decline: the model was not called */
+};
+
+struct turn_result {
+	int outcome;            /* enum turn_outcome */
+	char *outcome_name;     /* "completed", "declined", ... */
+	char *finish_reason;    /* as the server sent it, or NULL */
+	char *message;          /* a sentence for a person when not completed, else NULL */
+	long long prompt_tokens, completion_tokens;
+	double first_token_ms, total_ms;
+	bool extractive;        /* answered by the builtin answerer */
+	bool not_grounded;      /* no_evidence: answer/label and nothing matched */
+	bool label_uncited;     /* no_evidence: label: show uncited sentences as model knowledge */
+	/* Verification (core/answer/verify.c), filled when the answer is complete. */
+	double grounding;       /* share of sentences with a verified citation; -1 = not computed */
+	int sentences;          /* sentences in the answer */
+	int sentences_supported;/* of which carry a verified citation */
+	int citations_invalid;  /* markers whose number has no source */
+	struct verify_result *verify; /* per sentence: byte range, status, sources; NULL when
+				 * not computed (declined, no text). Freed with the result. */
+};
+
+struct turn_msg {
+	struct chan_msg base;   /* kind is enum turn_msg_kind, gen the turn's */
+	char *text;             /* TURN_TEXT, TURN_REASONING, TURN_NOTICE */
+	struct turn_result *result; /* TURN_END */
+};
+
+struct provenance {
+	char *time;             /* ISO 8601, UTC */
+	char *profile, *provider, *provider_kind, *model, *host;
+	double temperature;
+	bool retrieval;
+	int top_k;
+	char *mode;
+	char *collections;      /* comma-separated, "" = all */
+	double w_lexical, w_vector, min_score;
+	int per_file_cap;
+	int context_tokens, max_tokens;
+	const char *no_evidence;/* "decline" | "answer" | "label" (static) */
+	uint64_t index_generation, index_files, index_chunks;
+	double retrieval_ms;
+	int prompt_tokens_estimate;
+};
+
+struct turn_request {
+	const struct config *cfg;
+	const struct cfg_profile *profile;
+	const char *question;
+	const char *extra_context;  /* piped stdin, or NULL */
+	idx *ix;                    /* NULL = no index (retrieval gives nothing) */
+	const struct idx_embedder *emb;
+	uint64_t gen;
+};
+
+struct net;
+struct turn;
+/* Starts a turn; never NULL. net may be NULL when only the builtin provider is used. */
+struct turn *turn_start(const struct turn_request *req, struct net *net, struct chan *chan);
+/* Stops the answer; a TURN_END with TURN_CANCELLED follows (partial text kept). */
+void turn_cancel(struct turn *t);
+void turn_free(struct turn *t);
+/* A finished turn rebuilt from a saved session (core/session/session.c): it takes over map and prov
+ * (both are zeroed), has nothing in flight and posts nothing. Free with turn_free. */
+struct turn *turn_adopt(struct cite_map *map, struct provenance *prov);
+const struct cite_map *turn_sources(const struct turn *t);
+const struct provenance *turn_provenance(const struct turn *t);
+/* UI thread, once the TURN_END is taken: marks the map's sources from r->verify (cited,
+ * verified, auto-attached). r stays the caller's. */
+void turn_finish(struct turn *t, const struct turn_result *r);
+void turn_result_free(struct turn_result *r);
+/* The search a turn runs for req's profile: mode, top_k, collections, per-file cap, fusion
+ * weights. `footnote eval` measures retrieval through it. q borrows req's strings. */
+void turn_query(const struct turn_request *req, struct idx_query *q);
+
+/* The record of a turn as JSON (for `ask --json`, sessions and export) is core/answer/record.h. */
+
+#endif

@@ -1,0 +1,50 @@
+/* lexical.h - BM25 postings in LMDB (internal to index/).
+ *
+ * A term's postings are segments in the `post` DB, key = term "\0" be64(first chunk id),
+ * value = u32 count, u64 first, u64 last, then (delta chunk id, tf) varint pairs, deltas
+ * from the previous id (the first from `first`). New chunk ids only grow, so adding a chunk
+ * appends to the term's last segment; a segment closes at about one page. Deleting a chunk
+ * rewrites only the segments that hold it. BM25 stats live in meta: "chunks" (N) and
+ * "totlen" (sum of chunk lengths in tokens); a chunk's own length is in cinfo.
+ *
+ * A write batch collects its changes in a struct lex_batch (not thread-safe; the writer's)
+ * and applies them once per term at the end of the batch. */
+#ifndef FN_LEXICAL_H
+#define FN_LEXICAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lmdb.h>
+
+#include "index/search/search.h"
+#include "index/store/store.h"
+#include "index/text/text.h"
+
+struct lex_batch;
+struct lex_batch *lex_batch_new(void);
+void lex_batch_reset(struct lex_batch *b);
+void lex_batch_free(struct lex_batch *b);
+/* Records the postings of a new chunk (ids must grow from call to call and exceed every id
+ * already in the index). Returns the chunk's length in tokens. */
+uint32_t lex_add_chunk(struct lex_batch *b, struct tokenizer *t, uint64_t id, const char *text,
+		       size_t len);
+/* Records the removal of a chunk indexed with this text. */
+void lex_del_chunk(struct lex_batch *b, struct tokenizer *t, uint64_t id, const char *text,
+		   size_t len);
+/* Writes the batch into txn, keeping meta "terms" current. */
+int lex_batch_apply(struct lex_batch *b, MDB_txn *txn, idx *ix);
+
+/* Decodes one segment value; calls fn for each posting. Returns -1 when malformed. */
+int lex_segment_each(const void *val, size_t len,
+		     void (*fn)(void *ctx, uint64_t id, uint32_t tf), void *ctx);
+
+/* Number of chunks holding term. */
+uint64_t lex_df(MDB_txn *txn, idx *ix, const char *term, size_t len);
+
+/* BM25 (k1 1.2, b 0.75) over the query's terms; the best k chunks allowed by f, best first
+ * (caller frees *out). Stopwords are dropped from the query unless it has nothing else. */
+int lex_search(MDB_txn *txn, idx *ix, struct tokenizer *t, const char *query,
+	       const struct sfilter *f, size_t k, struct scored **out, size_t *nout);
+
+#endif
