@@ -1,0 +1,207 @@
+/* config_table.c - every option footnote reads: one row each, {name, type, offset, default,
+ * limits, choices, sub-table, flags, help} (config_schema.h). A new option is one row here and
+ * one field in config.h; the walker (config.c), the defaults, the error messages and
+ * config_each_key all follow from the row. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/app/config.h"
+#include "core/app/config_schema.h"
+#include "core/wire/stream.h"
+
+const char *const config_kind_names[] = {"openai", "ollama", "builtin", NULL};
+const char *const config_policy_names[] = {"decline", "answer", "label", NULL};
+static const char *const think_names[] = {"auto", "tag", "noopen", NULL}; /* enum stream_think */
+_Static_assert(STREAM_THINK_AUTO == 0 && STREAM_THINK_TAG == 1 && STREAM_THINK_NOOPEN == 2,
+	       "think_names follows enum stream_think");
+
+#define O(st, f) offsetof(struct st, f)
+#define END {.name = NULL}
+
+static const struct opt provider_opts[] = {
+	{.name = "kind", .type = T_ENUM, .off = O(cfg_provider, kind),
+	 .def = "openai", .choices = config_kind_names,
+	 .help = "openai (any OpenAI-compatible server) | ollama | builtin (offline, answers from the documents)"},
+	{.name = "base_url", .type = T_STR, .off = O(cfg_provider, base_url),
+	 .def = "http://127.0.0.1:8080/v1",
+	 .help = "server address; for openai it ends in /v1, for ollama it is http://127.0.0.1:11434"},
+	/* No default variable: a default would send the user's OpenAI key to every server. */
+	{.name = "api_key_env", .type = T_STR, .off = O(cfg_provider, api_key_env), .def = "",
+	 .help = "environment variable that holds the API key (empty = no key is sent)"},
+	{.name = "api_key_cmd", .type = T_STR, .off = O(cfg_provider, api_key_cmd), .def = "",
+	 .help = "command that prints the key, run once at start, e.g. \"pass show openai\""},
+	{.name = "api_key", .type = T_STR, .off = O(cfg_provider, api_key),
+	 .def = "", .flags = OPT_SECRET,
+	 .help = "a literal key; refused unless the file is private (chmod 600). Prefer api_key_env"},
+	{.name = "timeout_s", .type = T_INT, .off = O(cfg_provider, timeout_s),
+	 .def = "300", .min = 1, .max = 86400,
+	 .help = "longest a whole answer may take"},
+	{.name = "connect_timeout_s", .type = T_INT, .off = O(cfg_provider, connect_timeout_s),
+	 .def = "10", .min = 1, .max = 600,
+	 .help = "longest to wait for the connection"},
+	{.name = "idle_timeout_s", .type = T_INT, .off = O(cfg_provider, idle_timeout_s),
+	 .def = "60", .min = 1, .max = 3600,
+	 .help = "longest silence (keep-alives count as traffic) before the stream is given up"},
+	{.name = "max_retries", .type = T_INT, .off = O(cfg_provider, max_retries),
+	 .def = "3", .max = 10,
+	 .help = "retries on 429/503 before the first token (honouring Retry-After)"},
+	{.name = "retry_cap_s", .type = T_INT, .off = O(cfg_provider, retry_cap_s),
+	 .def = "30", .max = 600,
+	 .help = "longest Retry-After that is waited for"},
+	{.name = "think", .type = T_ENUM, .off = O(cfg_provider, think),
+	 .def = "auto", .choices = think_names,
+	 .help = "reasoning in <think> blocks: auto (a block whose opening tag the server stripped is "
+	         "looked for only for models known to do that, e.g. DeepSeek-R1), tag (only blocks that "
+	         "open with <think>), noopen (always look for a stripped one)"},
+	END,
+};
+const struct schema config_provider_schema = {sizeof(struct cfg_provider), O(cfg_provider, name),
+					      provider_opts};
+
+static const char *const mode_names[] = {"hybrid", "lexical", "vector", NULL};
+static const struct opt retrieval_opts[] = {
+	{.name = "enabled", .type = T_BOOL, .off = O(cfg_retrieval, enabled), .def = "true",
+	 .help = "search the documents before answering"},
+	{.name = "top_k", .type = T_INT, .off = O(cfg_retrieval, top_k),
+	 .def = "6", .min = 1, .max = 100,
+	 .help = "how many passages are given to the model"},
+	{.name = "collections", .type = T_STRLIST, .off = O(cfg_retrieval, collections), .def = "",
+	 .help = "collections this profile may read; empty = all"},
+	{.name = "mode", .type = T_STR, .off = O(cfg_retrieval, mode),
+	 .def = "hybrid", .choices = mode_names,
+	 .help = "hybrid | lexical | vector"},
+	{.name = "w_lexical", .type = T_NUM, .off = O(cfg_retrieval, w_lexical),
+	 .def = "1.0", .max = 100,
+	 .help = "weight of the lexical (BM25) ranking in the fusion"},
+	{.name = "w_vector", .type = T_NUM, .off = O(cfg_retrieval, w_vector),
+	 .def = "1.0", .max = 100,
+	 .help = "weight of the vector ranking in the fusion"},
+	{.name = "per_file_cap", .type = T_INT, .off = O(cfg_retrieval, per_file_cap),
+	 .def = "3", .max = 100,
+	 .help = "most passages from one file (0 = no cap)"},
+	{.name = "min_score", .type = T_NUM, .off = O(cfg_retrieval, min_score),
+	 .def = "0", .max = 1000,
+	 .help = "lexical score below which a passage is not evidence"},
+	END,
+};
+static const struct schema retrieval_schema = {sizeof(struct cfg_retrieval), SIZE_MAX, retrieval_opts};
+
+static const struct opt profile_opts[] = {
+	{.name = "provider", .type = T_STR, .off = O(cfg_profile, provider), .def = "builtin",
+	 .help = "name of a provider above, or builtin"},
+	{.name = "model", .type = T_STR, .off = O(cfg_profile, model), .def = "",
+	 .help = "model id sent to the server"},
+	{.name = "system_prompt", .type = T_STR, .off = O(cfg_profile, system_prompt), .def = "",
+	 .help = "empty = footnote's prompt (asks for [n] citations when retrieving)"},
+	{.name = "temperature", .type = T_NUM, .off = O(cfg_profile, temperature),
+	 .def = "0.2", .max = 2,
+	 .help = "sampling temperature"},
+	{.name = "max_tokens", .type = T_INT, .off = O(cfg_profile, max_tokens),
+	 .def = "0", .max = 1000000,
+	 .help = "longest answer in tokens; 0 = the server's default"},
+	{.name = "context_tokens", .type = T_INT, .off = O(cfg_profile, context_tokens),
+	 .def = "8192", .min = 256, .max = 10000000,
+	 .help = "token budget of the whole prompt; lowest-ranked sources are dropped first"},
+	{.name = "no_evidence", .type = T_ENUM, .off = O(cfg_profile, no_evidence),
+	 .def = "decline", .choices = config_policy_names,
+	 .help = "when nothing relevant is found: decline | answer (marked not grounded) | label"},
+	{.name = "retrieval", .type = T_STRUCT, .off = O(cfg_profile, retrieval),
+	 .sub = &retrieval_schema,
+	 .help = "retrieval settings"},
+	END,
+};
+const struct schema config_profile_schema = {sizeof(struct cfg_profile), O(cfg_profile, name),
+					     profile_opts};
+
+static const struct opt folder_opts[] = {
+	{.name = "path", .type = T_PATH, .off = O(cfg_folder, path), .def = "",
+	 .help = "folder to index and watch"},
+	{.name = "collection", .type = T_STR, .off = O(cfg_folder, collection), .def = "default",
+	 .help = "collection name; profiles can be limited to collections"},
+	END,
+};
+static const struct schema folder_schema = {sizeof(struct cfg_folder), SIZE_MAX, folder_opts};
+
+static const char *const level_names[] = {"error", "warn", "info", "debug", NULL};
+
+#define C(f) offsetof(struct config, f)
+static const struct opt embedder_opts[] = {
+	{.name = "provider", .type = T_STR, .off = C(embedder.provider) - C(embedder),
+	 .def = "builtin",
+	 .help = "builtin (offline, no server) or the name of an openai/ollama provider"},
+	{.name = "model", .type = T_STR, .off = C(embedder.model) - C(embedder),
+	 .def = "nomic-embed-text",
+	 .help = "embedding model id for a server provider"},
+	{.name = "batch", .type = T_INT, .off = C(embedder.batch) - C(embedder),
+	 .def = "32", .min = 1, .max = 2048,
+	 .help = "texts per embedding request"},
+	END,
+};
+static const struct schema embedder_schema = {0, SIZE_MAX, embedder_opts};
+
+static const struct opt index_opts[] = {
+	{.name = "path", .type = T_PATH, .off = C(index.path) - C(index), .def = "",
+	 .help = "index directory; empty = one per folder set under the data directory"},
+	{.name = "folders", .type = T_LIST, .off = C(index.folders) - C(index),
+	 .sub = &folder_schema,
+	 .help = "watched folders; empty = the current directory"},
+	{.name = "exclude", .type = T_STRLIST, .off = C(index.exclude) - C(index),
+	 .def = "[.git, node_modules]",
+	 .help = "globs matched against names and relative paths; .gitignore files are honoured too"},
+	{.name = "max_file_mb", .type = T_INT, .off = C(index.max_file_mb) - C(index),
+	 .def = "32", .min = 1, .max = 4096,
+	 .help = "larger files are skipped (and said so)"},
+	{.name = "language", .type = T_STR, .off = C(index.language) - C(index), .def = "english",
+	 .help = "Snowball stemmer language, or none"},
+	{.name = "chunk_chars", .type = T_INT, .off = C(index.chunk_chars) - C(index),
+	 .def = "1500", .min = 100, .max = 20000,
+	 .help = "target chunk size in characters (IDX_CHUNK_CHARS in index/idx.h says why 1500)"},
+	{.name = "overlap_chars", .type = T_INT, .off = C(index.overlap_chars) - C(index),
+	 .def = "150", .max = 5000,
+	 .help = "characters repeated between neighbouring chunks"},
+	{.name = "converters", .type = T_STRMAP, .off = C(index.converters) - C(index), .def = "",
+	 .help = "extension -> command printing the text, %s is the file, e.g. docx: \"pandoc -t plain %s\""},
+	END,
+};
+static const struct schema index_schema = {0, SIZE_MAX, index_opts};
+
+static const struct opt ui_opts[] = {
+	{.name = "theme", .type = T_STR, .off = C(ui.theme) - C(ui), .def = "default",
+	 .help = "a theme in themes/: default, light, mono"},
+	{.name = "sources_width", .type = T_INT, .off = C(ui.sources_width) - C(ui),
+	 .def = "40", .min = 20, .max = 200,
+	 .help = "width of the sources pane in columns"},
+	{.name = "mouse", .type = T_BOOL, .off = C(ui.mouse) - C(ui), .def = "true",
+	 .help = "mouse wheel scrolls"},
+	{.name = "keys", .type = T_STRMAP, .off = C(ui.keys) - C(ui), .def = "",
+	 .help = "action -> key, e.g. toggle_sources: F3"},
+	END,
+};
+static const struct schema ui_schema = {0, SIZE_MAX, ui_opts};
+
+static const struct opt log_opts[] = {
+	{.name = "level", .type = T_STR, .off = C(log.level) - C(log),
+	 .def = "info", .choices = level_names,
+	 .help = "error | warn | info | debug"},
+	END,
+};
+static const struct schema log_schema = {0, SIZE_MAX, log_opts};
+
+static const struct opt top_opts[] = {
+	{.name = "providers", .type = T_MAP, .off = C(providers), .sub = &config_provider_schema,
+	 .help = "model servers by name; a provider named builtin always exists"},
+	{.name = "embedder", .type = T_STRUCT, .off = C(embedder), .sub = &embedder_schema,
+	 .help = "how chunks are embedded"},
+	{.name = "index", .type = T_STRUCT, .off = C(index), .sub = &index_schema,
+	 .help = "what is indexed and where"},
+	{.name = "profiles", .type = T_MAP, .off = C(profiles), .sub = &config_profile_schema,
+	 .help = "model + prompt + retrieval bundles, switched at any time"},
+	{.name = "default_profile", .type = T_STR, .off = C(default_profile), .def = "rag",
+	 .help = "profile used at start"},
+	{.name = "ui", .type = T_STRUCT, .off = C(ui), .sub = &ui_schema,
+	 .help = "terminal interface"},
+	{.name = "log", .type = T_STRUCT, .off = C(log), .sub = &log_schema,
+	 .help = "log file"},
+	END,
+};
+const struct schema config_top_schema = {sizeof(struct config), SIZE_MAX, top_opts};
