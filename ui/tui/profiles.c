@@ -34,8 +34,8 @@ void profiles_switch(struct tui *t, const struct cfg_profile *p)
 	t->prof.cur = p;
 	const struct cfg_provider *prov = config_provider(t->cfg, p->provider);
 	status_notice(t, false, "profile %s: %s%s", p->name,
-		   prov->kind == PROVIDER_BUILTIN ? "offline extractive answers" : profiles_model(t, p),
-		   p->retrieval.enabled ? ", with retrieval" : ", no retrieval");
+		      prov->kind == PROVIDER_BUILTIN ? "offline extractive answers" : profiles_model(t, p),
+		      p->retrieval.enabled ? ", with retrieval" : ", no retrieval");
 }
 
 /* /model NAME: this session's profile answers with NAME; /model alone goes back. */
@@ -44,7 +44,7 @@ void profiles_set_model(struct tui *t, const char *name)
 	const struct cfg_provider *prov = config_provider(t->cfg, t->prof.cur->provider);
 	if (prov->kind == PROVIDER_BUILTIN) {
 		status_notice(t, true, "profile %s answers offline (builtin): it has no model to change",
-			   t->prof.cur->name);
+			      t->prof.cur->name);
 		return;
 	}
 	if (!t->prof.models)
@@ -54,10 +54,10 @@ void profiles_set_model(struct tui *t, const char *name)
 	*slot = *name ? xstrdup(name) : NULL;
 	if (*name)
 		status_notice(t, false, "profile %s now uses model %s (this session; /model alone resets)",
-			   t->prof.cur->name, name);
+			      t->prof.cur->name, name);
 	else
 		status_notice(t, false, "profile %s uses its configured model %s again", t->prof.cur->name,
-			   t->prof.cur->model);
+			      t->prof.cur->model);
 }
 
 void profiles_free(struct profiles *p, size_t nprofiles)

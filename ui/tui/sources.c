@@ -114,12 +114,12 @@ static void sources_open(struct tui *t)
 	if (is_pdf(s)) {
 		if (!prog_in_path("xdg-open")) {
 			status_notice(t, true, "%s is a PDF and xdg-open is not installed: open it yourself at page %u",
-				   s->path, (unsigned)(s->page ? s->page : 1));
+				      s->path, (unsigned)(s->page ? s->page : 1));
 		} else if (clip_spawn_detached("xdg-open", s->path) < 0) {
 			status_notice(t, true, "could not start xdg-open");
 		} else {
 			status_notice(t, false, "opened %s with xdg-open: the passage is on page %u", s->path,
-				   (unsigned)(s->page ? s->page : 1));
+				      (unsigned)(s->page ? s->page : 1));
 		}
 		return;
 	}

@@ -93,7 +93,7 @@ void turns_handle(struct tui *t, struct turn_msg *m)
 			live->streaming = live->side[0].streaming || live->side[1].streaming;
 		if (a->result->outcome != TURN_COMPLETED && a->result->outcome != TURN_DECLINED)
 			status_notice(t, true, "%s%s%s: %s", live != a ? a->profile : "", live != a ? ": " : "",
-				   a->result->outcome_name, a->result->message ? a->result->message : "");
+				      a->result->outcome_name, a->result->message ? a->result->message : "");
 		save_end(t, a, a->result);
 	}
 	t->dirty = true;
@@ -129,7 +129,7 @@ void turns_compare(struct tui *t, const char *arg)
 				status_notice(t, true, "no profile \"%s\"; profiles: %s", name[i], buf_str(&names));
 			else
 				status_notice(t, true, "/compare takes two profiles: /compare A B [QUESTION] (profiles: %s)",
-					   buf_str(&names));
+					      buf_str(&names));
 			buf_free(&names);
 			return;
 		}
@@ -152,5 +152,5 @@ void turns_compare(struct tui *t, const char *arg)
 		return;
 	}
 	status_notice(t, false, "comparing %s and %s (←/→ picks the side whose sources are shown)", p[0]->name,
-		   p[1]->name);
+		      p[1]->name);
 }
