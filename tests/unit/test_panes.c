@@ -5,10 +5,18 @@
 
 #include <locale.h>
 
+#include <unistd.h>
+
+#include "base/xmalloc.h"
+#include "core/app/config.h"
 #include "tests/unit/term_fake.h"
 #include "ui/term/term.h"
+#include "ui/tui/help_overlay.h"
 #include "ui/tui/keys.h"
+#include "ui/tui/loop.h"
+#include "ui/tui/overlay.h"
 #include "ui/tui/picker.h"
+#include "ui/tui/profiles.h"
 #include "ui/tui/status.h"
 
 static void row_is(int y, const char *want)
@@ -168,6 +176,95 @@ static void test_picker_keys_remapped(void **state)
 	assert_int_equal(picker_key(&empty, &km, K_ENTER), PICK_STAY);
 }
 
+/* A configuration with n builtin profiles p00, p01, ... (caller frees with config_free). */
+static struct config *profiles_config(int n)
+{
+	char dir[] = "/tmp/fn-panes-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *path = xasprintf("%s/c.yaml", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("profiles:\n", f);
+	for (int i = 0; i < n; i++)
+		fprintf(f, "  p%02d: {provider: builtin}\n", i);
+	fclose(f);
+	struct config *c = NULL;
+	char *err = NULL;
+	if (config_load(path, &c, &err) != 0)
+		fail_msg("config: %s", err);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+	return c;
+}
+
+/* The profile picker is the engine in an overlay: with more profiles than rows it scrolls
+ * (it used to drop the rows that did not fit), and Enter switches to the chosen one. */
+static void test_profile_picker_overlay(void **state)
+{
+	(void)state;
+	struct config *c = profiles_config(30);
+	struct tui t = {.cfg = c};
+	keys_default(&t.keys);
+	t.prof.cur = config_profile(c, "p00");
+	profiles_pick(&t);
+	assert_non_null(t.ov.cls);
+	assert_string_equal(t.ov.cls->name, "profiles");
+	term_fake_resize(12, 70);
+	overlay_draw(&t, 12, 70);
+	row_is(2, "      Profile (Enter picks, Esc closes)");
+	row_is(4, "      * p00          extractive · retrieval");
+	row_is(8, "        p04          extractive · retrieval");
+	for (int i = 0; i < 20; i++)
+		assert_true(overlay_key(&t, K_DOWN));
+	term_erase();
+	overlay_draw(&t, 12, 70);
+	row_is(8, "        p20          extractive · retrieval");
+	assert_int_equal(term_fake_slot(8, 8), SLOT_SOURCES_SELECTED);
+	overlay_key(&t, K_ENTER);
+	assert_null(t.ov.cls);
+	assert_string_equal(t.prof.cur->name, "p20");
+	assert_non_null(strstr(t.st.notice, "profile p20: offline extractive answers"));
+
+	/* Up from the first row goes round to the last, as F2 walks the list. */
+	profiles_pick(&t);
+	overlay_key(&t, K_HOME);
+	overlay_key(&t, 'k');
+	overlay_key(&t, K_ENTER);
+	assert_string_equal(t.prof.cur->name, "p29");
+	profiles_pick(&t);
+	overlay_key(&t, K_F(2));
+	overlay_key(&t, K_ESC); /* closes without switching */
+	assert_null(t.ov.cls);
+	assert_string_equal(t.prof.cur->name, "p29");
+	status_free(&t.st);
+	config_free(c);
+}
+
+/* Help is an overlay too: it scrolls with Up/Down and any other key closes it. */
+static void test_help_overlay(void **state)
+{
+	(void)state;
+	struct tui t = {0};
+	keys_default(&t.keys);
+	help_toggle(&t);
+	assert_string_equal(t.ov.cls->name, "help");
+	term_fake_resize(10, 90);
+	overlay_draw(&t, 10, 90);
+	row_is(2, "      Anywhere");
+	row_is(3, "      Esc              stop the answer; close a preview, search or list");
+	assert_true(overlay_key(&t, K_DOWN));
+	assert_non_null(t.ov.cls);
+	term_erase();
+	overlay_draw(&t, 10, 90);
+	row_is(2, "      Esc              stop the answer; close a preview, search or list");
+	overlay_key(&t, 'x');
+	assert_null(t.ov.cls);
+	help_toggle(&t);
+	help_toggle(&t); /* F1 again closes it */
+	assert_null(t.ov.cls);
+}
+
 /* A wide character takes two cells; text stops at the width it was given. */
 static void test_fake_wide(void **state)
 {
@@ -187,6 +284,8 @@ int main(void)
 		cmocka_unit_test(test_status_search),
 		cmocka_unit_test(test_picker_scrolls),
 		cmocka_unit_test(test_picker_keys_remapped),
+		cmocka_unit_test(test_profile_picker_overlay),
+		cmocka_unit_test(test_help_overlay),
 		cmocka_unit_test(test_fake_wide),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
