@@ -74,10 +74,15 @@ $(B)/footnote: $(B)/ui/main.o $(LIBS)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
 
+# Test programs that draw panes link the fake terminal first (tests/unit/term_fake.c), so
+# the linker takes its term_* and never pulls the curses ui/term/term.o out of libui.a.
+FAKE_TERM := $(B)/tests/test_panes
+$(FAKE_TERM): tests/unit/term_fake.c
+
 $(B)/tests/%: tests/unit/%.c $(LIBS) | pkgs-ok
 	@mkdir -p $(dir $@)
 	$(call say,TEST,$@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -MF $@.d -o $@ $< $(LIBS) $(LDLIBS) -lcmocka
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -MF $@.d -o $@ $(filter %.c,$^) $(LIBS) $(LDLIBS) -lcmocka
 
 deps:
 	@sh scripts/install-deps.sh

@@ -3,7 +3,9 @@
  * md4c calls back for each block and span; inline text of the current leaf block collects
  * in `in` as runs of one slot, and is wrapped when the block ends. Containers (quotes, list
  * items) are a stack: each emitted line gets their prefixes ("│ ", "• ", "12. " and the
- * indentation under them). Tables collect their cells and are laid out at the end.
+ * indentation under them). Tables collect their cells and are laid out at the end. The
+ * block layout (prefixes, code blocks, tables) is md_block.c; this file is md4c's callbacks
+ * and the inline text.
  *
  * Citation markers come from core/answer/cite.h as byte ranges of the document; a run of prose
  * that md4c passed through unchanged knows its offset in the document (run.src), which is
@@ -21,74 +23,8 @@
 #include "base/sanitize.h"
 #include "base/utf8.h"
 #include "base/xmalloc.h"
+#include "ui/render/md_block.h"
 #include "ui/term/term.h"
-
-enum { MAX_DEPTH = 32 };
-enum box_kind { BOX_QUOTE, BOX_UL, BOX_OL, BOX_LI };
-
-struct box {
-	enum box_kind kind;
-	unsigned num;       /* OL: the next item's number */
-	char bullet[24];    /* LI: "• ", "12. " */
-	bool first;         /* LI: its bullet is still to be shown */
-};
-
-/* A piece of inline text in one slot. */
-struct run {
-	size_t start, len;
-	int slot;
-	bool markable;      /* prose: citation markers and marks apply */
-	long src;           /* offset in the input, -1 when generated */
-};
-
-struct inl {
-	struct buf text;
-	struct run *v;
-	size_t n, cap;
-};
-
-struct cell {
-	char *text;
-	size_t len;
-	struct span *spans;
-	size_t nspans;
-	size_t row;
-	unsigned col;
-};
-
-struct table {
-	struct cell *v;
-	size_t n, cap;
-	unsigned cols;
-	size_t rows, head_rows;
-	bool in_head;
-};
-
-struct md {
-	const struct md_opts *o;
-	const char *doc;
-	size_t doclen;
-	const struct cite_segs *cites; /* the markers, offsets in doc */
-	size_t *lab;        /* marks with a label, by end */
-	size_t nlab, nextlab;
-	size_t last_end;    /* end (in doc) of the last text seen */
-	struct lines *out;
-	struct inl in;
-	int style[MAX_DEPTH];
-	int nstyle;
-	struct box box[MAX_DEPTH];
-	int nbox, skipped;  /* boxes beyond MAX_DEPTH are counted, not kept */
-	int quotes;
-	bool need_blank;    /* a blank line before the next block */
-	bool any;           /* some line was emitted */
-	bool in_code;
-	struct buf code;
-	char *href;
-	size_t link_start;
-	bool in_table;
-	struct table tab;
-	int heading;
-};
 
 static int cur_slot(const struct md *m)
 {
@@ -134,25 +70,13 @@ static void inl_reset(struct inl *in)
 	in->n = 0;
 }
 
-static void span_add(struct span **v, size_t *n, size_t *cap, size_t start, size_t len, int slot)
-{
-	if (!len)
-		return;
-	if (*n && (*v)[*n - 1].slot == slot && (*v)[*n - 1].start + (*v)[*n - 1].len == start) {
-		(*v)[*n - 1].len += len;
-		return;
-	}
-	*v = xgrow(*v, cap, *n + 1, sizeof **v);
-	(*v)[(*n)++] = (struct span){start, len, slot};
-}
-
 /* Plain prose [a, b) of a run: the marks hook may restyle parts of it. */
 static void add_prose(const struct md *m, const struct run *r, size_t a, size_t b, struct span **v,
 		      size_t *n, size_t *cap)
 {
 	const struct md_opts *o = m->o;
 	if (r->src < 0 || !o->nmarks) {
-		span_add(v, n, cap, a, b - a, r->slot);
+		mdb_span_add(v, n, cap, a, b - a, r->slot);
 		return;
 	}
 	size_t s0 = o->base + (size_t)r->src + (a - r->start), s1 = s0 + (b - a), at = s0;
@@ -161,11 +85,11 @@ static void add_prose(const struct md *m, const struct run *r, size_t a, size_t 
 		if (mk->slot < 0 || mk->end <= at || mk->start >= s1)
 			continue;
 		size_t ms = mk->start > at ? mk->start : at, me = mk->end < s1 ? mk->end : s1;
-		span_add(v, n, cap, a + (at - s0), ms - at, r->slot);
-		span_add(v, n, cap, a + (ms - s0), me - ms, mk->slot);
+		mdb_span_add(v, n, cap, a + (at - s0), ms - at, r->slot);
+		mdb_span_add(v, n, cap, a + (ms - s0), me - ms, mk->slot);
 		at = me;
 	}
-	span_add(v, n, cap, a + (at - s0), s1 - at, r->slot);
+	mdb_span_add(v, n, cap, a + (at - s0), s1 - at, r->slot);
 }
 
 static int marker_slot(const struct md *m, const struct cite_seg *seg)
@@ -205,7 +129,7 @@ static void inl_spans(const struct md *m, struct span **v, size_t *n)
 			if (r->markable)
 				add_prose(m, r, r->start, r->start + r->len, v, n, &cap);
 			else
-				span_add(v, n, &cap, r->start, r->len, r->slot);
+				mdb_span_add(v, n, &cap, r->start, r->len, r->slot);
 			continue;
 		}
 		size_t src = (size_t)r->src, plain = r->start, end = r->start + r->len;
@@ -217,7 +141,7 @@ static void inl_spans(const struct md *m, struct span **v, size_t *n)
 				continue;
 			size_t j = r->start + (seg->start - src);
 			add_prose(m, r, plain, j, v, n, &cap);
-			span_add(v, n, &cap, j, seg->len, marker_slot(m, seg));
+			mdb_span_add(v, n, &cap, j, seg->len, marker_slot(m, seg));
 			plain = j + seg->len;
 		}
 		add_prose(m, r, plain, end, v, n, &cap);
@@ -270,71 +194,6 @@ static void labels_init(struct md *m)
 
 /* ---- lines and their container prefixes ------------------------------------------------- */
 
-static int prefix_width(const struct md *m)
-{
-	int w = 0;
-	for (int i = 0; i < m->nbox; i++) {
-		if (m->box[i].kind == BOX_QUOTE)
-			w += 2;
-		else if (m->box[i].kind == BOX_LI)
-			w += text_width(m->box[i].bullet, strlen(m->box[i].bullet));
-	}
-	/* Deep nesting on a narrow screen: text matters more than indentation. */
-	return w > m->o->width / 2 ? 0 : w;
-}
-
-/* Puts the containers' prefixes before ln; `bullets` shows list bullets not yet shown. */
-static void prefix_line(struct md *m, struct line *ln, bool bullets)
-{
-	m->any = true;
-	if (!prefix_width(m))
-		return;
-	for (int i = m->nbox - 1; i >= 0; i--) {
-		struct box *b = &m->box[i];
-		if (b->kind == BOX_QUOTE) {
-			line_prepend(ln, "│ ", strlen("│ "), SLOT_CHAT_QUOTE);
-		} else if (b->kind == BOX_LI) {
-			size_t bl = strlen(b->bullet);
-			if (bullets && b->first) {
-				line_prepend(ln, b->bullet, bl, SLOT_CHAT_META);
-				b->first = false;
-			} else {
-				char sp[sizeof b->bullet];
-				int w = text_width(b->bullet, bl);
-				memset(sp, ' ', (size_t)w);
-				line_prepend(ln, sp, (size_t)w, SLOT_DEFAULT);
-			}
-		}
-	}
-}
-
-static int avail(const struct md *m)
-{
-	int a = m->o->width - prefix_width(m);
-	return a < 1 ? 1 : a;
-}
-
-static void emit_styled(struct md *m, const char *text, size_t len, const struct span *sp, size_t n)
-{
-	size_t from = m->out->n;
-	wrap_styled(text, len, avail(m), sp, n, m->out);
-	for (size_t i = from; i < m->out->n; i++)
-		prefix_line(m, &m->out->v[i], true);
-}
-
-static void blank(struct md *m)
-{
-	prefix_line(m, lines_add(m->out, "", 0, NULL, 0), false);
-}
-
-/* Before a block: the blank line that separates it from the one above. */
-static void sep(struct md *m)
-{
-	if (m->any && m->need_blank)
-		blank(m);
-	m->need_blank = false;
-}
-
 static void flush(struct md *m)
 {
 	if (!m->in.text.len)
@@ -343,103 +202,22 @@ static void flush(struct md *m)
 	struct span *sp;
 	size_t n;
 	inl_spans(m, &sp, &n);
-	emit_styled(m, m->in.text.p, m->in.text.len, sp, n);
+	mdb_emit_styled(m, m->in.text.p, m->in.text.len, sp, n);
 	if (m->heading == 1) { /* a top heading is underlined, so it reads in any theme */
 		int w = text_width(m->out->v[m->out->n - 1].text, m->out->v[m->out->n - 1].len);
-		w -= prefix_width(m);
+		w -= mdb_prefix_width(m);
 		struct buf rule = {0};
 		for (int i = 0; i < w; i++)
 			buf_adds(&rule, "═");
 		struct span s = {0, rule.len, SLOT_CHAT_HEADING};
-		prefix_line(m, lines_add(m->out, buf_str(&rule), rule.len, &s, rule.len ? 1 : 0), false);
+		mdb_prefix_line(m, lines_add(m->out, buf_str(&rule), rule.len, &s, rule.len ? 1 : 0), false);
 		buf_free(&rule);
 	}
 	free(sp);
 	inl_reset(&m->in);
 }
 
-static struct box *push_box(struct md *m, enum box_kind kind)
-{
-	if (m->nbox >= MAX_DEPTH) {
-		m->skipped++;
-		return NULL;
-	}
-	struct box *b = &m->box[m->nbox++];
-	memset(b, 0, sizeof *b);
-	b->kind = kind;
-	return b;
-}
-
-static void pop_box(struct md *m)
-{
-	if (m->skipped)
-		m->skipped--;
-	else if (m->nbox)
-		m->nbox--;
-}
-
-static bool in_item(const struct md *m)
-{
-	for (int i = 0; i < m->nbox; i++)
-		if (m->box[i].kind == BOX_LI)
-			return true;
-	return false;
-}
-
 /* ---- code blocks -------------------------------------------------------------------------- */
-
-/* Code keeps its lines; a line wider than the screen is cut into screen-wide pieces (no
- * word wrap: spaces in code matter), each padded so the block has its own background. */
-static void emit_code(struct md *m)
-{
-	m->out->code = xgrow(m->out->code, &m->out->capcode, m->out->ncode + 1, sizeof *m->out->code);
-	m->out->code[m->out->ncode++] = xstrndup(m->code.p ? m->code.p : "", m->code.len);
-	int num = (int)m->out->ncode, w = avail(m);
-	size_t len = m->code.len;
-	if (len && m->code.p[len - 1] == '\n')
-		len--;
-	const char *p = m->code.p ? m->code.p : "", *end = p + len;
-	struct buf ln = {0};
-	for (;;) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *e = nl ? nl : end;
-		buf_reset(&ln);
-		int col = 0;
-		for (const char *q = p; q < e; q++) { /* tabs to 4-column stops */
-			if (*q == '\t') {
-				do
-					buf_addc(&ln, ' ');
-				while (++col % 4);
-			} else {
-				buf_addc(&ln, *q);
-				if (((unsigned char)*q & 0xC0) != 0x80)
-					col++;
-			}
-		}
-		const char *lp = buf_str(&ln); /* never NULL, even for an empty line */
-		size_t at = 0;
-		do {
-			size_t take = text_fit(lp + at, ln.len - at, w > 2 ? w - 1 : 1);
-			if (!take && at < ln.len) { /* a character wider than the line */
-				uint32_t cp;
-				int cl = utf8_decode(lp + at, ln.len - at, &cp);
-				take = cl > 0 ? (size_t)cl : 1;
-			}
-			struct line *l = lines_add(m->out, "", 0, NULL, 0);
-			line_prepend(l, lp + at, take, SLOT_CODE);
-			line_prepend(l, " ", 1, SLOT_CODE);
-			line_pad(l, w, SLOT_CODE);
-			l->code = num;
-			prefix_line(m, l, true);
-			at += take;
-		} while (at < ln.len);
-		if (!nl)
-			break;
-		p = nl + 1;
-	}
-	buf_free(&ln);
-	buf_reset(&m->code);
-}
 
 /* ---- tables ------------------------------------------------------------------------------- */
 
@@ -463,123 +241,6 @@ static void cell_end(struct md *m)
 	inl_reset(&m->in);
 }
 
-/* Appends cell c to text/spans, padded to `width` columns when width > 0. */
-static void cell_put(struct buf *text, struct span **sp, size_t *n, size_t *cap, const struct cell *c,
-		     int width, int slot_override)
-{
-	size_t base = text->len;
-	buf_add(text, c->text, c->len);
-	for (size_t i = 0; i < c->nspans; i++)
-		span_add(sp, n, cap, base + c->spans[i].start, c->spans[i].len,
-			 slot_override >= 0 && c->spans[i].slot != SLOT_CHAT_CITATION &&
-					 c->spans[i].slot != SLOT_CHAT_CITATION_BAD
-				 ? slot_override : c->spans[i].slot);
-	int pad = width - text_width(c->text, c->len);
-	if (pad > 0) {
-		size_t at = text->len;
-		for (int i = 0; i < pad; i++)
-			buf_addc(text, ' ');
-		span_add(sp, n, cap, at, (size_t)pad, SLOT_DEFAULT);
-	}
-}
-
-static const struct cell *cell_at(const struct table *t, size_t row, unsigned col)
-{
-	for (size_t i = 0; i < t->n; i++)
-		if (t->v[i].row == row && t->v[i].col == col)
-			return &t->v[i];
-	return NULL;
-}
-
-static void table_grid(struct md *m, const int *cw)
-{
-	const struct table *t = &m->tab;
-	struct buf text = {0};
-	for (size_t r = 0; r < t->rows; r++) {
-		struct span *sp = NULL;
-		size_t n = 0, cap = 0;
-		buf_reset(&text);
-		for (unsigned c = 0; c < t->cols; c++) {
-			if (c) {
-				span_add(&sp, &n, &cap, text.len, strlen(" │ "), SLOT_BORDER);
-				buf_adds(&text, " │ ");
-			}
-			const struct cell *cl = cell_at(t, r, c);
-			struct cell empty = {0};
-			cell_put(&text, &sp, &n, &cap, cl ? cl : &empty, c + 1 < t->cols ? cw[c] : 0,
-				 r < t->head_rows ? SLOT_CHAT_STRONG : -1);
-		}
-		prefix_line(m, lines_add(m->out, text.p ? text.p : "", text.len, sp, n), true);
-		free(sp);
-		if (r + 1 == t->head_rows) {
-			buf_reset(&text);
-			for (unsigned c = 0; c < t->cols; c++) {
-				if (c)
-					buf_adds(&text, "─┼─");
-				for (int i = 0; i < cw[c]; i++)
-					buf_adds(&text, "─");
-			}
-			struct span s = {0, text.len, SLOT_BORDER};
-			prefix_line(m, lines_add(m->out, text.p, text.len, &s, 1), true);
-		}
-	}
-	buf_free(&text);
-}
-
-/* Too wide for a grid: each body row becomes "header: value" lines. */
-static void table_records(struct md *m)
-{
-	const struct table *t = &m->tab;
-	struct buf text = {0};
-	size_t first = t->head_rows < t->rows ? t->head_rows : 0;
-	for (size_t r = first; r < t->rows; r++) {
-		if (r > first)
-			blank(m);
-		for (unsigned c = 0; c < t->cols; c++) {
-			const struct cell *h = t->head_rows ? cell_at(t, 0, c) : NULL, *v = cell_at(t, r, c);
-			struct span *sp = NULL;
-			size_t n = 0, cap = 0;
-			buf_reset(&text);
-			if (h && h->len && r >= t->head_rows) {
-				cell_put(&text, &sp, &n, &cap, h, 0, SLOT_CHAT_STRONG);
-				span_add(&sp, &n, &cap, text.len, 2, SLOT_CHAT_STRONG);
-				buf_adds(&text, ": ");
-			}
-			if (v)
-				cell_put(&text, &sp, &n, &cap, v, 0, -1);
-			if (text.len)
-				emit_styled(m, text.p, text.len, sp, n);
-			free(sp);
-		}
-	}
-	buf_free(&text);
-}
-
-static void table_end(struct md *m)
-{
-	struct table *t = &m->tab;
-	int *cw = xcalloc(t->cols ? t->cols : 1, sizeof *cw);
-	int total = t->cols ? 3 * ((int)t->cols - 1) : 0;
-	for (size_t i = 0; i < t->n; i++) {
-		int w = text_width(t->v[i].text, t->v[i].len);
-		if (t->v[i].col < t->cols && w > cw[t->v[i].col])
-			cw[t->v[i].col] = w;
-	}
-	for (unsigned c = 0; c < t->cols; c++)
-		total += cw[c];
-	if (total <= avail(m))
-		table_grid(m, cw);
-	else
-		table_records(m);
-	free(cw);
-	for (size_t i = 0; i < t->n; i++) {
-		free(t->v[i].text);
-		free(t->v[i].spans);
-	}
-	free(t->v);
-	memset(t, 0, sizeof *t);
-}
-
 /* ---- md4c callbacks ----------------------------------------------------------------------- */
 
 static char *attr_str(const MD_ATTRIBUTE *a)
@@ -598,7 +259,7 @@ static void start_item(struct md *m, const MD_BLOCK_LI_DETAIL *d)
 			depth++;
 		}
 	}
-	struct box *b = push_box(m, BOX_LI);
+	struct box *b = mdb_push_box(m, BOX_LI);
 	if (!b)
 		return;
 	b->first = true;
@@ -632,15 +293,15 @@ static int enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
 	flush(m);
 	switch (type) {
 	case MD_BLOCK_QUOTE:
-		sep(m);
-		push_box(m, BOX_QUOTE);
+		mdb_sep(m);
+		mdb_push_box(m, BOX_QUOTE);
 		m->quotes++;
 		break;
 	case MD_BLOCK_UL:
 	case MD_BLOCK_OL: {
-		if (!in_item(m))
-			sep(m);
-		struct box *b = push_box(m, type == MD_BLOCK_UL ? BOX_UL : BOX_OL);
+		if (!mdb_in_item(m))
+			mdb_sep(m);
+		struct box *b = mdb_push_box(m, type == MD_BLOCK_UL ? BOX_UL : BOX_OL);
 		if (b && type == MD_BLOCK_OL)
 			b->num = ((MD_BLOCK_OL_DETAIL *)detail)->start;
 		break;
@@ -649,35 +310,35 @@ static int enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
 		start_item(m, detail);
 		break;
 	case MD_BLOCK_HR: {
-		sep(m);
+		mdb_sep(m);
 		struct buf rule = {0};
-		for (int i = 0; i < avail(m); i++)
+		for (int i = 0; i < mdb_avail(m); i++)
 			buf_adds(&rule, "─");
 		struct span s = {0, rule.len, SLOT_BORDER};
-		prefix_line(m, lines_add(m->out, rule.p, rule.len, &s, 1), true);
+		mdb_prefix_line(m, lines_add(m->out, rule.p, rule.len, &s, 1), true);
 		buf_free(&rule);
 		m->need_blank = true;
 		break;
 	}
 	case MD_BLOCK_H:
-		sep(m);
+		mdb_sep(m);
 		m->heading = (int)((MD_BLOCK_H_DETAIL *)detail)->level;
 		push_style(m, SLOT_CHAT_HEADING);
 		break;
 	case MD_BLOCK_CODE:
-		sep(m);
+		mdb_sep(m);
 		m->in_code = true;
 		buf_reset(&m->code);
 		break;
 	case MD_BLOCK_TABLE:
-		sep(m);
+		mdb_sep(m);
 		m->in_table = true;
 		memset(&m->tab, 0, sizeof m->tab);
 		m->tab.cols = ((MD_BLOCK_TABLE_DETAIL *)detail)->col_count;
 		break;
 	case MD_BLOCK_P:
 	case MD_BLOCK_HTML:
-		sep(m);
+		mdb_sep(m);
 		break;
 	default:
 		break;
@@ -702,20 +363,20 @@ static int leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
 	flush(m);
 	switch (type) {
 	case MD_BLOCK_QUOTE:
-		pop_box(m);
+		mdb_pop_box(m);
 		m->quotes--;
 		m->need_blank = true;
 		break;
 	case MD_BLOCK_UL:
 	case MD_BLOCK_OL:
-		pop_box(m);
-		if (!in_item(m))
+		mdb_pop_box(m);
+		if (!mdb_in_item(m))
 			m->need_blank = true;
 		break;
 	case MD_BLOCK_LI:
 		if (!m->skipped && m->nbox && m->box[m->nbox - 1].kind == BOX_LI && m->box[m->nbox - 1].first)
-			prefix_line(m, lines_add(m->out, "", 0, NULL, 0), true); /* an empty item */
-		pop_box(m);
+			mdb_prefix_line(m, lines_add(m->out, "", 0, NULL, 0), true); /* an empty item */
+		mdb_pop_box(m);
 		break;
 	case MD_BLOCK_H:
 		pop_style(m);
@@ -723,13 +384,13 @@ static int leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
 		m->need_blank = true;
 		break;
 	case MD_BLOCK_CODE:
-		emit_code(m);
+		mdb_emit_code(m);
 		m->in_code = false;
 		m->need_blank = true;
 		break;
 	case MD_BLOCK_TABLE:
 		m->in_table = false;
-		table_end(m);
+		mdb_table_end(m);
 		m->need_blank = true;
 		break;
 	case MD_BLOCK_P:
@@ -908,7 +569,7 @@ void md_render(const char *text, size_t len, const struct md_opts *o, struct lin
 	md_parse(doc, (MD_SIZE)len, &p, &m);
 	flush(&m);
 	if (m.in_table)
-		table_end(&m);
+		mdb_table_end(&m);
 	cite_segs_free(&own);
 	free(m.lab);
 	free(doc);

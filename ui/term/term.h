@@ -1,5 +1,7 @@
 /* term.h - the terminal, as the panes see it. ui/term/term.c is the only file that includes
- * curses; tests link a fake with the same functions and read the screen back as text.
+ * curses; tests link a fake with the same functions (tests/unit/term_fake.c, linked before
+ * libui.a so term.o is never pulled in) and read the screen back as text. text_width and
+ * text_fit are defined in ui/render/wrap.c, so the fake needs no copy of them.
  *
  * Coordinates are 0-based (row, column). Text given to term_text must already be sanitized
  * (no control characters); it is clipped to the width given, measured in display columns.

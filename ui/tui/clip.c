@@ -1,4 +1,5 @@
-/* clip.c - clipboard through a helper program or OSC 52 (see clip.h). */
+/* clip.c - the interface's child processes: clipboard helpers or OSC 52, $EDITOR, xdg-open (see
+ * clip.h). */
 #include "ui/tui/clip.h"
 
 #include <errno.h>
@@ -113,4 +114,56 @@ const char *clip_copy(const char *text, size_t len, char **err)
 	term_osc52(b64);
 	free(b64);
 	return "OSC 52";
+}
+
+/* Runs $VISUAL / $EDITOR (else vi) on args, with curses suspended. The editor is a shell
+ * word list from the environment; the file names are arguments, never part of the string. */
+int clip_run_editor(const char *arg1, const char *path)
+{
+	const char *editor = getenv("VISUAL");
+	if (!editor || !*editor)
+		editor = getenv("EDITOR");
+	if (!editor || !*editor)
+		editor = "vi";
+	setenv("FN_EDITOR", editor, 1);
+	term_suspend();
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (arg1)
+			execl("/bin/sh", "sh", "-c", "exec $FN_EDITOR \"$@\"", "sh", arg1, path, (char *)NULL);
+		else
+			execl("/bin/sh", "sh", "-c", "exec $FN_EDITOR \"$@\"", "sh", path, (char *)NULL);
+		_exit(127);
+	}
+	int status = 0;
+	if (pid > 0)
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	term_resume();
+	return pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* xdg-open in its own session, not waited for: the viewer outlives nothing of ours. */
+int clip_spawn_detached(const char *prog, const char *arg)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		setsid();
+		if (fork() != 0)
+			_exit(0);
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		execlp(prog, prog, arg, (char *)NULL);
+		_exit(127);
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	return 0;
 }
