@@ -40,6 +40,14 @@ static bool readable(const struct mcp_env *e, const char *collection)
 	return false;
 }
 
+static bool known(const struct mcp_env *e, const char *collection)
+{
+	for (size_t i = 0; i < e->cfg->index.folders.n; i++)
+		if (!strcmp(e->cfg->index.folders.v[i].collection, collection))
+			return true;
+	return false;
+}
+
 static char *collections_text(const struct mcp_env *e)
 {
 	struct buf b = {0};
@@ -213,10 +221,11 @@ static int search_start(void *ctx, struct mcp_call *c, const cJSON *args, char *
 			      .w_vector = e->profile->retrieval.w_vector,
 			      .language = e->cfg->index.language, .emb = e->emb};
 	if (coll) {
-		if (!readable(e, coll)) {
+		if (!known(e, coll) || !readable(e, coll)) {
 			char *names_txt = collections_text(e);
-			*err = xasprintf("collection \"%.60s\" is not readable by profile %s (readable: %s)", coll,
-					 e->profile->name, names_txt);
+			*err = !known(e, coll) ? xasprintf("no collection \"%.60s\" (collections: %s)", coll, names_txt)
+				: xasprintf("collection \"%.60s\" is not readable by profile %s (readable: %s)", coll,
+					    e->profile->name, names_txt);
 			free(names_txt);
 			return RPC_INVALID_PARAMS;
 		}
