@@ -189,6 +189,24 @@ struct idx_hits {
 int idx_search(idx *ix, const struct idx_query *q, struct idx_hits *out);
 void idx_hits_free(struct idx_hits *h);
 
+/* ---- files ----------------------------------------------------------------------------- */
+struct idx_file_info {
+	char *path;            /* canonical */
+	char *collection;
+	uint64_t size;
+	int64_t mtime_ns;
+	uint64_t content_hash; /* of the file's bytes when indexed */
+	uint32_t nchunks;
+};
+void idx_file_info_clear(struct idx_file_info *f);
+/* Calls fn for every indexed file, in path order (bytewise), inside one read transaction;
+ * stops when fn returns non-zero. f is valid only during the call. Any thread. */
+int idx_files_each(idx *ix, int (*fn)(void *ctx, const struct idx_file_info *f), void *ctx);
+/* The chunks of the file at canonical path, in order, as hits with score 0 and an empty
+ * snippet (free with idx_hits_free), and the file's record in *info when info is not NULL
+ * (idx_file_info_clear). IDX_ENOTFOUND when the file is not indexed. Any thread. */
+int idx_file_chunks(idx *ix, const char *path, struct idx_file_info *info, struct idx_hits *out);
+
 /* ---- text helpers for core ------------------------------------------------------------
  * The index's own tokenizer, so the answerer and the citation checker see the same terms
  * as search. One per thread (not thread-safe). */

@@ -25,7 +25,8 @@ struct command {
 static const struct command commands[] = {
 	{"index", cmd_index},   {"search", cmd_search}, {"ask", cmd_ask},
 	{"eval", cmd_eval},     {"sessions", cmd_sessions}, {"doctor", cmd_doctor},
-	{"paths", cmd_paths},   {NULL, NULL},
+	{"paths", cmd_paths},   {"mcp", cmd_mcp},
+	{NULL, NULL},
 };
 
 int cli_main(int argc, char **argv)

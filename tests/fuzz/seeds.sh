@@ -47,4 +47,5 @@ json="$here/completion.json $here/error.json"
 	put fuzz_chunk '\000\010' $here/escapes.txt $here/page.html
 	put fuzz_chunk '\022\077' "$root/core/wire/sse.c" "$root/base/utf8.c"
 	put fuzz_chunk '\003\020' $here/page.html
+	for p in '\000' '\203' '\217'; do put fuzz_mcp $p $here/mcp.jsonl; done
 }

@@ -24,6 +24,7 @@
 #include "core/app/config.h"
 #include "core/net/net.h"
 #include "core/answer/record.h"
+#include "core/answer/record_answer.h"
 #include "core/net/secret.h"
 #include "core/app/setup.h"
 #include "core/answer/turn.h"
@@ -196,56 +197,12 @@ static void add_stats(struct buf *b, const struct run *r)
 
 /* ---- JSON -------------------------------------------------------------------------------- */
 
-/* Moves every item of from to the end of to, and frees from. */
-static void move_items(cJSON *to, cJSON *from)
-{
-	cJSON *e;
-	while ((e = from->child)) {
-		cJSON_DetachItemViaPointer(from, e);
-		cJSON_AddItemToObject(to, e->string, e);
-	}
-	cJSON_Delete(from);
-}
-
-/* The answer, its result record (outcome, usage, timings, grounding, verification) at the
- * top, the sources, who answered, and the provenance record with the sources shown and
- * dropped, usage and timings. */
-static cJSON *run_json(const struct run *r)
-{
-	const struct turn_result *res = r->result;
-	const struct provenance *p = turn_provenance(r->turn);
-	const struct cite_map *m = turn_sources(r->turn);
-	const char *answer = buf_str(&r->answer);
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "answer", answer);
-	move_items(o, record_result_json(res, answer, r->answer.len));
-	cJSON_AddNumberToObject(cJSON_GetObjectItemCaseSensitive(o, "timings"), "retrieval_ms", p->retrieval_ms);
-	cJSON_AddItemToObject(o, "citations", record_sources_json(m->v, m->n, RECORD_SOURCE_GIVEN));
-	cJSON_AddStringToObject(o, "profile", p->profile);
-	cJSON_AddStringToObject(o, "provider", p->provider);
-	cJSON_AddStringToObject(o, "model", p->model);
-	cJSON_AddBoolToObject(o, "retrieval", p->retrieval);
-	cJSON_AddBoolToObject(o, "grounded", !res->not_grounded && m->n > 0);
-
-	cJSON *pv = record_provenance_json(p);
-	cJSON_AddItemToObject(pv, "sources", record_sources_json(m->v, m->n, RECORD_SOURCE_GIVEN));
-	cJSON_AddItemToObject(pv, "dropped_for_budget", record_sources_json(m->dropped, m->ndropped, 0));
-	cJSON *u = cJSON_AddObjectToObject(pv, "usage");
-	cJSON_AddNumberToObject(u, "prompt_tokens", (double)res->prompt_tokens);
-	cJSON_AddNumberToObject(u, "completion_tokens", (double)res->completion_tokens);
-	cJSON *tm = cJSON_AddObjectToObject(pv, "timings");
-	cJSON_AddNumberToObject(tm, "retrieval_ms", p->retrieval_ms);
-	cJSON_AddNumberToObject(tm, "first_token_ms", res->first_token_ms);
-	cJSON_AddNumberToObject(tm, "total_ms", res->total_ms);
-	cJSON_AddItemToObject(o, "provenance", pv);
-	return o;
-}
-
 static void print_json(struct run *runs, int n, bool array)
 {
-	cJSON *o = array ? cJSON_CreateArray() : run_json(&runs[0]);
+	cJSON *o = array ? cJSON_CreateArray()
+			 : record_answer_json(runs[0].turn, runs[0].result, buf_str(&runs[0].answer), runs[0].answer.len);
 	for (int i = 0; array && i < n; i++)
-		cJSON_AddItemToArray(o, run_json(&runs[i]));
+		cJSON_AddItemToArray(o, record_answer_json(runs[i].turn, runs[i].result, buf_str(&runs[i].answer), runs[i].answer.len));
 	char *s = cJSON_PrintUnformatted(o);
 	puts(s);
 	free(s);

@@ -17,6 +17,7 @@
 #include "core/net/secret.h"
 #include "core/app/setup.h"
 #include "core/answer/turn.h"
+#include "core/answer/record_answer.h"
 #include "ui/cmd/cmds.h"
 
 enum { MAX_PROFILES = 16 };
@@ -211,6 +212,7 @@ static void print_json(const struct eval_set *s, const struct args *a, const str
 		       const struct eval_report *r, size_t n, bool passed)
 {
 	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "version", RECORD_JSON_VERSION);
 	cJSON_AddStringToObject(o, "questions_file", s->questions_file);
 	if (s->qrels_file)
 		cJSON_AddStringToObject(o, "qrels_file", s->qrels_file);

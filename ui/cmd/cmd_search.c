@@ -10,6 +10,7 @@
 #include "base/sanitize.h"
 #include "base/xmalloc.h"
 #include "core/app/config.h"
+#include "core/answer/record_answer.h"
 #include "core/app/setup.h"
 #include "ui/cmd/cmds.h"
 
@@ -108,6 +109,7 @@ static int run_queries(idx *ix, struct idx_query *q, const char *file)
 		struct idx_hits h = {0};
 		int r = idx_search(ix, q, &h);
 		cJSON *o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "version", RECORD_JSON_VERSION);
 		cJSON_AddStringToObject(o, "id", id);
 		if (r == 0)
 			cJSON_AddItemToObject(o, "hits", hits_json(&h));
@@ -212,6 +214,7 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 			rc = EXIT_INDEX;
 		} else if (json) {
 			cJSON *obj = cJSON_CreateObject();
+			cJSON_AddNumberToObject(obj, "version", RECORD_JSON_VERSION);
 			cJSON_AddStringToObject(obj, "query", query.p);
 			cJSON_AddItemToObject(obj, "hits", hits_json(&h));
 			print_json_line(obj);

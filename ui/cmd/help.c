@@ -58,6 +58,13 @@ const struct cmd_help cmd_helps[] = {
 	 "Check every provider (reachable, models listed, key present) and the embedder."},
 	{"paths", "footnote paths",
 	 "Print every resolved path: config file, data, index, sessions, history, log, themes."},
+	{"mcp", "footnote mcp [--profile P] [--no-watch]",
+	 "Serve the index and cited answers to other tools over the Model Context Protocol (JSON-RPC\n"
+	 "on stdin/stdout, one message per line). Tools: search, ask (streams progress, can be\n"
+	 "cancelled) and get_source; resources: the indexed files as file:// URIs. With --profile P\n"
+	 "the server answers only with P and reads only P's collections. The index is kept fresh\n"
+	 "while serving (--no-watch: serve it as it is). Logs go to the log file, never stdout.\n"
+	 "docs/INTERFACE.md describes every tool's JSON."},
 	{NULL, NULL, NULL},
 };
 
