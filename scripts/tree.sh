@@ -23,6 +23,7 @@ folder() { # the purpose of a folder
 	core/answer) echo "a turn: prompt, citations, verification, the offline answerer, records" ;;
 	core/session) echo "conversations on disk, Markdown and JSON exports" ;;
 	core/eval) echo "retrieval and answer figures" ;;
+	core/mcp) echo "the Model Context Protocol server: framing, protocol, footnote's tools" ;;
 	ui) echo "the command line and the terminal" ;;
 	ui/cmd) echo "one file per subcommand, and their help" ;;
 	ui/render) echo "text to styled, wrapped lines: Markdown, answers, themes, highlights" ;;
