@@ -85,11 +85,18 @@ check "and answered" tmx_wait_for "idle │"
 tmx_type "Where does a kettle switch off?"
 tmx_send Enter
 check "afterwards, a question goes to the current profile only" tmx_wait_for "^ footnote · left · fixture:cited.sse *│" 20
+# The header shows when the question is asked, not when its answer ends. A question (or a
+# /compare) typed while an answer streams is refused, so wait for this one to finish: on a
+# loaded machine it was still streaming, the /compare below was refused, and the "streaming"
+# seen next was this answer's.
+check "and that answer ends" tmx_wait_for "│ idle │" 20
 
 # Esc stops both answers; the partial texts stay.
 tmx_type "/compare slow1 slow2 tell me everything"
 tmx_send Enter
-check "both stream" tmx_wait_for "streaming" 20
+check "both stream" sh -c '. "$FN_ROOT/tests/lib/tmux.sh"
+	tmx_wait_for "footnote · slow1 · tps:20:tokens:2000 .*│ footnote · slow2 · tps:25:tokens:2000" 20 &&
+	tmx_wait_for "│ streaming [0-9]+ tok" 20'
 tmx_send Escape
 check "Esc stops both" sh -c '. "$FN_ROOT/tests/lib/tmux.sh"; i=0
 	while [ "$(tmx_capture | grep -o "\[cancelled\]" | wc -l)" -lt 2 ]; do
