@@ -84,12 +84,16 @@ check "the last question, compared again" \
 check "and answered" tmx_wait_for "idle │"
 tmx_type "Where does a kettle switch off?"
 tmx_send Enter
-check "afterwards, a question goes to the current profile only" tmx_wait_for "^ footnote · left · fixture:cited.sse *│" 20
-# The header shows when the question is asked, not when its answer ends. A question (or a
-# /compare) typed while an answer streams is refused, so wait for this one to finish: on a
-# loaded machine it was still streaming, the /compare below was refused, and the "streaming"
-# seen next was this answer's.
-check "and that answer ends" tmx_wait_for "│ idle │" 20
+# A question (or a /compare) typed while an answer streams is refused, so this answer must
+# end before the /compare below. "│ idle │" alone proves nothing: until the program has read
+# the Enter, the screen still says idle from before (on a loaded machine the /compare was then
+# refused, "both stream" saw this answer stream, Esc stopped only it). The question's row in
+# the chat is drawn in the same pass that starts its answer, so after it, idle means ended.
+check "the question is asked" tmx_wait_for "^ +Where does a kettle switch off\?" 20
+check "and its answer ends" tmx_wait_for "│ idle │" 20
+check "afterwards, a question goes to the current profile only" sh -c '
+	printf "%s\n" "$1" | grep -A3 "^ *Where does a kettle switch off" | grep "footnote · left · fixture:cited.sse" |
+		grep -vq "│ footnote"' - "$(tmx_capture)"
 
 # Esc stops both answers; the partial texts stay.
 tmx_type "/compare slow1 slow2 tell me everything"
