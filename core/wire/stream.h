@@ -50,12 +50,21 @@
  * Threads: a stream belongs to one thread at a time (the network thread). The sink runs inside
  * stream_feed / stream_finish / stream_fail / stream_http_error on that thread; it must not call
  * back into the same stream. Nothing here prints; text from the server is untrusted and the
- * consumer sanitizes it before showing it. */
+ * consumer sanitizes it before showing it.
+ *
+ * The decoder is six files in core/wire/, this header its one public face: stream.c (life
+ * cycle, feeding, which reader), openai_events.c and ollama_events.c (the two formats),
+ * stream_state.c (what was gathered, the outcome and its sentence, the model families of
+ * stream_model_strips_think), think.c (the <think> holder), stream_error.c (error bodies;
+ * stream_error_message, for the HTTP and embeddings clients too, is declared in
+ * stream_error.h, included here). */
 #ifndef FN_STREAM_H
 #define FN_STREAM_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "core/wire/stream_error.h"
 
 enum stream_proto {
 	STREAM_OPENAI_SSE,    /* POST /chat/completions with stream: true */
@@ -178,10 +187,4 @@ const char *stream_outcome_name(enum stream_outcome o);
  * footnote does not run tools." or "Server error: Token limit reached (400)." It may quote the server's message, which is untrusted:
  * sanitize before display. Caller frees. */
 char *stream_outcome_message(const struct stream_result *r);
-/* The message in an error body from any of the servers above ({"error":{"message":..}},
- * {"error":"..."}, {"message":..}, {"detail":..}, or plain text), shortened, valid UTF-8,
- * "" when there is none. Sets *code (caller frees) to the code or type when code is not NULL
- * and one is present, else NULL. For the HTTP and embeddings clients. Caller frees. */
-char *stream_error_message(const char *body, size_t len, char **code);
-
 #endif

@@ -7,7 +7,7 @@ set -u
 . "$FN_ROOT/tests/lib/fakellm.sh"
 . "$FN_ROOT/tests/lib/tmux.sh"
 
-fixtures=${FN_SHARED:-$FN_ROOT/../shared}/data/stream-fixtures
+fixtures=$FN_ROOT/tests/data/stream-fixtures
 
 fakellm_start || tap_bail "fakellm did not start"
 ok "fakellm starts on port $FAKELLM_PORT"

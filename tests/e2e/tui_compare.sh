@@ -84,12 +84,23 @@ check "the last question, compared again" \
 check "and answered" tmx_wait_for "idle │"
 tmx_type "Where does a kettle switch off?"
 tmx_send Enter
-check "afterwards, a question goes to the current profile only" tmx_wait_for "^ footnote · left · fixture:cited.sse *│" 20
+# A question (or a /compare) typed while an answer streams is refused, so this answer must
+# end before the /compare below. "│ idle │" alone proves nothing: until the program has read
+# the Enter, the screen still says idle from before (on a loaded machine the /compare was then
+# refused, "both stream" saw this answer stream, Esc stopped only it). The question's row in
+# the chat is drawn in the same pass that starts its answer, so after it, idle means ended.
+check "the question is asked" tmx_wait_for "^ +Where does a kettle switch off\?" 20
+check "and its answer ends" tmx_wait_for "│ idle │" 20
+check "afterwards, a question goes to the current profile only" sh -c '
+	printf "%s\n" "$1" | grep -A3 "^ *Where does a kettle switch off" | grep "footnote · left · fixture:cited.sse" |
+		grep -vq "│ footnote"' - "$(tmx_capture)"
 
 # Esc stops both answers; the partial texts stay.
 tmx_type "/compare slow1 slow2 tell me everything"
 tmx_send Enter
-check "both stream" tmx_wait_for "streaming" 20
+check "both stream" sh -c '. "$FN_ROOT/tests/lib/tmux.sh"
+	tmx_wait_for "footnote · slow1 · tps:20:tokens:2000 .*│ footnote · slow2 · tps:25:tokens:2000" 20 &&
+	tmx_wait_for "│ streaming [0-9]+ tok" 20'
 tmx_send Escape
 check "Esc stops both" sh -c '. "$FN_ROOT/tests/lib/tmux.sh"; i=0
 	while [ "$(tmx_capture | grep -o "\[cancelled\]" | wc -l)" -lt 2 ]; do

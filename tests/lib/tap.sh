@@ -17,7 +17,8 @@
 # check_not_contains DESC HAYSTACK NEEDLE    ok if it is not
 # check_eq DESC GOT WANT                     ok if the strings are equal
 # diag TEXT...                     print "# TEXT" lines (to stdout)
-# skip DESC REASON                 counted as ok, "ok N - DESC # SKIP REASON"
+# skip DESC REASON                 "ok N - DESC # SKIP REASON"; tests/run.sh counts it as a
+#                                  skip (not a pass) and lists DESC and REASON at the end
 # tap_bail REASON                  not_ok REASON, then tap_done (stops the test)
 # at_exit COMMAND                  run COMMAND (eval'd) when the script exits, also on
 #                                  SIGINT/SIGTERM/SIGHUP; later ones run first. The lib

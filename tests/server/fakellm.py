@@ -10,8 +10,8 @@ binds 127.0.0.1 only, uses the Python 3 standard library only, and always exits 
 
 With --port 0 the kernel picks a free port; the port number is written to --port-file
 (temp file + rename, so a reader never sees a partial number) once the socket listens.
-Default fixtures: $FN_SHARED/data/stream-fixtures, else ../shared/data/stream-fixtures
-relative to the repository root.
+Default fixtures: tests/data/stream-fixtures in this repository (copies of the recorded
+streams, see tests/data/README.md).
 
 Endpoints
 ---------
@@ -1308,11 +1308,9 @@ class Server(ThreadingHTTPServer):
 
 
 def default_fixtures():
-    shared = os.environ.get("FN_SHARED")
-    if shared:
-        return os.path.join(shared, "data", "stream-fixtures")
+    # The repository's own copy, so a plain clone (no ../shared) serves them too.
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    return os.path.join(os.path.dirname(root), "shared", "data", "stream-fixtures")
+    return os.path.join(root, "tests", "data", "stream-fixtures")
 
 
 def write_port_file(path, port):

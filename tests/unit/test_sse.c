@@ -246,7 +246,7 @@ static void test_fixtures_every_split(void **state)
 	for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
 		snprintf(path, sizeof path, "stream-fixtures/%s", files[f]);
 		size_t len;
-		char *s = fn_slurp(fn_shared(path), &len);
+		char *s = fn_slurp(fn_data(path), &len);
 		char *want = sse_run(s, len, NULL, 0, 0, NULL);
 		for (size_t cut = 0; cut <= len; cut++) {
 			char *got = sse_run(s, len, &cut, 1, 0, NULL);
@@ -264,7 +264,7 @@ static void test_fixtures_every_split(void **state)
 		free(s);
 	}
 	size_t len;
-	char *s = fn_slurp(fn_shared("stream-fixtures/ollama-chat-phi3-excerpt.ndjson"), &len);
+	char *s = fn_slurp(fn_data("stream-fixtures/ollama-chat-phi3-excerpt.ndjson"), &len);
 	char *want = nd_run(s, len, NULL, 0);
 	size_t lines = 0;
 	for (const char *c = want; *c; c++)

@@ -345,7 +345,7 @@ static char *load(const char *file, size_t *len)
 {
 	char path[256];
 	snprintf(path, sizeof path, "stream-fixtures/%s", file);
-	return fn_slurp(fn_shared(path), len);
+	return fn_slurp(fn_data(path), len);
 }
 
 static void test_fixtures(void **state)
