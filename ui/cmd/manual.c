@@ -86,6 +86,22 @@ static void macro(struct man *m, const char *name, const char *s)
 	text(m, "\n");
 }
 
+/* Roff written as is (font changes, numbers) in the middle of a line. */
+static void raw(struct man *m, const char *s)
+{
+	fputs(s, m->f);
+	m->bol = s[0] && s[strlen(s) - 1] == '\n';
+}
+
+__attribute__((format(printf, 2, 3))) static void rawf(struct man *m, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(m->f, fmt, ap);
+	va_end(ap);
+	m->bol = false;
+}
+
 /* Help text as the tables write it: lines hard-wrapped for a terminal, blank lines between
  * paragraphs, indented lines (option lists) kept as they are. */
 static void paragraphs(struct man *m, const char *s)
@@ -172,16 +188,16 @@ static void page1(struct man *m)
 {
 	th(m, "FOOTNOTE", 1, "User Commands");
 	req(m, ".SH NAME");
-	fputs("footnote \\- ", m->f);
+	raw(m, "footnote \\- ");
 	text(m, "ask questions of your own documents in the terminal, and see their sources\n");
 	req(m, ".SH SYNOPSIS");
 	req(m, ".B footnote");
 	for (const struct cli_option *o = cli_options; o->name && o->arg; o++) {
 		text(m, "[");
 		text_n(m, o->name, strlen(o->name), false);
-		fputs("\\ \\fI", m->f);
+		raw(m, "\\ \\fI");
 		text(m, o->arg);
-		fputs("\\fR] ", m->f);
+		raw(m, "\\fR] ");
 	}
 	text(m, "[COMMAND] [ARGS]\n");
 	for (const struct cmd_help *c = cmd_helps; c->name; c++)
@@ -203,13 +219,13 @@ static void page1(struct man *m)
 	text(m, "These come before the command; each command's own options follow its name.\n");
 	for (const struct cli_option *o = cli_options; o->name; o++) {
 		req(m, ".TP");
-		fputs(".B ", m->f);
+		raw(m, ".B ");
 		m->bol = false;
 		text(m, o->name);
 		if (o->arg) {
-			fputs(" \\fI", m->f);
+			raw(m, " \\fI");
 			text(m, o->arg);
-			fputs("\\fR", m->f);
+			raw(m, "\\fR");
 		}
 		text(m, "\n");
 		paragraphs(m, o->help);
@@ -246,9 +262,9 @@ static void page1(struct man *m)
 			else
 				text(m, "(no key)\n");
 			text(m, action_help((enum action)a));
-			fputs(" (\\fB", m->f);
+			raw(m, " (\\fB");
 			text(m, action_name((enum action)a));
-			fputs("\\fR)\n", m->f);
+			raw(m, "\\fR)\n");
 			m->bol = true;
 		}
 	}
@@ -319,28 +335,28 @@ static void key_row(void *ctx, const struct config_key *k)
 			text(m, "A list of entries; each entry's keys are listed as [] below.\n");
 		return;
 	}
-	fputs("Type: ", m->f);
+	raw(m, "Type: ");
 	if (k->choices) {
 		text(m, "one of ");
 		for (const char *const *c = k->choices; *c; c++) {
 			if (c != k->choices)
 				text(m, c[1] ? ", " : " or ");
-			fputs("\\fB", m->f);
+			raw(m, "\\fB");
 			text(m, *c);
-			fputs("\\fR", m->f);
+			raw(m, "\\fR");
 		}
 	} else if (!strcmp(k->type, "integer")) {
-		fprintf(m->f, "integer %.0f..%.0f", k->min, k->max);
+		rawf(m, "integer %.0f..%.0f", k->min, k->max);
 	} else if (!strcmp(k->type, "number")) {
-		fprintf(m->f, "number %g..%g", k->min, k->max);
+		rawf(m, "number %g..%g", k->min, k->max);
 	} else {
 		text(m, k->type);
 	}
 	text(m, ". Default: ");
 	if (*k->def) {
-		fputs("\\fB", m->f);
+		raw(m, "\\fB");
 		text(m, k->def);
-		fputs("\\fR", m->f);
+		raw(m, "\\fR");
 	} else {
 		text(m, "none");
 	}
@@ -351,7 +367,7 @@ static void page5(struct man *m)
 {
 	th(m, "FOOTNOTE\\-CONFIG", 5, "File Formats");
 	req(m, ".SH NAME");
-	fputs("footnote\\-config \\- ", m->f);
+	raw(m, "footnote\\-config \\- ");
 	text(m, "the configuration file of footnote(1)\n");
 	req(m, ".SH SYNOPSIS");
 	macro(m, ".I", "~/.config/footnote/config.yaml");
