@@ -22,6 +22,7 @@ done
 arch=$(dpkg --print-architecture)
 maint=${DEB_MAINTAINER:-$(git log -1 --format='%an <%ae>' 2>/dev/null || echo 'footnote developers <footnote@example.org>')}
 date=$(git log -1 --format=%cD 2>/dev/null || date -R)
+year=$(git log -1 --format=%cd --date=format:%Y 2>/dev/null || date +%Y)
 # Staged outside build/: the Makefile reads every *.d under build/ as dependencies, and
 # fish's vendor_completions.d would be one.
 stage=$(mktemp -d)
@@ -36,7 +37,7 @@ doc=$root/usr/share/doc/footnote
 # The project states no license yet: the file says so rather than guess one.
 cat >"$doc/copyright" <<COPYRIGHT
 footnote
-Copyright (C) the footnote authors.
+Copyright (C) $year the footnote authors.
 
 Upstream-Contact: $maint
 
