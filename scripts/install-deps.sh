@@ -29,6 +29,15 @@ want_hdr libstemmer.h libstemmer-dev
 want_cmd tmux        tmux
 want_cmd pdftotext   poppler-utils
 want_cmd python3     python3
+# tests/e2e/install.sh: the manual pages rendered, completion in each shell, make deb.
+want_cmd man            man-db
+want_cmd groff          groff-base
+want_cmd dpkg-shlibdeps dpkg-dev
+want_cmd strip          binutils
+want_cmd zsh            zsh
+want_cmd fish           fish
+want_cmd lintian        lintian
+[ -f /usr/share/bash-completion/bash_completion ] || missing="$missing bash-completion"
 if [ "${1:-}" = "--bench" ]; then
     want_hdr sqlite3.h             libsqlite3-dev
     want_hdr hnswlib/hnswlib.h     libhnswlib-dev

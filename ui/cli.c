@@ -15,6 +15,9 @@
 #include "core/app/config.h"
 #include "core/app/log.h"
 #include "ui/cmd/cmds.h"
+#include "ui/cmd/complete.h"
+#include "ui/cmd/manual.h"
+#include "ui/cmd/version.h"
 
 struct command {
 	const char *name;
@@ -37,9 +40,16 @@ int cli_main(int argc, char **argv)
 		{"session", required_argument, NULL, 's'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
+		/* Hidden: for the build (manual pages, completion scripts) and the shells. */
+		{"man", required_argument, NULL, 'M'},
+		{"completion", required_argument, NULL, 'S'},
 		{NULL, 0, NULL, 0},
 	};
 	struct cli cli = {0};
+
+	/* Asked by the completion scripts on every Tab: fast, silent, no log, no network. */
+	if (argc > 1 && !strcmp(argv[1], "--complete"))
+		return cli_complete(NULL, argc - 2, argv + 2, stdout);
 
 	/* "+" stops at the first non-option: the command's own options follow it. */
 	int opt;
@@ -50,7 +60,12 @@ int cli_main(int argc, char **argv)
 		case 'p': cli.profile = optarg; break;
 		case 's': cli.session = optarg; break;
 		case 'h': cli_usage(stdout); return EXIT_OK;
-		case 'V': printf("footnote %s\n", FN_VERSION); return EXIT_OK;
+		case 'V': cli_version(stdout); return EXIT_OK;
+		case 'M': return cli_manual(optarg, stdout) < 0 ? cli_usage_error("--man", "sections are 1 and 5") : EXIT_OK;
+		case 'S':
+			if (cli_completion_script(optarg, stdout) < 0)
+				return cli_usage_error("--completion", "shells are bash, zsh and fish");
+			return EXIT_OK;
 		default: {
 			const char *bad = optopt ? (char[]){'-', (char)optopt, 0} : argv[optind - 1];
 			char *safe = sanitize_str(bad, SAN_ONELINE);

@@ -21,6 +21,7 @@
 #include "base/sanitize.h"
 #include "base/xmalloc.h"
 #include "core/app/config_schema.h"
+#include "core/app/datadir.h"
 
 /* Arrays in struct config are {T *v; size_t n;}; the walker sees them through this. */
 static char *xdg_dir(const char *var, const char *fallback)
@@ -55,27 +56,10 @@ static struct cfg_profile *add_profile(struct config *c, const char *name)
 	return p;
 }
 
-/* The themes shipped with footnote: next to the binary's source tree when run from a
- * checkout (build/MODE/footnote -> ../../themes), else the install prefix. */
+/* The themes shipped with footnote (core/app/datadir.h says where they are looked for). */
 static char *installed_themes(void)
 {
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		for (int up = 0; up < 4; up++) {
-			char *slash = strrchr(exe, '/');
-			if (!slash)
-				break;
-			*slash = '\0';
-			char *t = xasprintf("%s/themes/default.yaml", exe);
-			bool ok = access(t, R_OK) == 0;
-			free(t);
-			if (ok)
-				return xasprintf("%s/themes", exe);
-		}
-	}
-	return xstrdup("/usr/local/share/footnote/themes");
+	return xasprintf("%s/themes", app_data_dir());
 }
 
 static uint64_t fnv1a(const char *s)
@@ -364,4 +348,46 @@ void config_each_key(void (*fn)(void *ctx, const char *path, const char *def, co
 		     void *ctx)
 {
 	each_key(&config_top_schema, "", fn, ctx);
+}
+
+static const char *type_name(enum opt_type t)
+{
+	switch (t) {
+	case T_STR: return "string";
+	case T_PATH: return "path";
+	case T_INT: return "integer";
+	case T_NUM: return "number";
+	case T_BOOL: return "boolean";
+	case T_ENUM: return "one of";
+	case T_STRLIST: return "list of strings";
+	case T_STRMAP: return "map of strings";
+	case T_STRUCT: return "section";
+	case T_LIST: return "list";
+	case T_MAP: return "named entries";
+	}
+	return "?";
+}
+
+static void each_opt(const struct schema *s, const char *path, int depth,
+		     void (*fn)(void *, const struct config_key *), void *ctx)
+{
+	for (const struct opt *o = s->opts; o->name; o++) {
+		char *p = *path ? xasprintf("%s.%s", path, o->name) : xstrdup(o->name);
+		/* A string with choices is checked against them like an enum. */
+		struct config_key k = {p, o->choices ? "one of" : type_name(o->type), o->def ? o->def : "",
+				       o->min, o->max, o->choices, o->help, depth};
+		fn(ctx, &k);
+		if (o->sub) {
+			char *sub = o->type == T_MAP ? xasprintf("%s.*", p)
+				    : o->type == T_LIST ? xasprintf("%s[]", p) : xstrdup(p);
+			each_opt(o->sub, sub, depth + 1, fn, ctx);
+			free(sub);
+		}
+		free(p);
+	}
+}
+
+void config_each_opt(void (*fn)(void *ctx, const struct config_key *k), void *ctx)
+{
+	each_opt(&config_top_schema, "", 0, fn, ctx);
 }

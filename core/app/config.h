@@ -144,4 +144,20 @@ const char *no_evidence_name(int policy);
 void config_each_key(void (*fn)(void *ctx, const char *path, const char *def, const char *help),
 		     void *ctx);
 
+/* One row of the option table as the manual (footnote-config(5)) shows it. */
+struct config_key {
+	const char *path;           /* "profiles.*.retrieval.top_k" */
+	const char *type;           /* "integer", "number", "string", "path", "boolean", "one of",
+	                               "list of strings", "map of strings", "section", "list",
+	                               "named entries" */
+	const char *def;            /* as a YAML file would write it; "" = none */
+	double min, max;            /* limits of an integer or number */
+	const char *const *choices; /* NULL-terminated, or NULL */
+	const char *help;
+	int depth;                  /* 0 for a top-level key */
+};
+/* Like config_each_key, with the row's type, limits and choices. The pointers are valid
+ * during the call only. */
+void config_each_opt(void (*fn)(void *ctx, const struct config_key *k), void *ctx);
+
 #endif

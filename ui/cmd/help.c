@@ -68,6 +68,28 @@ const struct cmd_help cmd_helps[] = {
 	{NULL, NULL, NULL},
 };
 
+const struct cli_option cli_options[] = {
+	{"--config", "FILE", "configuration file (default: $FOOTNOTE_CONFIG, then\n"
+	 "$XDG_CONFIG_HOME/footnote/config.yaml, then built-in defaults)"},
+	{"--profile", "NAME", "profile to start with"},
+	{"--session", "ID", "resume a saved conversation (see `footnote sessions list`)"},
+	{"--help", NULL, "this text; `footnote COMMAND --help` for a command"},
+	{"--version", NULL, "print the version and the libraries footnote was built with"},
+	{NULL, NULL, NULL},
+};
+
+const struct cli_exit cli_exits[] = {
+	{EXIT_OK, "ok"},
+	{EXIT_FAIL, "failure"},
+	{EXIT_USAGE, "usage or config error"},
+	{EXIT_NET, "model server or network error"},
+	{EXIT_ANSWER, "answer interrupted, truncated or refused"},
+	{EXIT_INDEX, "index error"},
+	{EXIT_UNMET, "threshold not met"},
+	{EXIT_INTERRUPT, "stopped by Ctrl-C"},
+	{0, NULL},
+};
+
 void cli_usage(FILE *f)
 {
 	fprintf(f,
@@ -78,20 +100,28 @@ void cli_usage(FILE *f)
 		"commands:\n");
 	for (const struct cmd_help *c = cmd_helps; c->name; c++)
 		fprintf(f, "  %-9s %.*s\n", c->name, (int)strcspn(c->help, "\n."), c->help);
-	fprintf(f,
-		"\n"
-		"options:\n"
-		"  --config FILE   configuration file (default: $FOOTNOTE_CONFIG, then\n"
-		"                  $XDG_CONFIG_HOME/footnote/config.yaml, then built-in defaults)\n"
-		"  --profile NAME  profile to start with\n"
-		"  --session ID    resume a saved conversation (see `footnote sessions list`)\n"
-		"  --help          this text; `footnote COMMAND --help` for a command\n"
-		"  --version       print the version\n"
-		"\n"
-		"exit codes:\n"
-		"  0 ok   1 failure   2 usage or config error   3 model server or network error\n"
-		"  4 answer interrupted, truncated or refused   5 index error   6 threshold not met\n"
-		"  130 stopped by Ctrl-C\n");
+	fprintf(f, "\noptions:\n");
+	for (const struct cli_option *o = cli_options; o->name; o++) {
+		char head[32];
+		snprintf(head, sizeof head, "%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+		fprintf(f, "  %-15s ", head);
+		for (const char *s = o->help; *s;) {
+			int n = (int)strcspn(s, "\n");
+			fprintf(f, "%s%.*s\n", s == o->help ? "" : "                  ", n, s);
+			s += n + (s[n] == '\n');
+		}
+	}
+	fprintf(f, "\nexit codes:\n");
+	int col = 0;
+	for (const struct cli_exit *e = cli_exits; e->help; e++) {
+		int w = snprintf(NULL, 0, "%d %s", e->code, e->help);
+		if (col && col + 3 + w > 88) {
+			fputc('\n', f);
+			col = 0;
+		}
+		col += fprintf(f, "%s%d %s", col ? "   " : "  ", e->code, e->help);
+	}
+	fputc('\n', f);
 }
 
 bool cli_wants_help(int argc, char **argv)

@@ -14,6 +14,20 @@ struct cmd_help {
 /* Ends with a row of NULLs. */
 extern const struct cmd_help cmd_helps[];
 
+/* footnote's own options (before the command) and exit codes, for --help, the manual and
+ * completion. An option's arg is NULL when it takes none. Both end with a row of NULLs. */
+struct cli_option {
+	const char *name; /* "--config" */
+	const char *arg;  /* "FILE" */
+	const char *help;
+};
+extern const struct cli_option cli_options[];
+struct cli_exit {
+	int code;
+	const char *help;
+};
+extern const struct cli_exit cli_exits[];
+
 /* footnote's own usage: every command's first line, the global options, the exit codes. */
 void cli_usage(FILE *f);
 bool cli_wants_help(int argc, char **argv);

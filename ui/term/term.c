@@ -25,6 +25,11 @@ static short to_8(int c)
 	return (short)((r >= 3 ? 1 : 0) | (g >= 3 ? 2 : 0) | (b >= 3 ? 4 : 0));
 }
 
+const char *term_lib_version(void)
+{
+	return curses_version();
+}
+
 int term_init(const struct slot_style *styles, bool mouse)
 {
 	if (!getenv("ESCDELAY"))

@@ -82,6 +82,8 @@ enum {
 int term_init(const struct slot_style *styles, bool mouse);
 void term_end(void);
 void term_size(int *rows, int *cols);
+/* The curses library's version, e.g. "ncurses 6.4.20221231" (static; callable before term_init). */
+const char *term_lib_version(void);
 void term_erase(void);
 /* Draws text at (y, x), at most `width` columns; returns the columns used. */
 int term_text(int y, int x, int width, int slot, const char *s, size_t len);
