@@ -146,6 +146,7 @@ struct tui {
 	bool indexing;
 
 	struct session *session;     /* the conversation on disk; NULL until the first question */
+	bool history_cut_said;       /* the status bar said old turns are left out (once each) */
 	const struct cfg_profile *compare_next[2]; /* /compare armed: the next question goes to both */
 	struct session_picker *sessions; /* the /sessions overlay, when open */
 };
@@ -578,15 +579,9 @@ static void session_end(struct tui *t, const struct msg *a, const struct turn_re
 	struct session *s = t->session;
 	if (!s || a->session_turn >= s->nturns || s->turns[a->session_turn].finished)
 		return;
-	/* The sources were saved when the question was asked; verification has marked them
-	 * since (turn_finish). */
-	struct cite_map *saved = &s->turns[a->session_turn].map;
-	const struct cite_map *now = turn_sources(a->turn);
-	for (size_t i = 0; i < saved->n && i < now->n; i++) {
-		saved->v[i].cited = now->v[i].cited;
-		saved->v[i].verified = now->v[i].verified;
-		saved->v[i].auto_attached = now->v[i].auto_attached;
-	}
+	/* Verification has marked the sources since the question was saved, and a follow-up
+	 * that waited for its rewrite found them only then. */
+	session_update(s, a->session_turn, turn_sources(a->turn), turn_provenance(a->turn));
 	session_finish(s, a->session_turn, buf_str(&a->raw), buf_str(&a->reasoning), r);
 	session_save_now(t);
 }
@@ -620,6 +615,7 @@ static void session_close(struct tui *t)
 	}
 	session_free(t->session);
 	t->session = NULL;
+	t->history_cut_said = false;
 }
 
 /* Drops the conversation on screen (after session_close): what streams is cancelled. */
@@ -760,8 +756,11 @@ static void start_answer(struct tui *t, struct msg *a, const struct cfg_profile 
 	struct cfg_profile prof = *p;
 	if (prof.model && strcmp(a->model, "extractive"))
 		prof.model = a->model;
-	struct turn_request req = {t->cfg, &prof, question, NULL, t->ix, t->setup.emb, a->gen};
+	size_t nhist;
+	struct history_turn *hist = session_history(t->session, &nhist); /* the conversation so far */
+	struct turn_request req = {t->cfg, &prof, question, NULL, t->ix, t->setup.emb, a->gen, hist, nhist};
 	a->turn = turn_start(&req, t->net, t->chan);
+	free(hist);
 	session_begin(t, question, a);
 }
 
@@ -805,8 +804,10 @@ static struct msg *turn_target(struct tui *t, uint64_t gen)
 static void handle_turn(struct tui *t, struct turn_msg *m)
 {
 	struct msg *a = turn_target(t, m->base.gen), *live = live_msg(t);
-	if (!a)
+	if (turn_step(a ? a->turn : NULL, &m->base) || !a) { /* a rewrite came back: it went on */
+		t->dirty = true;
 		return;
+	}
 	if (m->base.kind == TURN_TEXT) {
 		buf_adds(&a->raw, m->text);
 		a->tokens++;
@@ -823,6 +824,12 @@ static void handle_turn(struct tui *t, struct turn_msg *m)
 		a->stale = live->stale = true;
 		if (live->role == ROLE_COMPARE)
 			live->streaming = live->side[0].streaming || live->side[1].streaming;
+		int dropped = turn_provenance(a->turn)->history_dropped;
+		if (dropped && !t->history_cut_said) {
+			t->history_cut_said = true;
+			set_notice(t, false, "the conversation is longer than the model's context: its %d oldest "
+				   "turn%s left out", dropped, dropped == 1 ? " is" : "s are");
+		}
 		if (a->result->outcome != TURN_COMPLETED && a->result->outcome != TURN_DECLINED)
 			set_notice(t, true, "%s%s%s: %s", live != a ? a->profile : "", live != a ? ": " : "",
 				   a->result->outcome_name, a->result->message ? a->result->message : "");
@@ -2072,6 +2079,13 @@ static void draw_sources(struct tui *t, int top, int height, int x, int width)
 		draw_wrapped(y, bottom, x, width, safe, SLOT_CHAT_META);
 		free(safe);
 		return;
+	}
+	if (*pv->search_query) { /* the follow-up was rewritten for the search */
+		char *q = xasprintf("searched for: %s", pv->search_query);
+		char *safe = sanitize_str(q, SAN_ONELINE);
+		y = draw_wrapped(y, bottom, x, width, safe, SLOT_CHAT_META) + 1;
+		free(safe);
+		free(q);
 	}
 	if (!m->norder) {
 		term_text(y, x, width, SLOT_CHAT_META, "No passage matched.", 19);
