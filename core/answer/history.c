@@ -1,13 +1,13 @@
 /* history.c - the earlier turns a request carries (see history.h). */
 #include "core/answer/history.h"
 
-#include <ctype.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
 #include "base/xmalloc.h"
+#include "core/answer/cite.h"
 #include "core/answer/prompt.h"
 
 /* Per message: the role and the wrapping a chat template adds. */
@@ -47,27 +47,22 @@ static bool stands(const struct history_turn *v, size_t n, size_t i, const char 
 
 char *history_strip_markers(const char *answer)
 {
+	/* The marker parser's own idea of a marker: code keeps its brackets. */
+	struct cite_segs segs;
+	size_t len = strlen(answer);
+	cite_parse(answer, len, 0, true, &segs);
 	struct buf b = {0};
-	const char *p = answer;
-	while (*p) {
-		if (*p == '[') {
-			const char *q = p + 1;
-			bool digit = false;
-			while (isdigit((unsigned char)*q) || *q == ',' || *q == ' ' || *q == '-') {
-				digit |= isdigit((unsigned char)*q) != 0;
-				q++;
-			}
-			if (*q == ']' && digit) {
-				/* "here [1]." -> "here." : the space before the marker goes too. */
-				if (b.len && b.p[b.len - 1] == ' ')
-					b.len--;
-				p = q + 1;
-				continue;
-			}
+	for (size_t i = 0; i < segs.n; i++) {
+		const struct cite_seg *g = &segs.v[i];
+		if (g->kind != CITE_MARKER) {
+			buf_add(&b, answer + g->start, g->len);
+			continue;
 		}
-		buf_add(&b, p, 1);
-		p++;
+		/* "here [1]." -> "here." : the space before the marker goes too. */
+		while (b.len && b.p[b.len - 1] == ' ')
+			b.len--;
 	}
+	cite_segs_free(&segs);
 	return buf_detach(&b);
 }
 

@@ -44,7 +44,8 @@ void history_free(struct history *h);
  * one per line. NULL when h has none. Caller frees. */
 char *history_search_context(const struct history *h, size_t turns);
 
-/* The answer with its citation markers ([1], [2, 3], [1-2]) removed. Caller frees. */
+/* The answer with its citation markers ([1], [2, 3], [1-2], as core/answer/cite.h finds them:
+ * not in code) removed. Caller frees. */
 char *history_strip_markers(const char *answer);
 
 #endif

@@ -111,8 +111,11 @@ static void test_compare_once(void **state)
 static void test_strip_markers(void **state)
 {
 	(void)state;
-	char *s = history_strip_markers("a [1], b [12][3]. [x] and [] stay; [ 2 ] goes");
-	assert_string_equal(s, "a, b. [x] and [] stay; goes");
+	char *s = history_strip_markers("a [1], b [12][3]. [x] and [] stay; `x[2]` stays");
+	assert_string_equal(s, "a, b. [x] and [] stay; `x[2]` stays");
+	free(s);
+	s = history_strip_markers("```\nliteral [1] in a fence\n```\nbut [1] goes");
+	assert_string_equal(s, "```\nliteral [1] in a fence\n```\nbut goes");
 	free(s);
 }
 

@@ -215,6 +215,15 @@ static void add_tail(struct buf *b, const struct run *r, bool with_answer)
 	if (res && res->extractive && res->outcome == TURN_COMPLETED)
 		buf_adds(b, "(extractive answer: sentences quoted from your documents, no model)\n");
 	add_verification(b, r);
+	const struct provenance *pv = turn_provenance(r->turn);
+	if (pv->history_dropped)
+		buf_addf(b, "(the conversation's %d oldest turn%s left out to fit the model's context)\n",
+			 pv->history_dropped, pv->history_dropped == 1 ? " was" : "s were");
+	if (*pv->search_query) {
+		buf_adds(b, "(searched for: ");
+		add_safe(b, pv->search_query, strlen(pv->search_query), SAN_ONELINE);
+		buf_adds(b, ")\n");
+	}
 	const struct cite_map *m = turn_sources(r->turn);
 	if (!r->profile->retrieval.enabled) {
 		buf_adds(b, "(profile ");
