@@ -827,8 +827,8 @@ static void handle_turn(struct tui *t, struct turn_msg *m)
 		int dropped = turn_provenance(a->turn)->history_dropped;
 		if (dropped && !t->history_cut_said) {
 			t->history_cut_said = true;
-			set_notice(t, false, "the conversation is longer than the model's context: its %d oldest "
-				   "turn%s left out", dropped, dropped == 1 ? " is" : "s are");
+			set_notice(t, false, "%d oldest turn%s left out to fit the context", dropped,
+				   dropped == 1 ? "" : "s");
 		}
 		if (a->result->outcome != TURN_COMPLETED && a->result->outcome != TURN_DECLINED)
 			set_notice(t, true, "%s%s%s: %s", live != a ? a->profile : "", live != a ? ": " : "",
