@@ -804,10 +804,18 @@ static struct msg *turn_target(struct tui *t, uint64_t gen)
 static void handle_turn(struct tui *t, struct turn_msg *m)
 {
 	struct msg *a = turn_target(t, m->base.gen), *live = live_msg(t);
-	if (turn_step(a ? a->turn : NULL, &m->base) || !a) { /* a rewrite came back: it went on */
+	if (turn_step(a ? a->turn : NULL, &m->base)) {
+		/* A rewrite came back and the turn searched: its sources are saved at once, so a
+		 * kill while the answer streams keeps them. */
+		if (a && t->session && a->session_turn < t->session->nturns) {
+			session_update(t->session, a->session_turn, turn_sources(a->turn), turn_provenance(a->turn));
+			session_save_now(t);
+		}
 		t->dirty = true;
 		return;
 	}
+	if (!a)
+		return;
 	if (m->base.kind == TURN_TEXT) {
 		buf_adds(&a->raw, m->text);
 		a->tokens++;
