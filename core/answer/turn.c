@@ -399,11 +399,13 @@ static void answer(struct turn *t, const char *query)
 				     "was not asked (profile policy: decline).");
 	} else if (prov->kind == PROVIDER_BUILTIN) {
 		r->extractive = true;
-		/* The sentences are picked for the question and, for a follow-up, what it refers to. */
-		struct buf ask = {0};
-		buf_addf(&ask, "%s%s%s", req->question, context ? "\n" : "", context ? context : "");
-		char *text = extractive_answer(buf_str(&ask), &t->map, req->cfg->index.language, 3);
-		buf_free(&ask);
+		char *text = extractive_answer(req->question, &t->map, req->cfg->index.language, 3);
+		if (!text && context) {
+			/* A follow-up too short to pick sentences by: with what it refers to. */
+			char *ask = xasprintf("%s\n%s", req->question, context);
+			text = extractive_answer(ask, &t->map, req->cfg->index.language, 3);
+			free(ask);
+		}
 		if (text) {
 			r->first_token_ms = now_ms() - t->started;
 			send_streamed(t, text);
