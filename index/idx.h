@@ -162,7 +162,15 @@ struct idx_query {
 	int rrf_k;                         /* reciprocal rank constant (default 60) */
 	const char *language;              /* stemmer for the query; NULL = the index's */
 	const struct idx_embedder *emb;    /* for vector/hybrid; must match the index's */
+	/* Text the query belongs to (a follow-up's earlier turns), or NULL: its terms count in
+	 * the lexical search at context_weight each, the query's own at 1 (<= 0: the default
+	 * IDX_CONTEXT_WEIGHT). The builtin embedder's feedback follows those lexical hits; an
+	 * HTTP embedder embeds the text alone. Snippets mark the text's words only. */
+	const char *context;
+	double context_weight;
 };
+/* Chosen a priori (a context word is worth a third of a question's word), not tuned. */
+#define IDX_CONTEXT_WEIGHT 0.3
 struct idx_hit {
 	char *path;
 	char *collection;

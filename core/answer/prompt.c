@@ -7,6 +7,7 @@
 #include "base/buf.h"
 #include "base/utf8.h"
 #include "base/xmalloc.h"
+#include "core/answer/history.h"
 
 static const char retrieval_prompt[] =
 	"You answer questions from the user's own documents. The numbered sources below are the "
@@ -93,6 +94,37 @@ static void source_block(struct buf *b, const struct source *s)
 	buf_addf(b, ">>>\n%s\n<<<END SOURCE [%d]>>>\n\n", s->text, s->n);
 }
 
+struct prompt_budget prompt_budget(const struct prompt_opts *o, int fixed_tokens)
+{
+	struct prompt_budget b;
+	/* 16: the delimiters and roles around the fixed parts. */
+	b.free = o->context_tokens - o->answer_tokens - fixed_tokens - 16;
+	if (b.free < 0)
+		b.free = 0;
+	/* Retrieved passages answer this question; earlier turns only frame it, so with
+	 * retrieval they may not take more than half. */
+	b.history = o->retrieval ? b.free / 2 : b.free;
+	return b;
+}
+
+/* The newest turns of h that fit budget: sets p's history fields, returns their cost. */
+static int keep_history(struct prompt *p, const struct history *h, int budget)
+{
+	p->history = h;
+	if (!h)
+		return 0;
+	long long spent = 0;
+	size_t start = h->n;
+	while (start > 0 && spent + h->v[start - 1].tokens <= budget) {
+		spent += h->v[start - 1].tokens;
+		start--;
+	}
+	p->history_start = start;
+	p->history_sent = (int)(h->n - start);
+	p->history_dropped = (int)(start + h->older);
+	return (int)spent;
+}
+
 void prompt_build(const char *question, const struct idx_hits *hits, const struct prompt_opts *o,
 		  struct prompt *out, struct cite_map *map)
 {
@@ -108,9 +140,12 @@ void prompt_build(const char *question, const struct idx_hits *hits, const struc
 			 o->extra_context);
 	buf_addf(&tail, "Question: %s\n", question);
 
-	/* Fixed costs first: the system prompt, the question and room for the answer. */
-	int budget = o->context_tokens - o->answer_tokens - prompt_estimate_tokens(sys, strlen(sys)) -
-		     prompt_estimate_tokens(tail.p, tail.len) - 16;
+	/* Fixed costs first: the system prompt, the question and room for the answer; then the
+	 * conversation, newest first; the sources get what is left. */
+	struct prompt_budget pb = prompt_budget(o, prompt_estimate_tokens(sys, strlen(sys)) +
+						      prompt_estimate_tokens(tail.p, tail.len));
+	int hist_tokens = keep_history(out, o->history, pb.history);
+	int budget = pb.free - hist_tokens;
 
 	struct buf body = {0};
 	size_t nh = hits ? hits->n : 0;
@@ -144,7 +179,7 @@ void prompt_build(const char *question, const struct idx_hits *hits, const struc
 	out->user = buf_detach(&body);
 	buf_free(&tail);
 	out->tokens = prompt_estimate_tokens(out->system, strlen(out->system)) +
-		      prompt_estimate_tokens(out->user, strlen(out->user));
+		      prompt_estimate_tokens(out->user, strlen(out->user)) + hist_tokens;
 }
 
 void prompt_free(struct prompt *p)

@@ -220,6 +220,12 @@ cJSON *record_provenance_json(const struct provenance *p)
 	cJSON_AddNumberToObject(rt, "per_file_cap", p->per_file_cap);
 	cJSON_AddNumberToObject(rt, "min_score", p->min_score);
 	cJSON_AddNumberToObject(rt, "retrieval_ms", p->retrieval_ms);
+	add_str(rt, "search_query", p->search_query);
+	add_str(rt, "rewrite", p->rewrite);
+	cJSON_AddBoolToObject(rt, "context", p->search_context);
+	cJSON *cv = cJSON_AddObjectToObject(o, "conversation");
+	cJSON_AddNumberToObject(cv, "turns_sent", p->history_sent);
+	cJSON_AddNumberToObject(cv, "turns_dropped", p->history_dropped);
 	cJSON *ix = cJSON_AddObjectToObject(o, "index");
 	add_u64(ix, "generation", p->index_generation);
 	add_u64(ix, "files", p->index_files);
@@ -268,6 +274,12 @@ void record_provenance_from(struct provenance *p, const cJSON *o)
 	p->per_file_cap = jint(rt, "per_file_cap", 0);
 	p->min_score = jnum(rt, "min_score", 0);
 	p->retrieval_ms = jnum(rt, "retrieval_ms", 0);
+	p->search_query = jstr(rt, "search_query");
+	p->rewrite = jstr(rt, "rewrite");
+	p->search_context = jbool(rt, "context");
+	const cJSON *cv = jget(o, "conversation");
+	p->history_sent = jint(cv, "turns_sent", 0);
+	p->history_dropped = jint(cv, "turns_dropped", 0);
 	if (cJSON_IsObject(ix)) {
 		p->index_generation = ju64(ix, "generation", 10);
 		p->index_files = ju64(ix, "files", 10);
@@ -290,6 +302,8 @@ void record_provenance_copy(struct provenance *d, const struct provenance *s)
 	d->host = dup0(s->host);
 	d->mode = dup0(s->mode);
 	d->collections = dup0(s->collections);
+	d->search_query = dup0(s->search_query);
+	d->rewrite = dup0(s->rewrite);
 	if (!d->no_evidence)
 		d->no_evidence = "";
 }
@@ -304,6 +318,8 @@ void record_provenance_clear(struct provenance *p)
 	free(p->host);
 	free(p->mode);
 	free(p->collections);
+	free(p->search_query);
+	free(p->rewrite);
 	memset(p, 0, sizeof *p); /* no_evidence is static */
 }
 

@@ -10,7 +10,9 @@
  *   provenance  {time, profile, provider, provider_kind, model, host, temperature,
  *                context_tokens, max_tokens, no_evidence,
  *                retrieval: {enabled, mode, top_k, collections, w_lexical, w_vector,
- *                            per_file_cap, min_score, retrieval_ms},
+ *                            per_file_cap, min_score, retrieval_ms, search_query,
+ *                            rewrite, context},
+ *                conversation: {turns_sent, turns_dropped},
  *                index: {generation, files, chunks}, prompt_tokens_estimate}
  *   result      {outcome, outcome_code, finish_reason, message (only when there is one),
  *                usage: {prompt_tokens, completion_tokens},

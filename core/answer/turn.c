@@ -8,6 +8,7 @@
 #include "base/buf.h"
 #include "base/xmalloc.h"
 #include "core/answer/extractive.h"
+#include "core/answer/rewrite.h"
 #include "core/app/log.h"
 #include "core/net/net.h"
 #include "core/net/provider.h"
@@ -28,6 +29,14 @@ struct turn {
 	double started;
 	struct net *net;       /* set while a model request may be in flight */
 	net_id id;
+	struct history hist;   /* the earlier turns this one may send */
+	/* The request, kept for after a rewrite: req points at the copies below (the caller's
+	 * profile may be a copy on its stack). */
+	struct turn_request req;
+	struct cfg_profile prof;
+	char *question, *extra, *model;
+	bool rewriting;        /* a rewrite is in flight: turn_step goes on */
+	bool cancelled;
 };
 
 /* What the net thread's callbacks need. Owned by the request: freed in its done callback,
@@ -193,11 +202,23 @@ static void ask_model(struct turn *t, const struct turn_request *req, const stru
 		send_end(t, r);
 		return;
 	}
-	struct provider_msg msgs[2] = {{"system", prompt->system}, {"user", prompt->user}};
-	struct provider_chat chat = {req->profile->model, msgs, 2, req->profile->temperature,
-				     req->profile->max_tokens};
+	/* system, the earlier turns kept, then the question with its sources */
+	const struct history *h = prompt->history;
+	size_t nh = h ? h->n - prompt->history_start : 0, nm = 0;
+	struct provider_msg *msgs = xcalloc(2 * nh + 2, sizeof *msgs);
+	msgs[nm++] = (struct provider_msg){"system", prompt->system};
+	for (size_t i = 0; i < nh; i++) {
+		const struct history_entry *e = &h->v[prompt->history_start + i];
+		msgs[nm++] = (struct provider_msg){"user", e->question};
+		msgs[nm++] = (struct provider_msg){"assistant", e->answer};
+	}
+	msgs[nm++] = (struct provider_msg){"user", prompt->user};
+	struct provider_chat chat = {req->profile->model, msgs, nm, req->profile->temperature,
+				     req->profile->max_tokens, false};
 	struct provider_request preq;
-	if (provider_chat_request(prov, &chat, &preq, &err) < 0) {
+	int built = provider_chat_request(prov, &chat, &preq, &err);
+	free(msgs);
+	if (built < 0) {
 		r = result_new();
 		r->outcome = TURN_HTTP_ERROR;
 		r->message = err ? err : xstrdup("cannot build the request");
@@ -276,6 +297,8 @@ static void fill_provenance(struct turn *t, const struct turn_request *req,
 	pv->context_tokens = pf->context_tokens;
 	pv->max_tokens = pf->max_tokens;
 	pv->no_evidence = no_evidence_name(pf->no_evidence);
+	pv->search_query = xstrdup("");
+	pv->rewrite = xstrdup("");
 	if (req->ix) {
 		struct idx_stats st;
 		if (idx_stats(req->ix, &st) == 0) {
@@ -306,13 +329,17 @@ void turn_query(const struct turn_request *req, struct idx_query *q)
 	};
 }
 
-static int retrieve(const struct turn_request *req, struct idx_hits *hits)
+/* Searches for text (the question, or its rewrite) with context's words at a lower weight. */
+static int retrieve(const struct turn_request *req, const char *text, const char *context,
+		    struct idx_hits *hits)
 {
 	memset(hits, 0, sizeof *hits);
 	if (!req->profile->retrieval.enabled || !req->ix)
 		return 0;
 	struct idx_query q;
 	turn_query(req, &q);
+	q.text = text;
+	q.context = context;
 	int rc = idx_search(req->ix, &q, hits);
 	if (rc != 0) {
 		log_warn("retrieval failed: %s", idx_strerror(rc));
@@ -321,19 +348,21 @@ static int retrieve(const struct turn_request *req, struct idx_hits *hits)
 	return 0;
 }
 
-struct turn *turn_start(const struct turn_request *req, struct net *net, struct chan *chan)
+/* The search, the prompt and the answer; the second half of turn_start, or of turn_step
+ * once a rewrite came back (query: the standalone question, NULL = the question itself). */
+static void answer(struct turn *t, const char *query)
 {
-	struct turn *t = xcalloc(1, sizeof *t);
-	t->chan = chan;
-	t->gen = req->gen;
-	t->started = now_ms();
+	const struct turn_request *req = &t->req;
 	const struct cfg_profile *pf = req->profile;
 	const struct cfg_provider *prov = config_provider(req->cfg, pf->provider);
-	fill_provenance(t, req, prov);
-
 	struct idx_hits hits;
+	/* A rewritten question stands alone; otherwise the earlier questions' words help. */
+	char *context = query ? NULL : history_search_context(&t->hist, 2);
+	t->prov.search_context = context != NULL && pf->retrieval.enabled;
+	free(t->prov.search_query);
+	t->prov.search_query = xstrdup(query ? query : "");
 	double r0 = now_ms();
-	retrieve(req, &hits);
+	retrieve(req, query ? query : req->question, context, &hits);
 	t->prov.retrieval_ms = now_ms() - r0;
 
 	struct prompt_opts po = {
@@ -342,6 +371,7 @@ struct turn *turn_start(const struct turn_request *req, struct net *net, struct 
 		.context_tokens = pf->context_tokens,
 		.answer_tokens = pf->max_tokens > 0 ? pf->max_tokens : 1024,
 		.extra_context = req->extra_context,
+		.history = &t->hist,
 	};
 	/* Evidence needs a lexical match above the profile's floor: vector neighbours of an
 	 * unrelated question are not evidence. The view shares the hits' strings. */
@@ -356,6 +386,8 @@ struct turn *turn_start(const struct turn_request *req, struct net *net, struct 
 	free(evidence.v);
 	idx_hits_free(&hits);
 	t->prov.prompt_tokens_estimate = prompt.tokens;
+	t->prov.history_sent = prompt.history_sent;
+	t->prov.history_dropped = prompt.history_dropped;
 
 	struct turn_result *r = result_new();
 	r->label_uncited = pf->no_evidence == NO_EVIDENCE_LABEL;
@@ -367,14 +399,20 @@ struct turn *turn_start(const struct turn_request *req, struct net *net, struct 
 				     "was not asked (profile policy: decline).");
 	} else if (prov->kind == PROVIDER_BUILTIN) {
 		r->extractive = true;
-		char *answer = extractive_answer(req->question, &t->map, req->cfg->index.language, 3);
-		if (answer) {
+		char *text = extractive_answer(req->question, &t->map, req->cfg->index.language, 3);
+		if (!text && context) {
+			/* A follow-up too short to pick sentences by: with what it refers to. */
+			char *ask = xasprintf("%s\n%s", req->question, context);
+			text = extractive_answer(ask, &t->map, req->cfg->index.language, 3);
+			free(ask);
+		}
+		if (text) {
 			r->first_token_ms = now_ms() - t->started;
-			send_streamed(t, answer);
+			send_streamed(t, text);
 			r->outcome = TURN_COMPLETED;
 			r->finish_reason = xstrdup("stop");
-			verify_into(r, answer, strlen(answer), &t->map, req->cfg->index.language);
-			free(answer);
+			verify_into(r, text, strlen(text), &t->map, req->cfg->index.language);
+			free(text);
 		} else {
 			send_text(t, TURN_TEXT, "Not found in your documents.", 28);
 			r->outcome = TURN_DECLINED;
@@ -386,17 +424,94 @@ struct turn *turn_start(const struct turn_request *req, struct net *net, struct 
 	} else {
 		free(r);
 		r = NULL;
-		ask_model(t, req, prov, &prompt, no_evidence, net);
+		ask_model(t, req, prov, &prompt, no_evidence, t->net);
 	}
+	free(context);
 	prompt_free(&prompt);
 	if (r)
 		send_end(t, r);
+}
+
+/* The provider that rewrites a follow-up for this profile, or NULL when none may. */
+static const struct cfg_provider *rewriter(const struct turn_request *req)
+{
+	const struct cfg_profile *pf = req->profile;
+	if (pf->rewrite != REWRITE_AUTO || !pf->retrieval.enabled || !req->ix)
+		return NULL;
+	const struct cfg_provider *p = config_provider(req->cfg, pf->rewrite_provider && *pf->rewrite_provider
+							   ? pf->rewrite_provider : pf->provider);
+	return p && p->kind != PROVIDER_BUILTIN ? p : NULL;
+}
+
+struct turn *turn_start(const struct turn_request *req, struct net *net, struct chan *chan)
+{
+	struct turn *t = xcalloc(1, sizeof *t);
+	t->chan = chan;
+	t->gen = req->gen;
+	t->started = now_ms();
+	t->net = net;
+	t->prof = *req->profile;
+	t->model = req->profile->model ? xstrdup(req->profile->model) : NULL;
+	t->prof.model = t->model;
+	t->question = xstrdup(req->question);
+	t->extra = req->extra_context ? xstrdup(req->extra_context) : NULL;
+	t->req = *req;
+	t->req.profile = &t->prof;
+	t->req.question = t->question;
+	t->req.extra_context = t->extra;
+	t->req.history = NULL;
+	t->req.nhistory = 0;
+	const struct cfg_provider *prov = config_provider(req->cfg, t->prof.provider);
+	fill_provenance(t, &t->req, prov);
+	/* No turn is worth more than the whole context: copy at most that much. */
+	history_from(req->history, req->nhistory, t->prof.name, t->prof.context_tokens, &t->hist);
+
+	const struct cfg_provider *rw = t->hist.n ? rewriter(&t->req) : NULL;
+	if (rw && net) {
+		char *err = NULL;
+		const char *model = t->prof.rewrite_model && *t->prof.rewrite_model ? t->prof.rewrite_model
+				    : t->prof.model;
+		int timeout = t->prof.rewrite_timeout_s > 0 ? t->prof.rewrite_timeout_s : 8;
+		t->id = rewrite_submit(net, rw, model, timeout, &t->hist, t->question, chan, t->gen, &err);
+		if (t->id) {
+			t->rewriting = true;
+			return t;
+		}
+		t->prov.rewrite = xasprintf("the rewrite could not be sent (%s)", err ? err : "?");
+		free(err);
+	}
+	answer(t, NULL);
 	return t;
+}
+
+bool turn_step(struct turn *t, const struct chan_msg *m)
+{
+	if (m->kind != REWRITE_MSG)
+		return false;
+	if (!t || m->gen != t->gen || !t->rewriting)
+		return true;
+	const struct rewrite_msg *rm = (const struct rewrite_msg *)m;
+	t->rewriting = false;
+	t->id = 0;
+	if (t->cancelled) {
+		struct turn_result *r = result_new();
+		r->outcome = TURN_CANCELLED;
+		r->message = xstrdup("Stopped before the answer began.");
+		send_end(t, r);
+		return true;
+	}
+	free(t->prov.rewrite);
+	t->prov.rewrite = xstrdup(rm->query ? "rewritten" : rm->why ? rm->why : "failed");
+	answer(t, rm->query);
+	return true;
 }
 
 void turn_cancel(struct turn *t)
 {
-	if (t && t->net)
+	if (!t)
+		return;
+	t->cancelled = true;
+	if (t->net && t->id)
 		net_cancel(t->net, t->id);
 }
 
@@ -406,6 +521,10 @@ void turn_free(struct turn *t)
 		return;
 	cite_map_free(&t->map);
 	record_provenance_clear(&t->prov);
+	history_free(&t->hist);
+	free(t->question);
+	free(t->extra);
+	free(t->model);
 	free(t);
 }
 

@@ -7,6 +7,13 @@
  * the turn's generation, so the UI and `footnote ask` treat every provider alike. A turn's
  * messages end with exactly one TURN_END.
  *
+ * A follow-up (req->history not empty) carries the conversation (core/answer/history.h) and
+ * is searched with it: rewritten by the model first when the profile says rewrite: auto
+ * (core/answer/rewrite.h), else with the earlier questions' words at a lower weight. While
+ * the rewrite runs, the turn waits for its message on the channel: every consumer hands
+ * each message it takes to turn_step first, which continues the turn and tells it to skip
+ * that message.
+ *
  * After the answer, the producer checks its citations (core/answer/verify.c) and puts the result
  * on the TURN_END's turn_result. The consumer hands that result to turn_finish on the UI
  * thread, which marks the map's sources cited / verified / auto-attached.
@@ -21,6 +28,7 @@
 
 #include "core/app/chan.h"
 #include "core/app/config.h"
+#include "core/answer/history.h"
 #include "core/answer/prompt.h"
 #include "core/answer/verify.h"
 #include "index/idx.h"
@@ -87,6 +95,12 @@ struct provenance {
 	uint64_t index_generation, index_files, index_chunks;
 	double retrieval_ms;
 	int prompt_tokens_estimate;
+	/* The conversation (core/answer/history.h): earlier turns sent with the question, and
+	 * those left out (oldest first) for the budget. */
+	int history_sent, history_dropped;
+	char *search_query;     /* what the search ran on when not the question (a rewrite), else "" */
+	char *rewrite;          /* "" = not tried; "rewritten"; else why the plain question was used */
+	bool search_context;    /* the earlier questions' words weighed in the search */
 };
 
 struct turn_request {
@@ -97,12 +111,20 @@ struct turn_request {
 	idx *ix;                    /* NULL = no index (retrieval gives nothing) */
 	const struct idx_embedder *emb;
 	uint64_t gen;
+	/* The conversation before the question, oldest first (session_history gives it);
+	 * read only during turn_start (the turn copies what it may send). */
+	const struct history_turn *history;
+	size_t nhistory;
 };
 
 struct net;
 struct turn;
 /* Starts a turn; never NULL. net may be NULL when only the builtin provider is used. */
 struct turn *turn_start(const struct turn_request *req, struct net *net, struct chan *chan);
+/* UI thread: call with every message taken from the channel before handling it. Returns
+ * true when m was the turn's own (its rewrite came back: the turn has gone on to search and
+ * answer); skip it then and free it as usual. t may be NULL (false unless m is a rewrite). */
+bool turn_step(struct turn *t, const struct chan_msg *m);
 /* Stops the answer; a TURN_END with TURN_CANCELLED follows (partial text kept). */
 void turn_cancel(struct turn *t);
 void turn_free(struct turn *t);

@@ -166,6 +166,14 @@ static int finish(struct walker *w, struct config *c, bool from_file)
 			free(key);
 			return -1;
 		}
+		if (*p->rewrite_provider && !config_provider(c, p->rewrite_provider)) {
+			const struct pos *ps = cfgw_find_pos(w, &p->rewrite_provider);
+			char *key = xasprintf("profiles.%s.rewrite_provider", p->name);
+			cfgw_fail_at(w, ps ? ps->line : 0, ps ? ps->col : 0, key,
+				"expected the name of a provider or nothing, got \"%s\"", p->rewrite_provider);
+			free(key);
+			return -1;
+		}
 		if (prov->kind != PROVIDER_BUILTIN && (!p->model || !*p->model)) {
 			const struct pos *ps = cfgw_find_pos(w, &p->name);
 			char *key = xasprintf("profiles.%s.model", p->name);

@@ -19,6 +19,8 @@
 
 enum provider_kind { PROVIDER_OPENAI, PROVIDER_OLLAMA, PROVIDER_BUILTIN };
 enum no_evidence { NO_EVIDENCE_DECLINE, NO_EVIDENCE_ANSWER, NO_EVIDENCE_LABEL };
+/* Whether a follow-up is rewritten into a standalone question before the search. */
+enum rewrite_mode { REWRITE_AUTO, REWRITE_OFF };
 
 struct cfg_strs {
 	char **v;
@@ -72,6 +74,10 @@ struct cfg_profile {
 	int context_tokens;     /* budget for the whole prompt */
 	int no_evidence;        /* enum no_evidence */
 	struct cfg_retrieval retrieval;
+	int rewrite;            /* enum rewrite_mode */
+	char *rewrite_provider; /* "" = the profile's provider */
+	char *rewrite_model;    /* "" = the profile's model */
+	int rewrite_timeout_s;  /* the whole rewrite request; then the plain question is searched */
 };
 struct cfg_profiles {
 	struct cfg_profile *v;

@@ -11,6 +11,7 @@
 
 const char *const config_kind_names[] = {"openai", "ollama", "builtin", NULL};
 const char *const config_policy_names[] = {"decline", "answer", "label", NULL};
+static const char *const rewrite_names[] = {"auto", "off", NULL};
 static const char *const think_names[] = {"auto", "tag", "noopen", NULL}; /* enum stream_think */
 _Static_assert(STREAM_THINK_AUTO == 0 && STREAM_THINK_TAG == 1 && STREAM_THINK_NOOPEN == 2,
 	       "think_names follows enum stream_think");
@@ -108,6 +109,17 @@ static const struct opt profile_opts[] = {
 	{.name = "retrieval", .type = T_STRUCT, .off = O(cfg_profile, retrieval),
 	 .sub = &retrieval_schema,
 	 .help = "retrieval settings"},
+	{.name = "rewrite", .type = T_ENUM, .off = O(cfg_profile, rewrite),
+	 .def = "auto", .choices = rewrite_names,
+	 .help = "auto: a follow-up is rewritten by the model into a standalone question for the "
+		 "search (not with builtin); off: the search weighs the earlier questions' words"},
+	{.name = "rewrite_provider", .type = T_STR, .off = O(cfg_profile, rewrite_provider), .def = "",
+	 .help = "provider that rewrites follow-ups; empty = the profile's"},
+	{.name = "rewrite_model", .type = T_STR, .off = O(cfg_profile, rewrite_model), .def = "",
+	 .help = "model that rewrites follow-ups; empty = the profile's"},
+	{.name = "rewrite_timeout_s", .type = T_INT, .off = O(cfg_profile, rewrite_timeout_s),
+	 .def = "8", .min = 1, .max = 600,
+	 .help = "longest wait for a rewrite; then the plain question is searched"},
 	END,
 };
 const struct schema config_profile_schema = {sizeof(struct cfg_profile), O(cfg_profile, name),

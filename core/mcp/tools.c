@@ -427,7 +427,9 @@ void mcp_tools_message(struct mcp_env *e, struct chan_msg *m)
 		pp = &(*pp)->next;
 	struct ask_call *a = *pp;
 	struct turn_msg *tm = (struct turn_msg *)m;
-	if (a && m->kind == TURN_TEXT && tm->text) {
+	if (turn_step(a ? a->turn : NULL, m)) {
+		/* its rewrite came back: the turn went on to search and answer */
+	} else if (a && m->kind == TURN_TEXT && tm->text) {
 		buf_adds(&a->answer, tm->text);
 		/* One notification per 256 bytes of answer, so a fast stream is not a flood. */
 		if (a->answer.len >= a->reported + 256 || !a->reported) {

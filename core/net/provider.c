@@ -49,11 +49,13 @@ int provider_chat_request(const struct cfg_provider *p, const struct provider_ch
 	cJSON *root = cJSON_CreateObject();
 	cJSON_AddStringToObject(root, "model", chat->model ? chat->model : "");
 	cJSON_AddItemToObject(root, "messages", messages_json(chat));
-	cJSON_AddBoolToObject(root, "stream", 1);
+	cJSON_AddBoolToObject(root, "stream", !chat->no_stream);
 	switch (p->kind) {
 	case PROVIDER_OPENAI: {
-		cJSON *so = cJSON_AddObjectToObject(root, "stream_options");
-		cJSON_AddBoolToObject(so, "include_usage", 1);
+		if (!chat->no_stream) {
+			cJSON *so = cJSON_AddObjectToObject(root, "stream_options");
+			cJSON_AddBoolToObject(so, "include_usage", 1);
+		}
 		cJSON_AddNumberToObject(root, "temperature", chat->temperature);
 		if (chat->max_tokens > 0)
 			cJSON_AddNumberToObject(root, "max_tokens", chat->max_tokens);

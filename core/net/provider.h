@@ -31,6 +31,7 @@ struct provider_chat {
 	size_t n_messages;
 	double temperature;
 	int max_tokens;      /* 0 = the server's default */
+	bool no_stream;      /* one JSON reply (the stream decoder reads it too) instead of a stream */
 };
 
 /* {base_url}/{path} with exactly one slash between; caller frees. */

@@ -26,6 +26,7 @@
 #include "base/utf8.h"
 #include "base/xmalloc.h"
 #include "base/fsutil.h"
+#include "core/answer/history.h"
 #include "core/answer/record.h"
 
 static const char format_name[] = "footnote-session";
@@ -203,6 +204,29 @@ void session_turn_copy(const struct session *s, size_t i, struct cite_map *map, 
 	record_provenance_copy(prov, &t->prov);
 	*result = xmalloc(sizeof **result);
 	record_result_copy(*result, &t->result);
+}
+
+void session_update(struct session *s, size_t i, const struct cite_map *map, const struct provenance *pv)
+{
+	struct session_turn *t = &s->turns[i];
+	cite_map_free(&t->map);
+	map_copy(&t->map, map);
+	record_provenance_clear(&t->prov);
+	record_provenance_copy(&t->prov, pv);
+	cJSON_Delete(t->raw);
+	t->raw = NULL;
+}
+
+struct history_turn *session_history(const struct session *s, size_t *n)
+{
+	*n = 0;
+	if (!s || !s->nturns)
+		return NULL;
+	struct history_turn *v = xcalloc(s->nturns, sizeof *v);
+	for (size_t i = 0; i < s->nturns; i++)
+		v[i] = (struct history_turn){s->turns[i].question, s->turns[i].answer, s->turns[i].prov.profile};
+	*n = s->nturns;
+	return v;
 }
 
 /* ---- to JSON -------------------------------------------------------------------------- */

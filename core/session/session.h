@@ -63,6 +63,14 @@ void session_finish(struct session *s, size_t i, const char *answer, const char 
 void session_turn_copy(const struct session *s, size_t i, struct cite_map *map, struct provenance *prov,
 		       struct turn_result **result);
 
+/* Views of s's turns, oldest first, for turn_request.history: the strings are borrowed and
+ * stay valid while s is not changed. NULL when s is NULL or has no turns. Caller frees the
+ * array. */
+struct history_turn *session_history(const struct session *s, size_t *n);
+/* Replaces turn i's sources and provenance with copies of map's and pv's (a turn whose
+ * search waited for a rewrite has them only once it ends); the marks come along. */
+void session_update(struct session *s, size_t i, const struct cite_map *map, const struct provenance *pv);
+
 /* Writes DIR/ID.json atomically (temp, fsync, rename), creating DIR. 0 or -1 and *err. */
 int session_save(struct session *s, const char *dir, char **err);
 /* Reads a session file. 0, or -1 and *err naming the file and what is wrong. */

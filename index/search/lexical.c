@@ -403,7 +403,7 @@ int lex_batch_apply(struct lex_batch *b, MDB_txn *txn, idx *ix)
 struct qterm {
 	char *term;
 	size_t len;
-	uint32_t qtf;
+	double qw;     /* occurrences in the query, a context occurrence counting its weight */
 	int stop;
 	uint64_t *ids;
 	uint32_t *tfs;
@@ -415,6 +415,7 @@ struct qctx {
 	struct qterm v[MAX_QTERMS];
 	size_t n;
 	struct tokenizer *t;
+	double weight; /* of the text being read: 1 for the query, less for its context */
 };
 
 static int on_qtoken(void *ctx, const struct token *tk)
@@ -424,7 +425,7 @@ static int on_qtoken(void *ctx, const struct token *tk)
 		return 0;
 	for (size_t i = 0; i < q->n; i++) {
 		if (q->v[i].len == tk->len && memcmp(q->v[i].term, tk->term, tk->len) == 0) {
-			q->v[i].qtf++;
+			q->v[i].qw += q->weight;
 			return 0;
 		}
 	}
@@ -434,7 +435,7 @@ static int on_qtoken(void *ctx, const struct token *tk)
 	memset(qt, 0, sizeof *qt);
 	qt->term = xstrndup(tk->term, tk->len);
 	qt->len = tk->len;
-	qt->qtf = 1;
+	qt->qw = q->weight;
 	qt->stop = tok_is_stopword(q->t, tk->term, tk->len);
 	return 0;
 }
@@ -465,14 +466,20 @@ static int load_postings(MDB_cursor *c, struct qterm *qt)
 	return rc == MDB_NOTFOUND || rc == 0 ? 0 : rc;
 }
 
-int lex_search(MDB_txn *txn, idx *ix, struct tokenizer *t, const char *query,
+int lex_search(MDB_txn *txn, idx *ix, struct tokenizer *t, const struct lex_query *lq,
 	       const struct sfilter *f, size_t k, struct scored **out, size_t *nout)
 {
 	*out = NULL;
 	*nout = 0;
 	struct qctx *q = xcalloc(1, sizeof *q);
 	q->t = t;
-	tok_each(t, query, strlen(query), on_qtoken, q);
+	q->weight = 1;
+	/* The query's own terms first, so its context can never crowd them out of MAX_QTERMS. */
+	tok_each(t, lq->text, strlen(lq->text), on_qtoken, q);
+	if (lq->context && lq->context_weight > 0) {
+		q->weight = lq->context_weight;
+		tok_each(t, lq->context, strlen(lq->context), on_qtoken, q);
+	}
 	size_t nstop = 0;
 	for (size_t i = 0; i < q->n; i++)
 		nstop += q->v[i].stop != 0;
@@ -499,7 +506,7 @@ int lex_search(MDB_txn *txn, idx *ix, struct tokenizer *t, const char *query,
 			continue;
 		}
 		double df = (double)qt->n;
-		qt->idf = log(1.0 + (N - df + 0.5) / (df + 0.5)) * qt->qtf;
+		qt->idf = log(1.0 + (N - df + 0.5) / (df + 0.5)) * qt->qw;
 		nt++;
 	}
 	if (c)

@@ -42,9 +42,17 @@ int lex_segment_each(const void *val, size_t len,
 /* Number of chunks holding term. */
 uint64_t lex_df(MDB_txn *txn, idx *ix, const char *term, size_t len);
 
-/* BM25 (k1 1.2, b 0.75) over the query's terms; the best k chunks allowed by f, best first
- * (caller frees *out). Stopwords are dropped from the query unless it has nothing else. */
-int lex_search(MDB_txn *txn, idx *ix, struct tokenizer *t, const char *query,
+/* A query and optional context text whose terms count context_weight each (the query's
+ * own count 1): a follow-up question and the conversation before it. */
+struct lex_query {
+	const char *text;
+	const char *context;   /* NULL = none */
+	double context_weight; /* <= 0: the context is ignored */
+};
+/* BM25 (k1 1.2, b 0.75) over the query's terms, each term's IDF times its weight in the
+ * query; the best k chunks allowed by f, best first (caller frees *out). Stopwords are
+ * dropped from the query unless it has nothing else. */
+int lex_search(MDB_txn *txn, idx *ix, struct tokenizer *t, const struct lex_query *lq,
 	       const struct sfilter *f, size_t k, struct scored **out, size_t *nout);
 
 #endif

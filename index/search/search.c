@@ -360,8 +360,10 @@ int idx_search(idx *ix, const struct idx_query *q, struct idx_hits *out)
 	}
 	struct scored *lex = NULL, *vec = NULL;
 	size_t nlex = 0, nvec = 0;
+	struct lex_query lq = {q->text, q->context,
+			       q->context_weight > 0 ? q->context_weight : IDX_CONTEXT_WEIGHT};
 	if (want_lex || (want_vec && builtin))
-		rc = lex_search(txn, ix, t, q->text, &f, want_lex ? ncand : 2 * EMBED_BUILTIN_FEEDBACK, &lex, &nlex);
+		rc = lex_search(txn, ix, t, &lq, &f, want_lex ? ncand : 2 * EMBED_BUILTIN_FEEDBACK, &lex, &nlex);
 	if (!rc && want_vec && builtin) {
 		qv = xmalloc((size_t)q->emb->dim * sizeof *qv);
 		builtin_query(txn, ix, t, lang[0] ? lang : "english", q->text, lex, nlex, qv);

@@ -106,7 +106,7 @@ index: {folders: [{path: $FN_TMP/notes, collection: notes}]}
 profiles:
   rag: {provider: local, model: llama3.1}
   think: {provider: local, model: reasoning}
-  stall: {provider: local, model: stall}
+  stall: {provider: local, model: stall, rewrite: off}   # the answer itself must stall
 default_profile: rag
 YAML
 export FN_TEST_KEY=sk-session-NEVERSAVE42

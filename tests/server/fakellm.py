@@ -61,6 +61,8 @@ Names are split at ":"; "key=value" parts are options. A name that is none of th
                                 line range are skipped) and answers 2-3 sentences that reuse words of
                                 source 1 (and 2), each sentence ending " [1]." / " [2]."
                                 With no sources: one generic sentence, no markers.
+                                A follow-up rewrite request ("Follow-up question: Q" in
+                                its last message) gets Q back as the whole answer.
                                 Option ms=N: N ms between deltas (default --token-ms, 1).
   pass                          (queue only) use the model-name rule for this request.
   fixture:<file>                replay <fixtures>/<file> byte for byte (.sse ->
@@ -349,7 +351,13 @@ def words_of(text):
 
 
 def default_answer(messages):
-    """2-3 sentences reusing words of sources 1 and 2 with [n] markers, or a generic line."""
+    """2-3 sentences reusing words of sources 1 and 2 with [n] markers, or a generic line.
+    A follow-up rewrite request (footnote's, its last message holding "Follow-up question:
+    Q") gets Q back unchanged, so a test's follow-up is searched as typed."""
+    if isinstance(messages, list) and messages:
+        m = re.search(r"^Follow-up question: (.*)$", message_text(messages[-1]), re.M)
+        if m:
+            return m.group(1).strip()
     src = request_sources(messages)
     w1 = words_of(src.get(1, ""))
     w2 = words_of(src.get(2, ""))

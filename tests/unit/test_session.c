@@ -138,6 +138,11 @@ static const struct field prov_fields[] = {
 	FIELD(struct provenance, index_chunks, F_U64),
 	FIELD(struct provenance, retrieval_ms, F_DBL),
 	FIELD(struct provenance, prompt_tokens_estimate, F_INT),
+	FIELD(struct provenance, history_sent, F_INT),
+	FIELD(struct provenance, history_dropped, F_INT),
+	FIELD(struct provenance, search_query, F_STR),
+	FIELD(struct provenance, rewrite, F_STR),
+	FIELD(struct provenance, search_context, F_BOOL),
 };
 
 static const struct field source_fields[] = {

@@ -1,6 +1,10 @@
 /* cmd_ask.c - `footnote ask`: one question, the answer streamed to stdout (sanitized), then
- * what verification found and the sources. Piped stdin becomes context. Progress goes to
- * stderr, and only on a terminal. The exit code follows the outcome.
+ * what verification found and the sources. With a question argument, piped stdin becomes
+ * context; with none (or "-"), stdin is the question. Progress goes to stderr, and only on a
+ * terminal. The exit code follows the outcome.
+ *
+ * `--session ID` continues a saved conversation: the model gets its turns as history (and
+ * the search its earlier questions), and the new turn is saved to it.
  *
  * `--compare A,B` asks two profiles at once (two turns on the one net thread) and prints the
  * answers side by side on a terminal wide enough, else one after the other; with --json, an
@@ -27,6 +31,7 @@
 #include "core/answer/record_answer.h"
 #include "core/net/secret.h"
 #include "core/app/setup.h"
+#include "core/session/session.h"
 #include "core/answer/turn.h"
 #include "core/answer/verify.h"
 #include "ui/cmd/cmds.h"
@@ -41,6 +46,48 @@ struct run {
 	struct buf answer, pending;
 	struct turn_result *result;
 };
+
+/* The saved conversation --session names: 0 and *out, or a message and -1. */
+static int load_session(const struct config *cfg, const char *prefix, struct session **out)
+{
+	char *id = NULL, *err = NULL, *path = NULL;
+	*out = NULL;
+	if (session_resolve(cfg->sessions_dir, prefix, &id, &err) == 0) {
+		path = session_path(cfg->sessions_dir, id);
+		session_load(path, out, &err);
+	}
+	if (!*out) {
+		fputs("footnote ask: ", stderr);
+		cli_print_safe(stderr, err ? err : "no such session", SAN_ONELINE);
+		fputc('\n', stderr);
+	}
+	free(err);
+	free(path);
+	free(id);
+	return *out ? 0 : -1;
+}
+
+/* Adds each run's question and answer to the session and saves it. */
+static void save_session(struct session *sess, const struct config *cfg, const char *question,
+			 struct run *runs, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (!runs[i].result)
+			continue;
+		size_t k = session_add(sess, question, turn_provenance(runs[i].turn), turn_sources(runs[i].turn),
+				       NULL, NULL, NULL);
+		session_finish(sess, k, buf_str(&runs[i].answer), "", runs[i].result);
+	}
+	char *err = NULL;
+	if (session_save(sess, cfg->sessions_dir, &err) < 0) {
+		fputs("footnote ask: the conversation was not saved: ", stderr);
+		cli_print_safe(stderr, err, SAN_ONELINE);
+		fputc('\n', stderr);
+	} else if (isatty(STDERR_FILENO)) {
+		fprintf(stderr, "saved to session %s\n", sess->id);
+	}
+	free(err);
+}
 
 static int read_stdin(struct buf *out)
 {
@@ -169,6 +216,15 @@ static void add_tail(struct buf *b, const struct run *r, bool with_answer)
 	if (res && res->extractive && res->outcome == TURN_COMPLETED)
 		buf_adds(b, "(extractive answer: sentences quoted from your documents, no model)\n");
 	add_verification(b, r);
+	const struct provenance *pv = turn_provenance(r->turn);
+	if (pv->history_dropped)
+		buf_addf(b, "(the conversation's %d oldest turn%s left out to fit the model's context)\n",
+			 pv->history_dropped, pv->history_dropped == 1 ? " was" : "s were");
+	if (*pv->search_query) {
+		buf_adds(b, "(searched for: ");
+		add_safe(b, pv->search_query, strlen(pv->search_query), SAN_ONELINE);
+		buf_adds(b, ")\n");
+	}
 	const struct cite_map *m = turn_sources(r->turn);
 	if (!r->profile->retrieval.enabled) {
 		buf_adds(b, "(profile ");
@@ -344,7 +400,9 @@ static void wait_runs(struct run *runs, int n, struct chan *chan, int sfd, bool 
 			next = m->next;
 			struct turn_msg *tm = (struct turn_msg *)m;
 			struct run *r = m->gen >= 1 && m->gen <= (uint64_t)n ? &runs[m->gen - 1] : NULL;
-			if (r && m->kind == TURN_TEXT) {
+			if (turn_step(r ? r->turn : NULL, m)) {
+				/* a follow-up's rewrite came back: the turn went on */
+			} else if (r && m->kind == TURN_TEXT) {
 				buf_adds(&r->answer, tm->text);
 				if (stream)
 					stream_text(r, tm->text);
@@ -385,14 +443,16 @@ int cmd_ask(struct cli *cli, int argc, char **argv)
 		{"json", no_argument, NULL, 'j'},
 		{"no-stream", no_argument, NULL, 'n'},
 		{"compare", required_argument, NULL, 'c'},
+		{"session", required_argument, NULL, 's'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *profile_name = cli->profile ? cli->profile : cli->cfg->default_profile;
-	const char *compare = NULL;
+	const char *compare = NULL, *session_id = cli->session;
 	bool json = false, stream = true;
 	int o;
-	while ((o = getopt_long(argc, argv, "p:jnc:", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "p:jnc:s:", opts, NULL)) != -1) {
 		switch (o) {
+		case 's': session_id = optarg; break;
 		case 'p': profile_name = optarg; break;
 		case 'j': json = true; break;
 		case 'n': stream = false; break;
@@ -411,20 +471,40 @@ int cmd_ask(struct cli *cli, int argc, char **argv)
 	} else if (!(pf[0] = config_profile(cli->cfg, profile_name))) {
 		return cli_usage_error("ask", "no profile named \"%s\"", profile_name);
 	}
-	struct buf question = {0};
-	for (int i = optind; i < argc; i++)
-		buf_addf(&question, "%s%s", i > optind ? " " : "", argv[i]);
-	if (!question.len)
-		return cli_usage_error("ask", "what is the question?");
-	struct buf context = {0};
-	if (!isatty(STDIN_FILENO))
-		read_stdin(&context);
+	struct buf question = {0}, context = {0};
+	bool from_stdin = optind == argc || (optind + 1 == argc && !strcmp(argv[optind], "-"));
+	if (from_stdin) {
+		/* No question argument: stdin is the question (a terminal types it, ending with ^D). */
+		read_stdin(&question);
+		while (question.len && strchr(" \t\r\n", question.p[question.len - 1]))
+			question.len--;
+		size_t lead = strspn(buf_str(&question), " \t\r\n");
+		buf_consume(&question, lead);
+	} else {
+		for (int i = optind; i < argc; i++)
+			buf_addf(&question, "%s%s", i > optind ? " " : "", argv[i]);
+		if (!isatty(STDIN_FILENO))
+			read_stdin(&context);
+	}
+	if (!question.len) {
+		buf_free(&question);
+		buf_free(&context);
+		return cli_usage_error("ask", from_stdin ? "the question on standard input is empty"
+						       : "what is the question?");
+	}
+	struct session *sess = NULL;
+	if (session_id && load_session(cli->cfg, session_id, &sess) < 0) {
+		buf_free(&question);
+		buf_free(&context);
+		return EXIT_USAGE;
+	}
 
 	struct setup s;
 	char *err;
 	if (setup_init(&s, cli->cfg, NULL, 0, &err) < 0) {
 		fprintf(stderr, "footnote ask: %s\n", err);
 		free(err);
+		session_free(sess);
 		buf_free(&question);
 		buf_free(&context);
 		return EXIT_USAGE;
@@ -440,6 +520,7 @@ int cmd_ask(struct cli *cli, int argc, char **argv)
 			fprintf(stderr, "footnote ask: %s\n", err);
 			free(err);
 			setup_free(&s);
+			session_free(sess);
 			buf_free(&question);
 			buf_free(&context);
 			return EXIT_INDEX;
@@ -470,14 +551,20 @@ int cmd_ask(struct cli *cli, int argc, char **argv)
 			free(err);
 		}
 	}
+	size_t nhist;
+	struct history_turn *hist = session_history(sess, &nhist);
 	for (int i = 0; i < nruns; i++) {
-		struct turn_request req = {cli->cfg, pf[i], question.p, context.len ? context.p : NULL, ix, s.emb,
-					   (uint64_t)i + 1};
+		struct turn_request req = {cli->cfg, pf[i], buf_str(&question), context.len ? context.p : NULL,
+					   ix, s.emb, (uint64_t)i + 1, hist, nhist};
 		runs[i].profile = pf[i];
 		runs[i].turn = turn_start(&req, net, chan);
 	}
+	free(hist);
 	bool streamed = stream && !json && nruns == 1;
 	wait_runs(runs, nruns, chan, sfd, streamed);
+	if (sess)
+		save_session(sess, cli->cfg, buf_str(&question), runs, nruns);
+	session_free(sess);
 
 	int rc = EXIT_OK;
 	for (int i = 0; i < nruns; i++) {

@@ -20,8 +20,12 @@ const struct cmd_help cmd_helps[] = {
 	 "       footnote search --queries FILE [-k N]",
 	 "Search the index. --queries takes one query per line, or JSONL with _id and text, and\n"
 	 "prints one JSON line per query."},
-	{"ask", "footnote ask [--profile P | --compare P1,P2] [--json] [--no-stream] QUESTION",
-	 "Answer one question and print its sources. Piped stdin is added as context."},
+	{"ask", "footnote ask [--profile P | --compare P1,P2] [--session ID] [--json] [--no-stream]\n"
+	 "                    [QUESTION | -]",
+	 "Answer one question and print its sources. With a QUESTION, piped stdin is added as\n"
+	 "context; with none (or -), stdin is the question. --session ID continues a saved\n"
+	 "conversation (an id or a unique prefix): the model gets the earlier turns, and the new\n"
+	 "turn is saved to it."},
 	{"eval", "footnote eval QUESTIONS [--qrels FILE] [--profiles rag,hybrid] [-k 10] [--json]\n"
 	 "                     [--min-recall R] [--answers|--no-answers] [--limit N]",
 	 "Measure retrieval (recall, precision, MRR, nDCG) and answers per profile.\n"

@@ -36,16 +36,19 @@ void save_end(struct tui *t, const struct msg *a, const struct turn_result *r)
 	struct session *s = t->conv.session;
 	if (!s || a->session_turn >= s->nturns || s->turns[a->session_turn].finished)
 		return;
-	/* The sources were saved when the question was asked; verification has marked them
-	 * since (turn_finish). */
-	struct cite_map *saved = &s->turns[a->session_turn].map;
-	const struct cite_map *now = turn_sources(a->turn);
-	for (size_t i = 0; i < saved->n && i < now->n; i++) {
-		saved->v[i].cited = now->v[i].cited;
-		saved->v[i].verified = now->v[i].verified;
-		saved->v[i].auto_attached = now->v[i].auto_attached;
-	}
+	/* Verification has marked the sources since the question was saved, and a follow-up
+	 * that waited for its rewrite found them only then. */
+	session_update(s, a->session_turn, turn_sources(a->turn), turn_provenance(a->turn));
 	session_finish(s, a->session_turn, buf_str(&a->raw), buf_str(&a->reasoning), r);
+	session_save_now(t);
+}
+
+void save_sources(struct tui *t, const struct msg *a)
+{
+	struct session *s = t->conv.session;
+	if (!s || a->session_turn >= s->nturns)
+		return;
+	session_update(s, a->session_turn, turn_sources(a->turn), turn_provenance(a->turn));
 	session_save_now(t);
 }
 
@@ -62,6 +65,7 @@ void save_close(struct tui *t)
 	}
 	session_free(t->conv.session);
 	t->conv.session = NULL;
+	t->conv.history_cut_said = false;
 }
 
 int save_resume(struct tui *t, const char *prefix, char **err)

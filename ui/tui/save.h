@@ -12,6 +12,9 @@ struct turn_result;
 /* A question was asked and answer a started: a compared question is saved as two turns. */
 void save_begin(struct tui *t, const char *question, struct msg *a);
 /* Answer a ended with r: its turn is finished and saved. */
+/* The turn's sources and provenance as they are now, saved at once (a follow-up found its
+ * sources only after its rewrite came back). */
+void save_sources(struct tui *t, const struct msg *a);
 void save_end(struct tui *t, const struct msg *a, const struct turn_result *r);
 /* Before the conversation is dropped: an answer still streaming is saved as it stands. */
 void save_close(struct tui *t);

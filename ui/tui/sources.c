@@ -280,6 +280,13 @@ void sources_draw(struct tui *t, const struct rect *r)
 		free(safe);
 		return;
 	}
+	if (*pv->search_query) { /* the follow-up was rewritten for the search */
+		char *q = xasprintf("searched for: %s", pv->search_query);
+		char *safe = sanitize_str(q, SAN_ONELINE);
+		y = paint_wrapped(y, bottom, x, width, safe, SLOT_CHAT_META) + 1;
+		free(safe);
+		free(q);
+	}
 	if (!m->norder) {
 		term_text(y, x, width, SLOT_CHAT_META, "No passage matched.", 19);
 		return;

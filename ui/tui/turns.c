@@ -9,6 +9,7 @@
 #include "base/xmalloc.h"
 #include "core/app/config.h"
 #include "core/answer/turn.h"
+#include "core/session/session.h"
 #include "ui/tui/loop.h"
 #include "ui/tui/save.h"
 
@@ -28,8 +29,11 @@ static void start_answer(struct tui *t, struct msg *a, const struct cfg_profile 
 	struct cfg_profile prof = *p;
 	if (prof.model && strcmp(a->model, "extractive"))
 		prof.model = a->model;
-	struct turn_request req = {t->cfg, &prof, question, NULL, t->w.ix, t->w.setup.emb, a->gen};
+	size_t nhist;
+	struct history_turn *hist = session_history(t->conv.session, &nhist); /* the conversation so far */
+	struct turn_request req = {t->cfg, &prof, question, NULL, t->w.ix, t->w.setup.emb, a->gen, hist, nhist};
 	a->turn = turn_start(&req, t->w.net, t->w.chan);
+	free(hist);
 	save_begin(t, question, a);
 }
 
@@ -73,6 +77,14 @@ static struct msg *turn_target(struct tui *t, uint64_t gen)
 void turns_handle(struct tui *t, struct turn_msg *m)
 {
 	struct msg *a = turn_target(t, m->base.gen), *live = conv_live(t);
+	if (turn_step(a ? a->turn : NULL, &m->base)) {
+		/* A rewrite came back and the turn searched: its sources are saved at once, so a
+		 * kill while the answer streams keeps them. */
+		if (a)
+			save_sources(t, a);
+		t->dirty = true;
+		return;
+	}
 	if (!a)
 		return;
 	if (m->base.kind == TURN_TEXT) {
@@ -91,6 +103,12 @@ void turns_handle(struct tui *t, struct turn_msg *m)
 		a->stale = live->stale = true;
 		if (live->role == ROLE_COMPARE)
 			live->streaming = live->side[0].streaming || live->side[1].streaming;
+		int dropped = turn_provenance(a->turn)->history_dropped;
+		if (dropped && !t->conv.history_cut_said) {
+			t->conv.history_cut_said = true;
+			status_notice(t, false, "%d oldest turn%s left out to fit the context", dropped,
+				      dropped == 1 ? "" : "s");
+		}
 		if (a->result->outcome != TURN_COMPLETED && a->result->outcome != TURN_DECLINED)
 			status_notice(t, true, "%s%s%s: %s", live != a ? a->profile : "", live != a ? ": " : "",
 				      a->result->outcome_name, a->result->message ? a->result->message : "");
