@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/clock.h"
 #include "base/xmalloc.h"
 #include "core/app/config.h"
 #include "core/app/log.h"
@@ -46,13 +46,6 @@ static void free_key(char *k)
 	}
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Runs cmd with stdin from /dev/null and stderr discarded, collecting stdout. Returns the
  * exit status (>= 0), -1 when it could not run, -2 when it timed out (it is killed). */
 static int run_cmd(const char *cmd, struct buf *out)
@@ -79,10 +72,10 @@ static int run_cmd(const char *cmd, struct buf *out)
 		_exit(127);
 	}
 	close(fds[1]);
-	long long deadline = now_ms() + CMD_TIMEOUT_MS;
+	long long deadline = clock_ms() + CMD_TIMEOUT_MS;
 	bool timed_out = false;
 	for (;;) {
-		long long left = deadline - now_ms();
+		long long left = deadline - clock_ms();
 		if (left <= 0) {
 			timed_out = true;
 			break;

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/utf8.h"
 #include "base/xmalloc.h"
 
@@ -379,13 +379,6 @@ void text_from_html(const char *h, size_t len, struct buf *out)
 
 /* ---- running programs --------------------------------------------------------------- */
 
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Runs argv[0] (searched in PATH) with stdin and stderr on /dev/null and its stdout into
  * out. Returns 0, or -1 with err set ("WHAT exited with status N"); *missing is set when
  * the program does not exist. */
@@ -445,10 +438,10 @@ static int run_capture(const char *what, char *const argv[], struct buf *out, in
 		snprintf(err, errlen, "cannot run %s: %s", argv[0], strerror(exec_errno));
 		rc = -1;
 	}
-	long deadline = now_ms() + EXTRACT_TIMEOUT_MS;
+	long deadline = clock_ms() + EXTRACT_TIMEOUT_MS;
 	while (rc == 0) {
 		struct pollfd pfd = {pout[0], POLLIN, 0};
-		long left = deadline - now_ms();
+		long left = deadline - clock_ms();
 		if (left <= 0) {
 			kill(pid, SIGKILL);
 			snprintf(err, errlen, "%s took longer than %d s and was stopped", what,

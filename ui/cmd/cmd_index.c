@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/sanitize.h"
 #include "base/xmalloc.h"
 #include "core/app/config.h"
@@ -44,9 +44,7 @@ struct progress {
 
 static double now_s(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return clock_ms_f() / 1e3;
 }
 
 /* Skip reasons are grouped by their first words ("binary file", "larger than 32 MB"). */
