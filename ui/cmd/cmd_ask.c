@@ -21,11 +21,9 @@
 #include "base/sanitize.h"
 #include "base/xmalloc.h"
 #include "core/app/chan.h"
+#include "core/app/app.h"
 #include "core/app/config.h"
-#include "core/net/net.h"
 #include "core/answer/record.h"
-#include "core/net/secret.h"
-#include "core/app/setup.h"
 #include "core/answer/turn.h"
 #include "core/answer/verify.h"
 #include "ui/cmd/cmds.h"
@@ -194,58 +192,21 @@ static void add_stats(struct buf *b, const struct run *r)
 	buf_addc(b, '\n');
 }
 
-/* ---- JSON -------------------------------------------------------------------------------- */
-
-/* Moves every item of from to the end of to, and frees from. */
-static void move_items(cJSON *to, cJSON *from)
-{
-	cJSON *e;
-	while ((e = from->child)) {
-		cJSON_DetachItemViaPointer(from, e);
-		cJSON_AddItemToObject(to, e->string, e);
-	}
-	cJSON_Delete(from);
-}
-
-/* The answer, its result record (outcome, usage, timings, grounding, verification) at the
- * top, the sources, who answered, and the provenance record with the sources shown and
- * dropped, usage and timings. */
-static cJSON *run_json(const struct run *r)
-{
-	const struct turn_result *res = r->result;
-	const struct provenance *p = turn_provenance(r->turn);
-	const struct cite_map *m = turn_sources(r->turn);
-	const char *answer = buf_str(&r->answer);
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "answer", answer);
-	move_items(o, record_result_json(res, answer, r->answer.len));
-	cJSON_AddNumberToObject(cJSON_GetObjectItemCaseSensitive(o, "timings"), "retrieval_ms", p->retrieval_ms);
-	cJSON_AddItemToObject(o, "citations", record_sources_json(m->v, m->n, RECORD_SOURCE_GIVEN));
-	cJSON_AddStringToObject(o, "profile", p->profile);
-	cJSON_AddStringToObject(o, "provider", p->provider);
-	cJSON_AddStringToObject(o, "model", p->model);
-	cJSON_AddBoolToObject(o, "retrieval", p->retrieval);
-	cJSON_AddBoolToObject(o, "grounded", !res->not_grounded && m->n > 0);
-
-	cJSON *pv = record_provenance_json(p);
-	cJSON_AddItemToObject(pv, "sources", record_sources_json(m->v, m->n, RECORD_SOURCE_GIVEN));
-	cJSON_AddItemToObject(pv, "dropped_for_budget", record_sources_json(m->dropped, m->ndropped, 0));
-	cJSON *u = cJSON_AddObjectToObject(pv, "usage");
-	cJSON_AddNumberToObject(u, "prompt_tokens", (double)res->prompt_tokens);
-	cJSON_AddNumberToObject(u, "completion_tokens", (double)res->completion_tokens);
-	cJSON *tm = cJSON_AddObjectToObject(pv, "timings");
-	cJSON_AddNumberToObject(tm, "retrieval_ms", p->retrieval_ms);
-	cJSON_AddNumberToObject(tm, "first_token_ms", res->first_token_ms);
-	cJSON_AddNumberToObject(tm, "total_ms", res->total_ms);
-	cJSON_AddItemToObject(o, "provenance", pv);
-	return o;
-}
+/* ---- JSON: the answer records of core/answer/record.h, one per run ------------------------ */
 
 static void print_json(struct run *runs, int n, bool array)
 {
-	cJSON *o = array ? cJSON_CreateArray() : run_json(&runs[0]);
-	for (int i = 0; array && i < n; i++)
-		cJSON_AddItemToArray(o, run_json(&runs[i]));
+	cJSON *o = array ? cJSON_CreateArray() : NULL;
+	for (int i = 0; i < n; i++) {
+		const struct run *r = &runs[i];
+		cJSON *one = record_answer_json(buf_str(&r->answer), r->answer.len, r->result,
+						turn_provenance(r->turn), turn_sources(r->turn));
+		if (!array) {
+			o = one;
+			break;
+		}
+		cJSON_AddItemToArray(o, one);
+	}
 	char *s = cJSON_PrintUnformatted(o);
 	puts(s);
 	free(s);
@@ -463,34 +424,22 @@ int cmd_ask(struct cli *cli, int argc, char **argv)
 	if (!isatty(STDIN_FILENO))
 		read_stdin(&context);
 
-	struct setup s;
-	char *err;
-	if (setup_init(&s, cli->cfg, NULL, 0, &err) < 0) {
-		fprintf(stderr, "footnote ask: %s\n", err);
-		free(err);
-		buf_free(&question);
-		buf_free(&context);
-		return EXIT_USAGE;
-	}
+	struct app *app = cli->app;
 	bool retrieves = false, remote = false;
 	for (int i = 0; i < nruns; i++) {
 		retrieves |= pf[i]->retrieval.enabled;
-		remote |= config_provider(cli->cfg, pf[i]->provider)->kind != PROVIDER_BUILTIN;
+		remote |= app_profile_remote(cli->cfg, pf[i]);
 	}
-	idx *ix = NULL;
+	if (app_need(app, APP_SETUP | APP_CHAN | (retrieves ? APP_INDEX_CREATE : 0), NULL, 0) < 0) {
+		buf_free(&question);
+		buf_free(&context);
+		return cli_app_error("ask", app);
+	}
 	if (retrieves) {
-		if (setup_open_index(cli->cfg, true, &ix, &err) != 0) {
-			fprintf(stderr, "footnote ask: %s\n", err);
-			free(err);
-			setup_free(&s);
-			buf_free(&question);
-			buf_free(&context);
-			return EXIT_INDEX;
-		}
 		/* The size/mtime gate makes an up-to-date folder cheap to check. */
 		struct idx_sink sink = {progress, NULL};
 		static const volatile bool never = false;
-		int rc = idx_sync(ix, &s.opt, s.emb, &sink, &never);
+		int rc = idx_sync(app->ix, &app->setup.opt, app->emb, &sink, &never);
 		if (rc != 0)
 			fprintf(stderr, "footnote ask: updating the index failed (%s); answering from what is "
 					"indexed\n", idx_strerror(rc));
@@ -504,20 +453,14 @@ int cmd_ask(struct cli *cli, int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 
-	struct chan *chan = chan_new();
-	struct net *net = NULL;
-	if (remote) {
-		net = net_new(&err);
-		if (!net) {
-			fprintf(stderr, "footnote ask: %s\n", err ? err : "the network layer could not start");
-			free(err);
-		}
-	}
+	if (remote && app_need(app, APP_NET, NULL, 0) < 0)
+		cli_app_error("ask", app); /* the turns end with a network error of their own */
+	struct chan *chan = app->chan;
 	for (int i = 0; i < nruns; i++) {
-		struct turn_request req = {cli->cfg, pf[i], question.p, context.len ? context.p : NULL, ix, s.emb,
-					   (uint64_t)i + 1};
+		struct turn_request req = {cli->cfg, pf[i], question.p, context.len ? context.p : NULL, app->ix,
+					   app->emb, (uint64_t)i + 1};
 		runs[i].profile = pf[i];
-		runs[i].turn = turn_start(&req, net, chan);
+		runs[i].turn = turn_start(&req, app->net, chan);
 	}
 	bool streamed = stream && !json && nruns == 1;
 	wait_runs(runs, nruns, chan, sfd, streamed);
@@ -545,19 +488,14 @@ int cmd_ask(struct cli *cli, int argc, char **argv)
 		fwrite(buf_str(&out), 1, out.len, stdout);
 		buf_free(&out);
 	}
-	net_free(net); /* before the channel: done callbacks may still post */
+	app_stop(app); /* the net thread ends before the turns: done callbacks may still post */
 	for (int i = 0; i < nruns; i++) {
 		turn_result_free(runs[i].result);
 		turn_free(runs[i].turn);
 		buf_free(&runs[i].answer);
 		buf_free(&runs[i].pending);
 	}
-	chan_free(chan);
-	secret_cache_free();
 	close(sfd);
-	if (ix)
-		idx_close(ix);
-	setup_free(&s);
 	buf_free(&question);
 	buf_free(&context);
 	return rc;
