@@ -8,7 +8,8 @@
  *   - every other fd is closed except those in keep_fds (kept at their numbers, close-on-exec
  *     cleared), so no descriptor of ours (LMDB, sockets, the channel's eventfd) leaks;
  *   - every signal disposition is back to SIG_DFL and the signal mask is empty, whatever the
- *     calling thread blocks (signalfd users block SIGINT and SIGTERM);
+ *     calling thread blocks (signalfd users block SIGINT and SIGTERM); the two signals glibc
+ *     keeps for itself (32, 33) cannot be set and stay as the process got them;
  *   - the child leads a process group of its own (except with PROC_TERMINAL, where it must
  *     stay in the terminal's foreground group), so a timeout kills what it started too;
  *   - env additions ("NAME=value", replacing NAME when set) are in its environment; the

@@ -218,7 +218,12 @@ static void test_signals_restored(void **state)
 	struct proc_opts o = {.argv = argv, .out_cap = 4096};
 	struct proc_result r;
 	assert_int_equal(proc_run(&o, &r), 0);
-	assert_string_equal(buf_str(&r.out), "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n");
+	unsigned long long blk = 1, ign = 1;
+	assert_int_equal(sscanf(buf_str(&r.out), "SigBlk:\t%llx\nSigIgn:\t%llx", &blk, &ign), 2);
+	assert_true(blk == 0);
+	/* Signals 32 and 33 are glibc's own (sigaction refuses them): whatever the test was
+	 * started with stays. Every other one is at its default. */
+	assert_true((ign & ~(3ULL << 31)) == 0);
 	buf_free(&r.out);
 	signal(SIGHUP, prev);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
