@@ -424,6 +424,19 @@ struct verify_result *record_verify_copy(const struct verify_result *v)
 
 /* ---- result ------------------------------------------------------------------------------- */
 
+/* usage {prompt_tokens, completion_tokens} and timings {first_token_ms, total_ms} into o;
+ * returns timings. */
+static cJSON *usage_timings(cJSON *o, const struct turn_result *r)
+{
+	cJSON *u = cJSON_AddObjectToObject(o, "usage");
+	cJSON_AddNumberToObject(u, "prompt_tokens", (double)r->prompt_tokens);
+	cJSON_AddNumberToObject(u, "completion_tokens", (double)r->completion_tokens);
+	cJSON *tm = cJSON_AddObjectToObject(o, "timings");
+	cJSON_AddNumberToObject(tm, "first_token_ms", r->first_token_ms);
+	cJSON_AddNumberToObject(tm, "total_ms", r->total_ms);
+	return tm;
+}
+
 /* The result's fields, added to o (a result record, or the whole answer record). */
 static void result_fields(cJSON *o, const struct turn_result *r, const char *answer, size_t len)
 {
@@ -432,12 +445,7 @@ static void result_fields(cJSON *o, const struct turn_result *r, const char *ans
 	add_str_or_null(o, "finish_reason", r->finish_reason);
 	if (r->message)
 		cJSON_AddStringToObject(o, "message", r->message);
-	cJSON *u = cJSON_AddObjectToObject(o, "usage");
-	cJSON_AddNumberToObject(u, "prompt_tokens", (double)r->prompt_tokens);
-	cJSON_AddNumberToObject(u, "completion_tokens", (double)r->completion_tokens);
-	cJSON *tm = cJSON_AddObjectToObject(o, "timings");
-	cJSON_AddNumberToObject(tm, "first_token_ms", r->first_token_ms);
-	cJSON_AddNumberToObject(tm, "total_ms", r->total_ms);
+	usage_timings(o, r);
 	cJSON_AddBoolToObject(o, "extractive", r->extractive);
 	cJSON_AddBoolToObject(o, "not_grounded", r->not_grounded);
 	cJSON_AddBoolToObject(o, "label_uncited", r->label_uncited);
@@ -475,13 +483,7 @@ cJSON *record_answer_json(const char *answer, size_t len, const struct turn_resu
 	cJSON *pv = record_provenance_json(p);
 	cJSON_AddItemToObject(pv, "sources", record_sources_json(m->v, m->n, RECORD_SOURCE_GIVEN));
 	cJSON_AddItemToObject(pv, "dropped_for_budget", record_sources_json(m->dropped, m->ndropped, 0));
-	cJSON *u = cJSON_AddObjectToObject(pv, "usage");
-	cJSON_AddNumberToObject(u, "prompt_tokens", (double)r->prompt_tokens);
-	cJSON_AddNumberToObject(u, "completion_tokens", (double)r->completion_tokens);
-	cJSON *tm = cJSON_AddObjectToObject(pv, "timings");
-	cJSON_AddNumberToObject(tm, "retrieval_ms", p->retrieval_ms);
-	cJSON_AddNumberToObject(tm, "first_token_ms", r->first_token_ms);
-	cJSON_AddNumberToObject(tm, "total_ms", r->total_ms);
+	cJSON_AddNumberToObject(usage_timings(pv, r), "retrieval_ms", p->retrieval_ms);
 	cJSON_AddItemToObject(o, "provenance", pv);
 	return o;
 }
