@@ -1,8 +1,13 @@
 /* idx.c - error texts, open/close and stats of the public API (see idx.h). */
 #include "idx.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <xxhash.h>
 
 #include "index/store/store.h"
 
@@ -75,4 +80,40 @@ int idx_stats(idx *ix, struct idx_stats *st)
 	st->map_bytes = (uint64_t)(info.me_last_pgno + 1) * ms.ms_psize;
 	store_rtxn_end(ix, txn);
 	return 0;
+}
+
+uint64_t idx_hash_bytes(const void *data, size_t len)
+{
+	return XXH3_64bits(data, len);
+}
+
+/* Streamed: XXH3's streaming digest equals the one-shot hash of the same bytes. */
+int idx_file_hash(const char *path, uint64_t *out)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	XXH3_state_t *st = XXH3_createState();
+	if (!st) {
+		close(fd);
+		return ENOMEM;
+	}
+	XXH3_64bits_reset(st);
+	char buf[65536];
+	int e = 0;
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			e = errno;
+		if (n <= 0)
+			break;
+		XXH3_64bits_update(st, buf, (size_t)n);
+	}
+	close(fd);
+	if (!e)
+		*out = XXH3_64bits_digest(st);
+	XXH3_freeState(st);
+	return e;
 }

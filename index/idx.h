@@ -139,6 +139,15 @@ void idx_watch_rescan(struct idx_watch *w);
 /* Stops and joins the thread; frees w. */
 void idx_watch_stop(struct idx_watch *w);
 
+/* The content hash idx_sync records for a file (XXH3-64 of its bytes, see content_hash in
+ * struct idx_hit), so that a caller can tell whether a cited file changed since it was
+ * indexed. idx_sync itself hashes through idx_hash_bytes, so the two cannot disagree. Any
+ * thread. */
+uint64_t idx_hash_bytes(const void *data, size_t len);
+/* Reads path (following no symlink at its end, as idx_sync) and hashes its bytes as
+ * idx_hash_bytes would. Returns 0, or an errno. */
+int idx_file_hash(const char *path, uint64_t *out);
+
 struct idx_stats {
 	uint64_t files, chunks, terms, bytes, generation, map_bytes;
 	int schema_version;

@@ -1,7 +1,8 @@
 /* cli.c - argv to a command: global options, subcommands, their --help, exit codes.
  *
- * Every command loads the configuration first (a bad file exits 2 with file:line:column),
- * opens the log, then runs. Anything untrusted that is printed goes through sanitize(). */
+ * Every command starts with app_open (core/app/app.h): the configuration (a bad file exits 2
+ * with file:line:column) and the log; the command opens what else it needs with app_need,
+ * and app_close here ends it all. Anything untrusted that is printed goes through sanitize(). */
 #include "ui/cli.h"
 
 #include <getopt.h>
@@ -12,6 +13,7 @@
 
 #include "base/sanitize.h"
 #include "base/xmalloc.h"
+#include "core/app/app.h"
 #include "core/app/config.h"
 #include "core/app/log.h"
 #include "ui/cmd/cmds.h"
@@ -97,20 +99,21 @@ int cli_main(int argc, char **argv)
 		return EXIT_OK;
 	}
 
-	char *err = NULL;
-	if (config_load(cli.config_file, &cli.cfg, &err) < 0) {
-		fprintf(stderr, "%s\n", err);
-		free(err);
+	struct app app;
+	if (app_open(&app, cli.config_file) < 0) {
+		fprintf(stderr, "%s\n", app.error); /* FILE:LINE:COLUMN: ..., already one safe line */
+		app_close(&app);
 		return EXIT_USAGE;
 	}
+	cli.app = &app;
+	cli.cfg = app.cfg;
 	if (cli.profile && !config_profile(cli.cfg, cli.profile)) {
 		char *safe = sanitize_str(cli.profile, SAN_ONELINE);
 		fprintf(stderr, "footnote: no profile named \"%s\" (see profiles: in the config)\n", safe);
 		free(safe);
-		config_free(cli.cfg);
+		app_close(&app);
 		return EXIT_USAGE;
 	}
-	log_open(cli.cfg->log_file, cli.cfg->log.level);
 	log_info("footnote %s starting: %s", FN_VERSION, cmd ? cmd->name : "tui");
 
 	int rc;
@@ -121,7 +124,6 @@ int cli_main(int argc, char **argv)
 		rc = cmd_tui(&cli);
 	}
 	log_info("footnote exiting with status %d", rc);
-	log_close();
-	config_free(cli.cfg);
+	app_close(&app);
 	return rc;
 }

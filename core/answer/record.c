@@ -440,20 +440,28 @@ struct verify_result *record_verify_copy(const struct verify_result *v)
 
 /* ---- result ------------------------------------------------------------------------------- */
 
-cJSON *record_result_json(const struct turn_result *r, const char *answer, size_t len)
+/* usage {prompt_tokens, completion_tokens} and timings {first_token_ms, total_ms} into o;
+ * returns timings. */
+static cJSON *usage_timings(cJSON *o, const struct turn_result *r)
 {
-	cJSON *o = cJSON_CreateObject();
-	add_str(o, "outcome", r->outcome_name);
-	cJSON_AddNumberToObject(o, "outcome_code", r->outcome);
-	add_str_or_null(o, "finish_reason", r->finish_reason);
-	if (r->message)
-		cJSON_AddStringToObject(o, "message", r->message);
 	cJSON *u = cJSON_AddObjectToObject(o, "usage");
 	cJSON_AddNumberToObject(u, "prompt_tokens", (double)r->prompt_tokens);
 	cJSON_AddNumberToObject(u, "completion_tokens", (double)r->completion_tokens);
 	cJSON *tm = cJSON_AddObjectToObject(o, "timings");
 	cJSON_AddNumberToObject(tm, "first_token_ms", r->first_token_ms);
 	cJSON_AddNumberToObject(tm, "total_ms", r->total_ms);
+	return tm;
+}
+
+/* The result's fields, added to o (a result record, or the whole answer record). */
+static void result_fields(cJSON *o, const struct turn_result *r, const char *answer, size_t len)
+{
+	add_str(o, "outcome", r->outcome_name);
+	cJSON_AddNumberToObject(o, "outcome_code", r->outcome);
+	add_str_or_null(o, "finish_reason", r->finish_reason);
+	if (r->message)
+		cJSON_AddStringToObject(o, "message", r->message);
+	usage_timings(o, r);
 	cJSON_AddBoolToObject(o, "extractive", r->extractive);
 	cJSON_AddBoolToObject(o, "not_grounded", r->not_grounded);
 	cJSON_AddBoolToObject(o, "label_uncited", r->label_uncited);
@@ -465,6 +473,35 @@ cJSON *record_result_json(const struct turn_result *r, const char *answer, size_
 	cJSON_AddNumberToObject(o, "sentences_supported", r->sentences_supported);
 	cJSON_AddNumberToObject(o, "citations_invalid", r->citations_invalid);
 	cJSON_AddItemToObject(o, "verification", record_verify_json(r, answer, len));
+}
+
+cJSON *record_result_json(const struct turn_result *r, const char *answer, size_t len)
+{
+	cJSON *o = cJSON_CreateObject();
+	result_fields(o, r, answer, len);
+	return o;
+}
+
+cJSON *record_answer_json(const char *answer, size_t len, const struct turn_result *r,
+			  const struct provenance *p, const struct cite_map *m)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "version", RECORD_JSON_VERSION);
+	cJSON_AddStringToObject(o, "answer", answer);
+	result_fields(o, r, answer, len);
+	cJSON_AddNumberToObject(cJSON_GetObjectItemCaseSensitive(o, "timings"), "retrieval_ms", p->retrieval_ms);
+	cJSON_AddItemToObject(o, "citations", record_sources_json(m->v, m->n, RECORD_SOURCE_GIVEN));
+	add_str(o, "profile", p->profile);
+	add_str(o, "provider", p->provider);
+	add_str(o, "model", p->model);
+	cJSON_AddBoolToObject(o, "retrieval", p->retrieval);
+	cJSON_AddBoolToObject(o, "grounded", !r->not_grounded && m->n > 0);
+
+	cJSON *pv = record_provenance_json(p);
+	cJSON_AddItemToObject(pv, "sources", record_sources_json(m->v, m->n, RECORD_SOURCE_GIVEN));
+	cJSON_AddItemToObject(pv, "dropped_for_budget", record_sources_json(m->dropped, m->ndropped, 0));
+	cJSON_AddNumberToObject(usage_timings(pv, r), "retrieval_ms", p->retrieval_ms);
+	cJSON_AddItemToObject(o, "provenance", pv);
 	return o;
 }
 

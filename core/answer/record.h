@@ -2,7 +2,8 @@
  * record, shared by `footnote ask --json` and the session file (and through the session,
  * the export).
  *
- * The records and their shapes:
+ * The records and their shapes (and `answer`, the whole of one turn that `ask --json` prints,
+ * built from them: see record_answer_json):
  *   source      {n, path, collection, chunk, line_start, line_end, page, heading, snippet,
  *                text, content_hash, score, hidden_text_removed, cited, verified,
  *                auto_attached}; n and the marks only for a source given to the model,
@@ -65,6 +66,17 @@ struct cJSON *record_provenance_json(const struct provenance *p);
 void record_provenance_from(struct provenance *p, const struct cJSON *o);
 void record_provenance_copy(struct provenance *d, const struct provenance *s);
 void record_provenance_clear(struct provenance *p);
+
+/* One answered turn as `footnote ask --json` prints it: {answer, the result's fields (with
+ * timings.retrieval_ms), citations (the sources given, as source records), profile,
+ * provider, model, retrieval, grounded, provenance: the provenance record with sources,
+ * dropped_for_budget, usage and timings}. m is the turn's citation map. */
+/* The "version" of every JSON object footnote prints for machines (ask --json, search --json,
+ * eval --json, the MCP tools' results): docs/INTERFACE.md. A key is never renamed or removed
+ * within a version; new keys may appear. */
+enum { RECORD_JSON_VERSION = 1 };
+struct cJSON *record_answer_json(const char *answer, size_t len, const struct turn_result *r,
+				 const struct provenance *p, const struct cite_map *m);
 
 /* answer[0..len) is the answer the result belongs to: the verification's sentence texts
  * are cut from it. */

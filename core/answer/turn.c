@@ -3,9 +3,9 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "base/buf.h"
+#include "base/clock.h"
 #include "base/xmalloc.h"
 #include "core/answer/extractive.h"
 #include "core/answer/rewrite.h"
@@ -52,13 +52,6 @@ struct link {
 	char *language;
 };
 
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static void msg_free(struct chan_msg *m)
 {
 	struct turn_msg *t = (struct turn_msg *)m;
@@ -88,7 +81,7 @@ static void post_end(struct chan *chan, uint64_t gen, double started, struct tur
 		/* Below TURN_DECLINED the outcomes are the stream's, by design. */
 		r->outcome_name = xstrdup(r->outcome == TURN_DECLINED ? "declined"
 					  : stream_outcome_name((enum stream_outcome)r->outcome));
-	r->total_ms = now_ms() - started;
+	r->total_ms = clock_ms_f() - started;
 	struct turn_msg *m = xcalloc(1, sizeof *m);
 	m->base.kind = TURN_END;
 	m->base.gen = gen;
@@ -272,11 +265,8 @@ static void fill_provenance(struct turn *t, const struct turn_request *req,
 {
 	const struct cfg_profile *pf = req->profile;
 	struct provenance *pv = &t->prov;
-	char stamp[32];
-	time_t now = time(NULL);
-	struct tm tm;
-	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
-	pv->time = xstrdup(stamp);
+	char stamp[CLOCK_ISO_LEN];
+	pv->time = xstrdup(clock_iso_utc(stamp, sizeof stamp));
 	pv->profile = xstrdup(pf->name);
 	pv->provider = xstrdup(prov->name);
 	pv->provider_kind = xstrdup(provider_kind_name(prov->kind));
@@ -361,9 +351,9 @@ static void answer(struct turn *t, const char *query)
 	t->prov.search_context = context != NULL && pf->retrieval.enabled;
 	free(t->prov.search_query);
 	t->prov.search_query = xstrdup(query ? query : "");
-	double r0 = now_ms();
+	double r0 = clock_ms_f();
 	retrieve(req, query ? query : req->question, context, &hits);
-	t->prov.retrieval_ms = now_ms() - r0;
+	t->prov.retrieval_ms = clock_ms_f() - r0;
 
 	struct prompt_opts po = {
 		.system_prompt = pf->system_prompt,
@@ -407,7 +397,7 @@ static void answer(struct turn *t, const char *query)
 			free(ask);
 		}
 		if (text) {
-			r->first_token_ms = now_ms() - t->started;
+			r->first_token_ms = clock_ms_f() - t->started;
 			send_streamed(t, text);
 			r->outcome = TURN_COMPLETED;
 			r->finish_reason = xstrdup("stop");
@@ -448,7 +438,7 @@ struct turn *turn_start(const struct turn_request *req, struct net *net, struct 
 	struct turn *t = xcalloc(1, sizeof *t);
 	t->chan = chan;
 	t->gen = req->gen;
-	t->started = now_ms();
+	t->started = clock_ms_f();
 	t->net = net;
 	t->prof = *req->profile;
 	t->model = req->profile->model ? xstrdup(req->profile->model) : NULL;

@@ -28,11 +28,9 @@ static void emit(struct doc *d, enum doctor_level lv, const char *subject, const
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *text = NULL;
-	if (vasprintf(&text, fmt, ap) < 0)
-		text = NULL;
+	char *text = xvasprintf(fmt, ap);
 	va_end(ap);
-	struct doctor_line l = {lv, subject, text ? text : "", fix};
+	struct doctor_line l = {lv, subject, text, fix};
 	d->sink->line(d->sink->ctx, &l);
 	free(text);
 	if (lv == DOCTOR_FAIL && d->result == DOCTOR_ALL_OK)

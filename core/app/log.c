@@ -105,12 +105,8 @@ void log_msg(enum log_level level, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	char *raw = NULL;
-	if (vasprintf(&raw, fmt, ap) < 0)
-		raw = NULL;
+	char *raw = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (!raw)
-		return;
 
 	struct buf b = {0};
 	sanitize(raw, strlen(raw), SAN_ONELINE, &b);

@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "base/buf.h"
+#include "base/clock.h"
 #include "base/xmalloc.h"
 #include "core/app/chan.h"
 #include "core/answer/cite.h"
@@ -387,13 +387,6 @@ void eval_count_citations(const char *text, int nsources, size_t *total, size_t 
 
 /* ---- running ------------------------------------------------------------------------ */
 
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /* Sums while the questions run; eval_profile turns them into the report. */
 struct tally {
 	double recall, precision, rr, ndcg;
@@ -434,9 +427,9 @@ static int retrieve_one(const struct eval_question *q, const struct cfg_profile 
 	turn_query(&req, &iq);
 	iq.k = o->k > CUT ? o->k : CUT;
 	struct idx_hits h = {0};
-	double t0 = now_ms();
+	double t0 = clock_ms_f();
 	int rc = idx_search(o->ix, &iq, &h);
-	t->retrieval_ms[qi] = now_ms() - t0;
+	t->retrieval_ms[qi] = clock_ms_f() - t0;
 	if (rc)
 		return rc;
 	double *gains = xcalloc(h.n + 1, sizeof *gains);

@@ -12,7 +12,7 @@
 
 #include "base/buf.h"
 #include "base/xmalloc.h"
-#include "core/answer/record_answer.h"
+#include "core/answer/record.h"
 #include "core/answer/turn.h"
 #include "core/app/chan.h"
 #include "core/app/config.h"
@@ -446,7 +446,8 @@ void mcp_tools_message(struct mcp_env *e, struct chan_msg *m)
 		if (failed(r->outcome)) {
 			mcp_call_done(a->call, NULL, true, r->message ? r->message : r->outcome_name);
 		} else {
-			cJSON *o = record_answer_json(a->turn, r, buf_str(&a->answer), a->answer.len);
+			cJSON *o = record_answer_json(buf_str(&a->answer), a->answer.len, r, turn_provenance(a->turn),
+						     turn_sources(a->turn));
 			mcp_call_done(a->call, o, false, NULL);
 		}
 		*pp = a->next;

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "base/buf.h"
+#include "base/clock.h"
 #include "base/xmalloc.h"
 #include "core/app/log.h"
 
@@ -39,13 +40,6 @@ static bool curl_ready(void)
 {
 	pthread_once(&global_once, global_init);
 	return global_rc == CURLE_OK;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 char *net_url_host(const char *url)
@@ -207,7 +201,7 @@ struct net {
 
 static double since(const struct xfer *x)
 {
-	return (double)(now_ms() - x->t_submit);
+	return (double)(clock_ms() - x->t_submit);
 }
 
 static void on_stream_event(void *ctx, enum stream_ev_kind kind, const char *s, size_t len)
@@ -230,7 +224,7 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
 {
 	struct xfer *x = ud;
 	(void)p;
-	x->last_activity = now_ms();
+	x->last_activity = clock_ms();
 	if (!x->got_byte) {
 		x->got_byte = true;
 		x->tm.first_byte_ms = since(x);
@@ -242,7 +236,7 @@ static size_t on_write(char *p, size_t size, size_t nmemb, void *ud)
 {
 	struct xfer *x = ud;
 	size_t len = size * nmemb;
-	x->last_activity = now_ms();
+	x->last_activity = clock_ms();
 	if (atomic_load(&x->cancel))
 		return 0; /* aborts; the loop reports the cancel */
 	if (!x->status)
@@ -287,7 +281,7 @@ static void attempt_reset(struct xfer *x)
 	x->errbody_full = false;
 	x->got_byte = false;
 	x->errbuf[0] = '\0';
-	x->last_activity = now_ms();
+	x->last_activity = clock_ms();
 	x->tm.attempts++;
 }
 
@@ -363,7 +357,7 @@ static void xfer_complete(struct net *n, struct xfer *x, CURLcode rc)
 				x->cb.retry(x->cb.ctx, &r);
 			}
 			free(msg);
-			x->retry_at = now_ms() + (long long)(d * 1000);
+			x->retry_at = clock_ms() + (long long)(d * 1000);
 			x->finishing = false;
 			return;
 		}
@@ -417,7 +411,7 @@ static void *net_main(void *arg)
 		if (stopping && !head)
 			break;
 
-		long long now = now_ms();
+		long long now = clock_ms();
 		for (struct xfer *x = head; x; x = x->next) {
 			if (x->finishing)
 				continue;
@@ -442,7 +436,7 @@ static void *net_main(void *arg)
 		}
 
 		/* Decided streams end now ([DONE] may come before the body ends); idle ones too. */
-		now = now_ms();
+		now = clock_ms();
 		long long wait = IDLE_WAIT_MS;
 		pthread_mutex_lock(&n->lock);
 		head = n->list;
@@ -537,7 +531,7 @@ net_id net_submit(struct net *n, const struct net_request *req, const struct net
 	x->st = stream_new(req->proto, &sink);
 	stream_set_think(x->st, req->think, STREAM_THINK_HOLD_MAX);
 	x->state = X_QUEUED;
-	x->t_submit = now_ms();
+	x->t_submit = clock_ms();
 	x->tm.first_byte_ms = x->tm.first_token_ms = -1;
 	atomic_init(&x->cancel, false);
 

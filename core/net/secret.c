@@ -1,20 +1,14 @@
 /* secret.c - API key resolution (see secret.h). */
 #include "core/net/secret.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "base/buf.h"
+#include "base/proc.h"
 #include "base/xmalloc.h"
 #include "core/app/config.h"
 #include "core/app/log.h"
@@ -46,78 +40,6 @@ static void free_key(char *k)
 	}
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Runs cmd with stdin from /dev/null and stderr discarded, collecting stdout. Returns the
- * exit status (>= 0), -1 when it could not run, -2 when it timed out (it is killed). */
-static int run_cmd(const char *cmd, struct buf *out)
-{
-	int fds[2];
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return -1;
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		/* Only async-signal-safe calls between fork and exec. */
-		setpgid(0, 0);
-		int devnull = open("/dev/null", O_RDWR);
-		if (devnull >= 0) {
-			dup2(devnull, 0);
-			dup2(devnull, 2);
-		}
-		dup2(fds[1], 1);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	long long deadline = now_ms() + CMD_TIMEOUT_MS;
-	bool timed_out = false;
-	for (;;) {
-		long long left = deadline - now_ms();
-		if (left <= 0) {
-			timed_out = true;
-			break;
-		}
-		struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
-		int r = poll(&pfd, 1, (int)left);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			timed_out = r == 0;
-			break;
-		}
-		char tmp[4096];
-		ssize_t n = read(fds[0], tmp, sizeof tmp);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (out->len < CMD_MAX_OUTPUT)
-			buf_add(out, tmp, (size_t)n);
-		wipe(tmp, sizeof tmp);
-	}
-	close(fds[0]);
-	if (timed_out)
-		kill(-pid, SIGKILL);
-	int st = 0;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (timed_out)
-		return -2;
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	return 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
-}
-
 /* The first line of the command's output, trimmed; NULL when empty. */
 static char *first_line(const struct buf *b)
 {
@@ -141,21 +63,27 @@ static int from_cmd(const struct cfg_provider *p, char **key, char **err)
 		}
 	}
 	/* The lock stays held while the command runs, so concurrent callers run it once. */
-	struct buf out = {0};
-	int st = run_cmd(p->api_key_cmd, &out);
-	char *line = st == 0 ? first_line(&out) : NULL;
-	if (out.p)
-		wipe(out.p, out.len);
-	buf_free(&out);
-	if (st == -1)
+	/* stdin and stderr on /dev/null, its own process group killed after the timeout. */
+	const char *argv[] = {"/bin/sh", "-c", p->api_key_cmd, NULL};
+	struct proc_opts o = {.argv = argv, .out_cap = CMD_MAX_OUTPUT, .timeout_ms = CMD_TIMEOUT_MS};
+	struct proc_result r;
+	int rc = proc_run(&o, &r);
+	char *line = rc == 0 ? first_line(&r.out) : NULL;
+	if (r.out.p)
+		wipe(r.out.p, r.out.cap);
+	buf_free(&r.out);
+	if (r.error)
 		*err = xasprintf("providers.%s.api_key_cmd could not be started: %s", p->name,
-				 strerror(errno));
-	else if (st == -2)
+				 strerror(r.error));
+	else if (r.timed_out)
 		*err = xasprintf("providers.%s.api_key_cmd did not finish within %d s: run it in a "
 				 "shell to see what it waits for", p->name, CMD_TIMEOUT_MS / 1000);
-	else if (st != 0)
+	else if (r.overflow)
+		*err = xasprintf("providers.%s.api_key_cmd printed more than %d KiB: it should print "
+				 "the key on its first line", p->name, CMD_MAX_OUTPUT / 1024);
+	else if (r.status != 0)
 		*err = xasprintf("providers.%s.api_key_cmd exited with status %d: run it in a shell "
-				 "to see why", p->name, st);
+				 "to see why", p->name, r.status);
 	else if (!line)
 		*err = xasprintf("providers.%s.api_key_cmd printed nothing: it should print the key "
 				 "on its first line", p->name);

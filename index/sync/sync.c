@@ -681,7 +681,7 @@ static int plan_file(struct pass *p, MDB_txn *rtxn, const struct cand *c)
 		file_event_now(p, IDX_FILE_FAILED, c->path, msg);
 		return 0;
 	}
-	uint64_t hash = XXH3_64bits(data, len);
+	uint64_t hash = idx_hash_bytes(data, len);
 	if (had && fr.hash == hash && fr.coll == cid) {
 		free(data);
 		struct op *o = new_op(p, OP_META, c->path);

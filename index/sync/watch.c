@@ -16,9 +16,9 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/xmalloc.h"
 #include "base/hmap.h"
 #include "index/idx.h"
@@ -58,13 +58,6 @@ struct idx_watch {
 	bool full;
 	int64_t first_ms, last_ms;
 };
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void say(struct idx_watch *w, enum idx_event_kind kind, const char *msg)
 {
@@ -152,7 +145,7 @@ static void watch_all(struct idx_watch *w)
 
 static void add_pending(struct idx_watch *w, const char *path)
 {
-	int64_t t = now_ms();
+	int64_t t = clock_ms();
 	if (!w->npending && !w->full)
 		w->first_ms = t;
 	w->last_ms = t;
@@ -165,7 +158,7 @@ static void add_pending(struct idx_watch *w, const char *path)
 
 static void want_full(struct idx_watch *w)
 {
-	int64_t t = now_ms();
+	int64_t t = clock_ms();
 	if (!w->npending && !w->full)
 		w->first_ms = t;
 	w->last_ms = t;
@@ -269,9 +262,9 @@ static void *watch_main(void *arg)
 		say(w, IDX_EV_WATCH, msg);
 	}
 	idx_sync(w->ix, w->opt, w->emb, w->sink, &w->stop);
-	int64_t next_rescan = now_ms() + RESCAN_MS;
+	int64_t next_rescan = clock_ms() + RESCAN_MS;
 	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
-		int64_t t = now_ms();
+		int64_t t = clock_ms();
 		int timeout = -1;
 		if (w->npending || w->full) {
 			int64_t due = w->last_ms + DEBOUNCE_MS;
@@ -301,7 +294,7 @@ static void *watch_main(void *arg)
 			drain_inotify(w);
 		if (__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE))
 			break;
-		t = now_ms();
+		t = clock_ms();
 		if (w->fallback && t >= next_rescan) {
 			want_full(w);
 			w->first_ms = w->last_ms = 0;

@@ -3,17 +3,12 @@
 #include "index/text/text.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
+#include "base/proc.h"
 #include "base/utf8.h"
 #include "base/xmalloc.h"
 
@@ -379,120 +374,25 @@ void text_from_html(const char *h, size_t len, struct buf *out)
 
 /* ---- running programs --------------------------------------------------------------- */
 
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Runs argv[0] (searched in PATH) with stdin and stderr on /dev/null and its stdout into
- * out. Returns 0, or -1 with err set ("WHAT exited with status N"); *missing is set when
- * the program does not exist. */
-static int run_capture(const char *what, char *const argv[], struct buf *out, int *missing,
+/* Runs argv[0] (searched in PATH) through base/proc.h (stdin and stderr on /dev/null, its
+ * own process group, killed after the timeout or past the output cap) with its stdout into
+ * out (empty on entry). Returns 0, or -1 with err set ("WHAT exited with status N"); *missing is set when the
+ * program does not exist. */
+static int run_capture(const char *what, const char *const argv[], struct buf *out, int *missing,
 		       char *err, size_t errlen)
 {
-	int pout[2], perr[2];
-	*missing = 0;
-	if (pipe2(pout, O_CLOEXEC) < 0) {
-		snprintf(err, errlen, "cannot create a pipe: %s", strerror(errno));
-		return -1;
+	struct proc_opts o = {.argv = argv, .out_cap = EXTRACT_MAX_OUTPUT, .timeout_ms = EXTRACT_TIMEOUT_MS};
+	struct proc_result r;
+	int rc = proc_run(&o, &r);
+	*missing = r.error == ENOENT;
+	if (rc == 0) {
+		buf_free(out);
+		*out = r.out; /* out was empty: take the buffer instead of copying it */
+	} else {
+		proc_explain(&o, &r, what, err, errlen);
+		buf_free(&r.out);
 	}
-	if (pipe2(perr, O_CLOEXEC) < 0) {
-		snprintf(err, errlen, "cannot create a pipe: %s", strerror(errno));
-		close(pout[0]);
-		close(pout[1]);
-		return -1;
-	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		snprintf(err, errlen, "cannot start %s: %s", argv[0], strerror(errno));
-		close(pout[0]);
-		close(pout[1]);
-		close(perr[0]);
-		close(perr[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(null, 2);
-		}
-		dup2(pout[1], 1);
-		/* The caller's threads may block signals (signalfd); the program must not inherit that. */
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGPIPE, SIG_DFL);
-		execvp(argv[0], argv);
-		/* Tell the parent why through the close-on-exec pipe. */
-		int e = errno;
-		ssize_t w = write(perr[1], &e, sizeof e);
-		(void)w;
-		_exit(127);
-	}
-	close(pout[1]);
-	close(perr[1]);
-	int rc = 0, exec_errno = 0;
-	ssize_t r;
-	do
-		r = read(perr[0], &exec_errno, sizeof exec_errno);
-	while (r < 0 && errno == EINTR);
-	close(perr[0]);
-	if (r == (ssize_t)sizeof exec_errno) {
-		*missing = exec_errno == ENOENT;
-		snprintf(err, errlen, "cannot run %s: %s", argv[0], strerror(exec_errno));
-		rc = -1;
-	}
-	long deadline = now_ms() + EXTRACT_TIMEOUT_MS;
-	while (rc == 0) {
-		struct pollfd pfd = {pout[0], POLLIN, 0};
-		long left = deadline - now_ms();
-		if (left <= 0) {
-			kill(pid, SIGKILL);
-			snprintf(err, errlen, "%s took longer than %d s and was stopped", what,
-				 EXTRACT_TIMEOUT_MS / 1000);
-			rc = -1;
-			break;
-		}
-		int pr = poll(&pfd, 1, (int)left);
-		if (pr < 0 && errno == EINTR)
-			continue;
-		if (pr < 0)
-			break;
-		if (pr == 0)
-			continue;
-		char *dst = buf_reserve(out, 65536);
-		r = read(pout[0], dst, 65536);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		buf_commit(out, (size_t)r);
-		if (out->len > EXTRACT_MAX_OUTPUT) {
-			kill(pid, SIGKILL);
-			snprintf(err, errlen, "%s wrote more than %zu MiB and was stopped", what,
-				 EXTRACT_MAX_OUTPUT >> 20);
-			rc = -1;
-		}
-	}
-	close(pout[0]);
-	int status = 0;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (rc != 0)
-		return rc;
-	if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-		snprintf(err, errlen, "%s exited with status %d%s", what, WEXITSTATUS(status),
-			 WEXITSTATUS(status) == 127 ? " (command not found)" : "");
-		return -1;
-	}
-	if (WIFSIGNALED(status)) {
-		snprintf(err, errlen, "%s was killed by signal %d", what, WTERMSIG(status));
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
 /* Appends s single-quoted for /bin/sh: every ' becomes '\'' so nothing breaks out. */
@@ -575,7 +475,7 @@ int text_extract(const char *path, const char *data, size_t len,
 		if (strcasecmp(ce, ext) != 0)
 			continue;
 		char *cmd = expand_command(conv[i].command, path);
-		char *argv[] = {(char *)"/bin/sh", (char *)"-c", cmd, NULL};
+		const char *argv[] = {"/bin/sh", "-c", cmd, NULL};
 		struct buf raw = {0};
 		int missing;
 		int rc = run_capture("converter", argv, &raw, &missing, err, errlen);
@@ -587,8 +487,7 @@ int text_extract(const char *path, const char *data, size_t len,
 	}
 	enum text_kind kind = text_kind_of(path);
 	if (kind == TEXT_PDF) {
-		char *argv[] = {(char *)"pdftotext", (char *)"-layout", (char *)"-enc", (char *)"UTF-8",
-				(char *)path, (char *)"-", NULL};
+		const char *argv[] = {"pdftotext", "-layout", "-enc", "UTF-8", path, "-", NULL};
 		struct buf raw = {0};
 		int missing;
 		int rc = run_capture("pdftotext", argv, &raw, &missing, err, errlen);

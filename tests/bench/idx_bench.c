@@ -6,17 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <math.h>
 
+#include "base/clock.h"
 #include "base/xmalloc.h"
 #include "index/idx.h"
 
 static double now(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
+	return clock_ms_f() / 1e3;
 }
 
 static char *slurp(const char *path)

@@ -26,19 +26,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/clock.h"
 #include "base/xmalloc.h"
 #include "core/net/net.h"
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 static void die(const char *fmt, ...)
@@ -127,7 +120,7 @@ static size_t peer_write(char *p, size_t size, size_t nmemb, void *ud)
 {
 	struct peer *pr = ud;
 	size_t n = size * nmemb;
-	double t = now_ms();
+	double t = clock_ms_f();
 	if (!pr->scan.found && scan_feed(&pr->scan, p, n))
 		pr->t_first = t;
 	pr->t_last = t;
@@ -149,7 +142,7 @@ static void peer_run(CURL *e, const char *url, const char *body, size_t len, str
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, pr);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	pr->t_first = -1;
-	pr->t0 = now_ms();
+	pr->t0 = clock_ms_f();
 	CURLcode rc = curl_easy_perform(e);
 	curl_slist_free_all(h);
 	if (rc != CURLE_OK)
@@ -176,7 +169,7 @@ static void ours_event(void *ctx, enum stream_ev_kind kind, const char *s, size_
 	struct ours *o = ctx;
 	if (kind != STREAM_EV_TEXT || !len)
 		return;
-	o->t_last = now_ms();
+	o->t_last = clock_ms_f();
 	o->ntext++;
 	buf_add(&o->text, s, len);
 }
@@ -185,7 +178,7 @@ static void ours_first(void *ctx, double ms)
 {
 	struct ours *o = ctx;
 	(void)ms; /* net.c counts whole milliseconds; this clock is finer */
-	o->t_first = now_ms();
+	o->t_first = clock_ms_f();
 }
 
 static void ours_done(void *ctx, const struct stream_result *r, const struct net_timings *t)
@@ -208,7 +201,7 @@ static void ours_run(struct net *n, const char *url, const char *body, size_t le
 	struct net_request req = {.url = url, .body = body, .body_len = len, .proto = STREAM_OPENAI_SSE,
 				  .timeout_s = 120, .idle_timeout_s = 30};
 	struct net_callbacks cb = {.event = ours_event, .first_token = ours_first, .done = ours_done, .ctx = o};
-	o->t0 = now_ms();
+	o->t0 = clock_ms_f();
 	net_submit(n, &req, &cb);
 	pthread_mutex_lock(&o->mu);
 	while (!o->done)
@@ -347,7 +340,7 @@ static double proc_first(char *const argv[], bool sse)
 	int fd[2];
 	if (pipe(fd) < 0)
 		die("pipe: %s", strerror(errno));
-	double t0 = now_ms();
+	double t0 = clock_ms_f();
 	pid_t pid = fork();
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDWR);
@@ -370,7 +363,7 @@ static double proc_first(char *const argv[], bool sse)
 		if (n < 0)
 			break;
 		if (first < 0 && (!sse || scan_feed(&s, tmp, (size_t)n)))
-			first = now_ms() - t0;
+			first = clock_ms_f() - t0;
 	}
 	close(fd[0]);
 	int status;

@@ -36,18 +36,12 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include <vterm.h>
 
-static int rows = 40, cols = 120, timeout_s = 120;
+#include "base/clock.h"
 
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
+static int rows = 40, cols = 120, timeout_s = 120;
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 static void die(const char *fmt, ...)
@@ -131,7 +125,7 @@ static void spawn(struct term *t, char **argv)
 /* Looks for the watched bytes in what came since mark(), this read included; stamps the read. */
 static void watch(struct term *t, const char *buf, size_t n)
 {
-	double at = now_ms();
+	double at = clock_ms_f();
 	if (t->nsince + n > t->capsince) {
 		t->capsince = (t->nsince + n) * 2;
 		t->since = realloc(t->since, t->capsince);
@@ -211,13 +205,13 @@ static bool status_has(struct term *t, const char *needle)
 /* Pumps until the status row shows `has` (and not `hasnt`); dies after the timeout. */
 static double wait_status(struct term *t, const char *has, const char *hasnt, const char *what)
 {
-	double deadline = now_ms() + timeout_s * 1e3;
+	double deadline = clock_ms_f() + timeout_s * 1e3;
 	for (;;) {
 		if (status_has(t, has) && !(hasnt && status_has(t, hasnt)))
-			return now_ms();
+			return clock_ms_f();
 		if (t->exited)
 			die("the program exited while waiting for %s", what);
-		if (now_ms() > deadline) {
+		if (clock_ms_f() > deadline) {
 			char line[4096];
 			die("no %s within %d s; status row: %s", what, timeout_s, row_text(t, rows - 1, line, sizeof line));
 		}
@@ -228,9 +222,9 @@ static double wait_status(struct term *t, const char *has, const char *hasnt, co
 /* Ctrl-C twice (the first one also stops an answer), then waits; SIGKILL after 10 s. */
 static bool quit(struct term *t)
 {
-	double deadline = now_ms() + 10e3;
+	double deadline = clock_ms_f() + 10e3;
 	int presses = 0;
-	while (now_ms() < deadline) {
+	while (clock_ms_f() < deadline) {
 		if (waitpid(t->pid, &t->status, WNOHANG) == t->pid) {
 			t->pid = 0;
 			break;
@@ -277,7 +271,7 @@ static int mode_frame(const struct opts *o, char **argv)
 	int unclean = 0;
 	for (int i = 0; i < o->runs; i++) {
 		struct term t;
-		double t0 = now_ms();
+		double t0 = clock_ms_f();
 		spawn(&t, argv);
 		v[i] = wait_status(&t, o->name, NULL, "first frame") - t0;
 		if (i == 0 && o->out)
@@ -323,16 +317,16 @@ static int mode_keys(const struct opts *o, char **argv)
 	size_t cap = 4096, n = 0, nix = 0, missed = 0;
 	double *lat = malloc(cap * sizeof *lat), *ix = malloc(cap * sizeof *ix);
 	unsigned seed = 12345;
-	double end = now_ms() + o->seconds * 1e3;
-	while (now_ms() < end) {
+	double end = clock_ms_f() + o->seconds * 1e3;
+	while (clock_ms_f() < end) {
 		/* А..Я (U+0410..U+042F): two bytes each, found nowhere else on the screen. */
 		unsigned k = (unsigned)(n + missed) % 32;
 		char key[2] = {(char)(0xD0), (char)(0x90 + k)};
 		bool indexing = o->indexing && status_has(&t, o->indexing);
 		mark(&t, key, 2);
-		double t0 = now_ms();
+		double t0 = clock_ms_f();
 		send_keys(&t, key, 2);
-		while (t.seen < 0 && now_ms() - t0 < 1000)
+		while (t.seen < 0 && clock_ms_f() - t0 < 1000)
 			pump(&t, 1);
 		double seen = t.seen;
 		mark(&t, NULL, 0);
@@ -356,9 +350,9 @@ static int mode_keys(const struct opts *o, char **argv)
 		}
 		/* 8 to 23 ms between keys: a fast typist, never in step with the stream. */
 		seed = seed * 1103515245u + 12345u;
-		double next = now_ms() + 8 + (seed >> 16) % 16;
-		while (now_ms() < next)
-			pump(&t, (int)(next - now_ms()) + 1);
+		double next = clock_ms_f() + 8 + (seed >> 16) % 16;
+		while (clock_ms_f() < next)
+			pump(&t, (int)(next - clock_ms_f()) + 1);
 	}
 	bool streaming_at_end = o->streaming && status_has(&t, o->streaming);
 	if (o->out)
@@ -382,7 +376,7 @@ static int mode_stream(const struct opts *o, char **argv)
 	spawn(&t, argv);
 	wait_status(&t, o->name, NULL, "first frame");
 	ask(&t, o);
-	double t0 = now_ms();
+	double t0 = clock_ms_f();
 	unsigned long long b0 = t.bytes;
 	wait_status(&t, o->streaming, NULL, "a streaming answer");
 	double t1 = wait_status(&t, o->end, o->streaming, "the end of the answer");
@@ -452,16 +446,16 @@ static int mode_idle(const struct opts *o, char **argv)
 	spawn(&t, argv);
 	wait_status(&t, o->name, NULL, "first frame");
 	wait_status(&t, o->end, o->indexing, "the index to be ready");
-	double settle = now_ms() + 1000;
-	while (now_ms() < settle)
+	double settle = clock_ms_f() + 1000;
+	while (clock_ms_f() < settle)
 		pump(&t, 50);
 	unsigned long long b0 = t.bytes;
 	struct cpu a = cpu_of(t.pid);
-	double t0 = now_ms(), end = t0 + o->seconds * 1e3;
-	while (now_ms() < end)
-		pump(&t, (int)(end - now_ms()) + 1);
+	double t0 = clock_ms_f(), end = t0 + o->seconds * 1e3;
+	while (clock_ms_f() < end)
+		pump(&t, (int)(end - clock_ms_f()) + 1);
 	struct cpu b = cpu_of(t.pid);
-	double secs = (now_ms() - t0) / 1e3;
+	double secs = (clock_ms_f() - t0) / 1e3;
 	unsigned long long drawn = t.bytes - b0;
 	bool clean = quit(&t);
 	printf("seconds %.3f\nticks %llu\ncpu_ns %llu\nswitches %llu\nbytes %llu\nclean_exit %d\n", secs,

@@ -25,12 +25,9 @@
 #include "base/sanitize.h"
 #include "base/xmalloc.h"
 #include "core/app/chan.h"
+#include "core/app/app.h"
 #include "core/app/config.h"
-#include "core/net/net.h"
 #include "core/answer/record.h"
-#include "core/answer/record_answer.h"
-#include "core/net/secret.h"
-#include "core/app/setup.h"
 #include "core/session/session.h"
 #include "core/answer/turn.h"
 #include "core/answer/verify.h"
@@ -251,14 +248,21 @@ static void add_stats(struct buf *b, const struct run *r)
 	buf_addc(b, '\n');
 }
 
-/* ---- JSON -------------------------------------------------------------------------------- */
+/* ---- JSON: the answer records of core/answer/record.h, one per run ------------------------ */
 
 static void print_json(struct run *runs, int n, bool array)
 {
-	cJSON *o = array ? cJSON_CreateArray()
-			 : record_answer_json(runs[0].turn, runs[0].result, buf_str(&runs[0].answer), runs[0].answer.len);
-	for (int i = 0; array && i < n; i++)
-		cJSON_AddItemToArray(o, record_answer_json(runs[i].turn, runs[i].result, buf_str(&runs[i].answer), runs[i].answer.len));
+	cJSON *o = array ? cJSON_CreateArray() : NULL;
+	for (int i = 0; i < n; i++) {
+		const struct run *r = &runs[i];
+		cJSON *one = record_answer_json(buf_str(&r->answer), r->answer.len, r->result,
+						turn_provenance(r->turn), turn_sources(r->turn));
+		if (!array) {
+			o = one;
+			break;
+		}
+		cJSON_AddItemToArray(o, one);
+	}
 	char *s = cJSON_PrintUnformatted(o);
 	puts(s);
 	free(s);
@@ -499,36 +503,22 @@ int cmd_ask(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	struct setup s;
-	char *err;
-	if (setup_init(&s, cli->cfg, NULL, 0, &err) < 0) {
-		fprintf(stderr, "footnote ask: %s\n", err);
-		free(err);
-		session_free(sess);
-		buf_free(&question);
-		buf_free(&context);
-		return EXIT_USAGE;
-	}
+	struct app *app = cli->app;
 	bool retrieves = false, remote = false;
 	for (int i = 0; i < nruns; i++) {
 		retrieves |= pf[i]->retrieval.enabled;
-		remote |= config_provider(cli->cfg, pf[i]->provider)->kind != PROVIDER_BUILTIN;
+		remote |= app_profile_remote(cli->cfg, pf[i]);
 	}
-	idx *ix = NULL;
+	if (app_need(app, APP_SETUP | APP_CHAN | (retrieves ? APP_INDEX_CREATE : 0), NULL, 0) < 0) {
+		buf_free(&question);
+		buf_free(&context);
+		return cli_app_error("ask", app);
+	}
 	if (retrieves) {
-		if (setup_open_index(cli->cfg, true, &ix, &err) != 0) {
-			fprintf(stderr, "footnote ask: %s\n", err);
-			free(err);
-			setup_free(&s);
-			session_free(sess);
-			buf_free(&question);
-			buf_free(&context);
-			return EXIT_INDEX;
-		}
 		/* The size/mtime gate makes an up-to-date folder cheap to check. */
 		struct idx_sink sink = {progress, NULL};
 		static const volatile bool never = false;
-		int rc = idx_sync(ix, &s.opt, s.emb, &sink, &never);
+		int rc = idx_sync(app->ix, &app->setup.opt, app->emb, &sink, &never);
 		if (rc != 0)
 			fprintf(stderr, "footnote ask: updating the index failed (%s); answering from what is "
 					"indexed\n", idx_strerror(rc));
@@ -542,22 +532,18 @@ int cmd_ask(struct cli *cli, int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 
-	struct chan *chan = chan_new();
-	struct net *net = NULL;
-	if (remote) {
-		net = net_new(&err);
-		if (!net) {
-			fprintf(stderr, "footnote ask: %s\n", err ? err : "the network layer could not start");
-			free(err);
-		}
-	}
+	if (remote && app_need(app, APP_NET, NULL, 0) < 0)
+		cli_app_error("ask", app); /* the turns end with a network error of their own */
+	struct chan *chan = app->chan;
 	size_t nhist;
 	struct history_turn *hist = session_history(sess, &nhist);
 	for (int i = 0; i < nruns; i++) {
-		struct turn_request req = {cli->cfg, pf[i], buf_str(&question), context.len ? context.p : NULL,
-					   ix, s.emb, (uint64_t)i + 1, hist, nhist};
+		struct turn_request req = {.cfg = cli->cfg, .profile = pf[i], .question = buf_str(&question),
+					   .extra_context = context.len ? context.p : NULL, .ix = app->ix,
+					   .emb = app->emb, .gen = (uint64_t)i + 1, .history = hist,
+					   .nhistory = nhist};
 		runs[i].profile = pf[i];
-		runs[i].turn = turn_start(&req, net, chan);
+		runs[i].turn = turn_start(&req, app->net, chan);
 	}
 	free(hist);
 	bool streamed = stream && !json && nruns == 1;
@@ -589,19 +575,14 @@ int cmd_ask(struct cli *cli, int argc, char **argv)
 		fwrite(buf_str(&out), 1, out.len, stdout);
 		buf_free(&out);
 	}
-	net_free(net); /* before the channel: done callbacks may still post */
+	app_stop(app); /* the net thread ends before the turns: done callbacks may still post */
 	for (int i = 0; i < nruns; i++) {
 		turn_result_free(runs[i].result);
 		turn_free(runs[i].turn);
 		buf_free(&runs[i].answer);
 		buf_free(&runs[i].pending);
 	}
-	chan_free(chan);
-	secret_cache_free();
 	close(sfd);
-	if (ix)
-		idx_close(ix);
-	setup_free(&s);
 	buf_free(&question);
 	buf_free(&context);
 	return rc;

@@ -11,13 +11,11 @@
 #include "base/buf.h"
 #include "base/sanitize.h"
 #include "base/xmalloc.h"
+#include "core/app/app.h"
 #include "core/app/config.h"
 #include "core/eval/eval.h"
-#include "core/net/net.h"
-#include "core/net/secret.h"
-#include "core/app/setup.h"
 #include "core/answer/turn.h"
-#include "core/answer/record_answer.h"
+#include "core/answer/record.h"
 #include "ui/cmd/cmds.h"
 
 enum { MAX_PROFILES = 16 };
@@ -356,23 +354,17 @@ static int verdict(const struct args *a, const struct eval_report *r, size_t n)
 	return rc;
 }
 
-static int run(struct cli *cli, const struct args *a, const struct eval_set *set, idx *ix,
-	       const struct idx_embedder *emb)
+static int run(struct cli *cli, const struct args *a, const struct eval_set *set)
 {
-	struct net *net = NULL;
-	for (size_t i = 0; i < a->nprofiles && !net; i++) {
-		const struct cfg_profile *pf = a->profiles[i];
-		if (wants_answers(cli->cfg, a, pf) && config_provider(cli->cfg, pf->provider)->kind != PROVIDER_BUILTIN) {
-			char *err = NULL;
-			if (!(net = net_new(&err))) {
-				fprintf(stderr, "footnote eval: %s\n", err ? err : "the network layer could not start");
-				free(err);
-				return EXIT_NET;
-			}
-		}
-	}
+	struct app *app = cli->app;
+	for (size_t i = 0; i < a->nprofiles; i++)
+		if (wants_answers(cli->cfg, a, a->profiles[i]) && app_profile_remote(cli->cfg, a->profiles[i]) &&
+		    app_need(app, APP_NET, NULL, 0) < 0)
+			return cli_app_error("eval", app);
+	idx *ix = app->ix;
+	struct net *net = app->net;
 	struct progress pr = {-1};
-	struct eval_opts o = {cli->cfg, ix, emb, (size_t)a->k, (size_t)a->limit, false, net,
+	struct eval_opts o = {cli->cfg, ix, app->emb, (size_t)a->k, (size_t)a->limit, false, net,
 			      isatty(STDERR_FILENO) ? progress : NULL, &pr};
 	struct eval_report reports[MAX_PROFILES];
 	size_t n = 0;
@@ -400,8 +392,6 @@ static int run(struct cli *cli, const struct args *a, const struct eval_set *set
 	}
 	for (size_t i = 0; i < n; i++)
 		eval_report_free(&reports[i]);
-	net_free(net);
-	secret_cache_free();
 	return rc;
 }
 
@@ -418,24 +408,10 @@ int cmd_eval(struct cli *cli, int argc, char **argv)
 		free(err);
 		return EXIT_USAGE;
 	}
-	struct setup s;
-	if (setup_init(&s, cli->cfg, NULL, 0, &err) < 0) {
-		fprintf(stderr, "footnote eval: %s\n", err);
-		free(err);
-		eval_set_free(&set);
-		return EXIT_USAGE;
-	}
-	idx *ix;
-	if (setup_open_index(cli->cfg, false, &ix, &err) != 0) {
-		fprintf(stderr, "footnote eval: %s\n", err);
-		free(err);
-		setup_free(&s);
-		eval_set_free(&set);
-		return EXIT_INDEX;
-	}
-	rc = run(cli, &a, &set, ix, s.emb);
-	idx_close(ix);
-	setup_free(&s);
+	if (app_need(cli->app, APP_SETUP | APP_INDEX, NULL, 0) < 0)
+		rc = cli_app_error("eval", cli->app);
+	else
+		rc = run(cli, &a, &set);
 	eval_set_free(&set);
 	return rc;
 }

@@ -8,14 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/sanitize.h"
 #include "base/xmalloc.h"
+#include "core/app/app.h"
 #include "core/app/config.h"
 #include "core/app/log.h"
-#include "core/app/setup.h"
 #include "ui/cmd/cmds.h"
 
 static volatile bool stop_requested;
@@ -44,9 +44,7 @@ struct progress {
 
 static double now_s(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return clock_ms_f() / 1e3;
 }
 
 /* Skip reasons are grouped by their first words ("binary file", "larger than 32 MB"). */
@@ -168,16 +166,10 @@ static void summary(struct progress *p)
 
 static int status(struct cli *cli)
 {
-	idx *ix;
-	char *err;
-	int rc = setup_open_index(cli->cfg, false, &ix, &err);
-	if (rc != 0) {
-		fprintf(stderr, "footnote index: %s\n", err);
-		free(err);
-		return EXIT_INDEX;
-	}
+	if (app_need(cli->app, APP_INDEX, NULL, 0) < 0)
+		return cli_app_error("index", cli->app);
 	struct idx_stats st;
-	rc = idx_stats(ix, &st);
+	int rc = idx_stats(cli->app->ix, &st);
 	if (rc == 0) {
 		printf("index      ");
 		cli_print_safe(stdout, cli->cfg->index.path, SAN_ONELINE);
@@ -193,11 +185,10 @@ static int status(struct cli *cli)
 	} else {
 		fprintf(stderr, "footnote index: %s\n", idx_strerror(rc));
 	}
-	idx_close(ix);
 	return rc == 0 ? EXIT_OK : EXIT_INDEX;
 }
 
-static int watch(idx *ix, struct setup *s, const struct idx_sink *sink)
+static int watch(struct app *app, const struct idx_sink *sink)
 {
 	sigset_t set;
 	sigemptyset(&set);
@@ -205,16 +196,14 @@ static int watch(idx *ix, struct setup *s, const struct idx_sink *sink)
 	sigaddset(&set, SIGTERM);
 	/* Block before the watcher thread starts, so only sigwait below sees them. */
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	struct idx_watch *w;
-	int rc = idx_watch_start(ix, &s->opt, s->emb, sink, &w);
-	if (rc != 0) {
-		fprintf(stderr, "footnote index --watch: %s\n", idx_strerror(rc));
-		return EXIT_INDEX;
-	}
-	fprintf(stderr, "watching %zu folder%s; Ctrl-C stops\n", s->opt.nfolders, s->opt.nfolders == 1 ? "" : "s");
+	app->index_sink = *sink; /* progress printed here, not posted to a channel */
+	if (app_need(app, APP_WATCH, NULL, 0) < 0)
+		return cli_app_error("index --watch", app);
+	size_t n = app->setup.opt.nfolders;
+	fprintf(stderr, "watching %zu folder%s; Ctrl-C stops\n", n, n == 1 ? "" : "s");
 	int sig;
 	sigwait(&set, &sig);
-	idx_watch_stop(w);
+	app_stop(app);
 	return EXIT_OK;
 }
 
@@ -238,31 +227,20 @@ int cmd_index(struct cli *cli, int argc, char **argv)
 	if (want_status)
 		return status(cli);
 
-	struct setup s;
-	char *err;
-	if (setup_init(&s, cli->cfg, argv + optind, (size_t)(argc - optind), &err) < 0) {
-		fprintf(stderr, "footnote index: %s\n", err);
-		free(err);
-		return EXIT_USAGE;
-	}
-	idx *ix;
-	if (setup_open_index(cli->cfg, true, &ix, &err) != 0) {
-		fprintf(stderr, "footnote index: %s\n", err);
-		free(err);
-		setup_free(&s);
-		return EXIT_INDEX;
-	}
+	struct app *app = cli->app;
+	if (app_need(app, APP_SETUP | APP_INDEX_CREATE, argv + optind, (size_t)(argc - optind)) < 0)
+		return cli_app_error("index", app);
 
 	struct progress p = {.tty = isatty(STDERR_FILENO), .watch = want_watch, .started = now_s()};
 	struct idx_sink sink = {on_event, &p};
 	int rc;
 	if (want_watch) {
-		rc = watch(ix, &s, &sink);
+		rc = watch(app, &sink);
 	} else {
 		struct sigaction sa = {0};
 		sa.sa_handler = on_sigint;
 		sigaction(SIGINT, &sa, NULL);
-		int r = idx_sync(ix, &s.opt, s.emb, &sink, &stop_requested);
+		int r = idx_sync(app->ix, &app->setup.opt, app->emb, &sink, &stop_requested);
 		summary(&p);
 		if (r == IDX_ESTOPPED) {
 			fprintf(stderr, "stopped: what was indexed so far is kept\n");
@@ -274,7 +252,5 @@ int cmd_index(struct cli *cli, int argc, char **argv)
 			rc = EXIT_OK;
 		}
 	}
-	idx_close(ix);
-	setup_free(&s);
 	return rc;
 }

@@ -9,9 +9,9 @@
 #include "base/buf.h"
 #include "base/sanitize.h"
 #include "base/xmalloc.h"
+#include "core/app/app.h"
 #include "core/app/config.h"
-#include "core/answer/record_answer.h"
-#include "core/app/setup.h"
+#include "core/answer/record.h"
 #include "ui/cmd/cmds.h"
 
 static cJSON *hits_json(const struct idx_hits *h)
@@ -185,23 +185,13 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 	q.collections = ncoll ? collections : NULL;
 	q.ncollections = ncoll;
 
-	struct setup s;
-	char *err;
-	if (setup_init(&s, cli->cfg, NULL, 0, &err) < 0) {
-		fprintf(stderr, "footnote search: %s\n", err);
-		free(err);
+	struct app *app = cli->app;
+	if (app_need(app, APP_SETUP | APP_INDEX, NULL, 0) < 0) {
 		buf_free(&query);
-		return EXIT_USAGE;
+		return cli_app_error("search", app);
 	}
-	q.emb = s.emb;
-	idx *ix;
-	if (setup_open_index(cli->cfg, false, &ix, &err) != 0) {
-		fprintf(stderr, "footnote search: %s\n", err);
-		free(err);
-		setup_free(&s);
-		buf_free(&query);
-		return EXIT_INDEX;
-	}
+	q.emb = app->emb;
+	idx *ix = app->ix;
 	int rc = EXIT_OK;
 	if (queries) {
 		rc = run_queries(ix, &q, queries);
@@ -224,8 +214,6 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 		}
 		idx_hits_free(&h);
 	}
-	idx_close(ix);
-	setup_free(&s);
 	buf_free(&query);
 	return rc;
 }

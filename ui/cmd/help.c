@@ -168,3 +168,11 @@ void cli_print_safe(FILE *f, const char *s, unsigned flags)
 	fputs(safe, f);
 	free(safe);
 }
+
+int cli_app_error(const char *name, const struct app *a)
+{
+	fprintf(stderr, "footnote %s: ", name);
+	cli_print_safe(stderr, a->error ? a->error : "failed", SAN_ONELINE);
+	fputc('\n', stderr);
+	return a->exit_code ? a->exit_code : EXIT_FAIL;
+}

@@ -34,6 +34,9 @@ bool cli_wants_help(int argc, char **argv);
 void cli_command_help(const char *name, FILE *f);
 /* Prints "footnote NAME: message" and the command's usage to stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints "footnote NAME: " and a->error to stderr; returns a->exit_code (app_need failed). */
+struct app;
+int cli_app_error(const char *name, const struct app *a);
 /* Writes untrusted text through the sanitizer. */
 void cli_print_safe(FILE *f, const char *s, unsigned flags);
 
