@@ -4,7 +4,7 @@
  *
  * stdout carries the protocol and nothing else: the process's fd 1 is pointed at stderr
  * once the protocol has its own copy, so no stray write can corrupt the stream. The index
- * is kept fresh by the watcher thread while the server answers (searches read their own
+ * is kept fresh by the watcher thread (core/app/app.h wires it all) while the server answers (searches read their own
  * snapshot). When the client goes away (stdin ends, or stdout breaks) every answer in
  * flight is cancelled and the server exits 0. */
 #include <errno.h>
@@ -22,12 +22,10 @@
 #include "core/app/chan.h"
 #include "core/app/config.h"
 #include "core/app/log.h"
-#include "core/app/setup.h"
+#include "core/app/app.h"
 #include "core/mcp/rpc.h"
 #include "core/mcp/server.h"
 #include "core/mcp/tools.h"
-#include "core/net/net.h"
-#include "core/net/secret.h"
 #include "ui/cmd/cmds.h"
 
 struct io {
@@ -103,24 +101,15 @@ int cmd_mcp(struct cli *cli, int argc, char **argv)
 	if (!pf)
 		return cli_usage_error("mcp", "no profile named \"%s\"", pname);
 
-	struct setup s;
-	char *err = NULL;
-	if (setup_init(&s, cli->cfg, NULL, 0, &err) < 0) {
-		fprintf(stderr, "footnote mcp: %s\n", err);
-		free(err);
-		return EXIT_USAGE;
-	}
-	idx *ix = NULL;
-	if (setup_open_index(cli->cfg, true, &ix, &err) != 0) {
-		fprintf(stderr, "footnote mcp: %s\n", err);
-		free(err);
-		setup_free(&s);
-		return EXIT_INDEX;
-	}
-	struct idx_sink sink = {on_index_event, NULL};
-	struct idx_watch *w = NULL;
-	if (watch && idx_watch_start(ix, &s.opt, s.emb, &sink, &w) != 0)
-		w = NULL;
+	/* The index thread keeps the index fresh while serving; its events only go to the log. */
+	struct app *app = cli->app;
+	app->index_sink = (struct idx_sink){on_index_event, NULL};
+	unsigned needs = APP_CHAN | APP_SETUP | APP_INDEX_CREATE | (watch ? APP_WATCH : 0) |
+			 (app_profile_remote(cli->cfg, NULL) ? APP_NET : 0);
+	if (app_need(app, needs, NULL, 0) < 0 && (!app->ix || !(app->have & APP_CHAN)))
+		return cli_app_error("mcp", app);
+	if (app->error) /* the watcher or the net thread did not start: serve without it */
+		log_warn("mcp: %s", app->error);
 
 	/* The protocol gets its own fd; fd 1 becomes stderr for anything else. */
 	int proto = dup(STDOUT_FILENO);
@@ -136,19 +125,9 @@ int cmd_mcp(struct cli *cli, int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 
-	bool remote = false;
-	for (size_t i = 0; i < cli->cfg->profiles.n; i++) {
-		const struct cfg_provider *p = config_provider(cli->cfg, cli->cfg->profiles.v[i].provider);
-		remote |= p && p->kind != PROVIDER_BUILTIN;
-	}
-	struct chan *chan = chan_new();
-	struct net *net = remote ? net_new(&err) : NULL;
-	if (remote && !net) {
-		log_error("mcp: the network layer could not start: %s", err ? err : "");
-		free(err);
-	}
-	struct mcp_env env = {.cfg = cli->cfg, .profile = pf, .bound = pname != NULL, .ix = ix,
-			      .emb = s.emb, .net = net, .chan = chan};
+	struct chan *chan = app->chan;
+	struct mcp_env env = {.cfg = cli->cfg, .profile = pf, .bound = pname != NULL, .ix = app->ix,
+			      .emb = app->emb, .net = app->net, .chan = chan};
 	struct mcp_resources res = mcp_resources_proto;
 	res.ctx = &env;
 	char *instructions = xasprintf("footnote answers from the user's own documents and cites them. Use "
@@ -202,19 +181,13 @@ int cmd_mcp(struct cli *cli, int argc, char **argv)
 			mcp_server_cancel_all(io.srv);
 	}
 	log_info("mcp: client gone, exiting");
-	net_free(net); /* before the channel: done callbacks may still post */
+	app_stop(app); /* the net thread's last messages land in the channel */
 	for (struct chan_msg *m = chan_take(chan), *next; m; m = next) {
 		next = m->next;
 		mcp_tools_message(&env, m);
 	}
 	mcp_server_free(io.srv);
 	rpc_framer_free(&fr);
-	chan_free(chan);
-	secret_cache_free();
-	if (w)
-		idx_watch_stop(w);
-	idx_close(ix);
-	setup_free(&s);
 	free(instructions);
 	close(sfd);
 	close(proto);
