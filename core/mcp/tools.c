@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <xxhash.h>
 
 #include "base/buf.h"
 #include "base/xmalloc.h"
@@ -295,19 +294,8 @@ static bool stale(const struct idx_file_info *f, bool *missing)
 	int64_t mtime = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
 	if ((uint64_t)st.st_size == f->size && mtime == f->mtime_ns)
 		return false;
-	FILE *fp = fopen(f->path, "rb");
-	if (!fp)
-		return true;
-	XXH3_state_t *h = XXH3_createState();
-	XXH3_64bits_reset(h);
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
-		XXH3_64bits_update(h, buf, n);
-	fclose(fp);
-	uint64_t d = XXH3_64bits_digest(h);
-	XXH3_freeState(h);
-	return d != f->content_hash;
+	uint64_t d;
+	return idx_file_hash(f->path, &d) != 0 || d != f->content_hash;
 }
 
 static int source_start(void *ctx, struct mcp_call *c, const cJSON *args, char **err)

@@ -10,12 +10,6 @@
 #include "ui/render/hl.h"
 #include "ui/tui/loop.h"
 
-double conv_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 struct msg *conv_add(struct tui *t, enum role role, const char *text)
 {
 	t->conv.v = xgrow(t->conv.v, &t->conv.cap, t->conv.n + 1, sizeof *t->conv.v);

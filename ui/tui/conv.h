@@ -72,8 +72,6 @@ struct conv {
 	const struct cfg_profile *compare_next[2]; /* /compare armed: the next question goes to both */
 };
 
-/* The one clock of the interface: milliseconds, monotonic. */
-double conv_now_ms(void);
 /* Appends a message (text copied, may be NULL); the pointer is valid until the next add. */
 struct msg *conv_add(struct tui *t, enum role role, const char *text);
 /* The streaming message: only the last one can be (a question waits for the answer

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/sanitize.h"
 #include "base/xmalloc.h"
 #include "core/app/chan.h"
@@ -115,7 +116,7 @@ static void draw_status(struct tui *t, const struct rect *r)
 		.st = &t->st,
 	};
 	if (live) {
-		v.secs = (conv_now_ms() - live->started_ms) / 1000.0;
+		v.secs = (clock_ms_f() - live->started_ms) / 1000.0;
 		v.tokens = live->role == ROLE_COMPARE ? live->side[0].tokens + live->side[1].tokens : live->tokens;
 	}
 	status_draw(&v, r->y, r->w);
@@ -253,10 +254,10 @@ int cmd_tui(struct cli *cli)
 	while (!t.quit) {
 		int timeout = -1;
 		if (t.dirty) {
-			double wait = t.urgent ? 0 : last_draw + FRAME_MS - conv_now_ms();
+			double wait = t.urgent ? 0 : last_draw + FRAME_MS - clock_ms_f();
 			if (wait <= 0) {
 				draw(&t);
-				last_draw = conv_now_ms();
+				last_draw = clock_ms_f();
 				t.dirty = t.urgent = false;
 			} else {
 				timeout = (int)wait + 1;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/xmalloc.h"
 #include "core/app/config.h"
 #include "core/app/log.h"
@@ -60,7 +61,7 @@ void save_close(struct tui *t)
 	for (int i = 0; i < n && t->conv.session; i++) {
 		struct turn_result r = {.outcome = TURN_CANCELLED, .outcome_name = (char *)"cancelled",
 					.message = (char *)"Stopped when the conversation was closed.",
-					.grounding = -1, .total_ms = conv_now_ms() - live[i]->started_ms};
+					.grounding = -1, .total_ms = clock_ms_f() - live[i]->started_ms};
 		save_end(t, live[i], &r);
 	}
 	session_free(t->conv.session);

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <xxhash.h>
 
 #include "base/buf.h"
 #include "base/sanitize.h"
@@ -22,24 +21,6 @@
 #include "ui/tui/loop.h"
 #include "ui/tui/msg_lines.h"
 #include "ui/tui/paint.h"
-
-static int hash_file(const char *path, uint64_t *out)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	XXH3_state_t *st = XXH3_createState();
-	XXH3_64bits_reset(st);
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		XXH3_64bits_update(st, buf, n);
-	int err = ferror(f);
-	fclose(f);
-	*out = XXH3_64bits_digest(st);
-	XXH3_freeState(st);
-	return err ? -1 : 0;
-}
 
 /* Re-stats one source's file (on selection, never on a timer): when size or mtime moved
  * since the last look, the content hash decides, against the hash the index had when the
@@ -64,7 +45,7 @@ void sources_check(struct msg *m, size_t i)
 	c->done = true;
 	c->mtime = st.st_mtim;
 	c->size = st.st_size;
-	c->state = hash_file(map->v[i].path, &h) < 0 ? SRC_MISSING
+	c->state = idx_file_hash(map->v[i].path, &h) != 0 ? SRC_MISSING
 		   : h != map->v[i].content_hash    ? SRC_CHANGED
 						    : SRC_FRESH;
 }

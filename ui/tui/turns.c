@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/buf.h"
 #include "base/xmalloc.h"
 #include "core/app/config.h"
@@ -22,7 +23,7 @@ static void start_answer(struct tui *t, struct msg *a, const struct cfg_profile 
 	a->model = xstrdup(profiles_model(t, p));
 	a->question = xstrdup(question);
 	a->streaming = true;
-	a->started_ms = conv_now_ms();
+	a->started_ms = clock_ms_f();
 	a->gen = ++t->conv.gen;
 	/* A /model override answers through a copy of the profile (turn_start reads it only
 	 * while starting). */
@@ -49,7 +50,7 @@ void turns_ask(struct tui *t, const char *question)
 		struct msg *c = conv_add(t, ROLE_COMPARE, NULL);
 		c->side = xcalloc(2, sizeof *c->side);
 		c->streaming = true;
-		c->started_ms = conv_now_ms();
+		c->started_ms = clock_ms_f();
 		for (int i = 0; i < 2; i++)
 			start_answer(t, &c->side[i], t->conv.compare_next[i], question);
 		t->conv.compare_next[0] = t->conv.compare_next[1] = NULL;
