@@ -285,6 +285,5 @@ int cmd_tui(struct cli *cli)
 	wiring_stop(&t);
 	handle_msgs(&t);
 	tui_free(&t);
-	wiring_free(&t);
 	return EXIT_OK;
 }

@@ -32,7 +32,7 @@ static void start_answer(struct tui *t, struct msg *a, const struct cfg_profile 
 		prof.model = a->model;
 	size_t nhist;
 	struct history_turn *hist = session_history(t->conv.session, &nhist); /* the conversation so far */
-	struct turn_request req = {t->cfg, &prof, question, NULL, t->w.ix, t->w.setup.emb, a->gen, hist, nhist};
+	struct turn_request req = {t->cfg, &prof, question, NULL, t->w.ix, t->w.emb, a->gen, hist, nhist};
 	a->turn = turn_start(&req, t->w.net, t->w.chan);
 	free(hist);
 	save_begin(t, question, a);
