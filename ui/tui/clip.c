@@ -2,15 +2,12 @@
  * clip.h). */
 #include "ui/tui/clip.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/proc.h"
 #include "base/xmalloc.h"
 #include "ui/term/term.h"
 
@@ -48,46 +45,14 @@ bool prog_in_path(const char *prog)
 }
 
 /* Runs argv with text on its stdin; 0 when it exited 0. Both helpers fork into the
- * background to serve the selection, so the wait is short. */
-static int pipe_to(char *const argv[], const char *text, size_t len)
+ * background to serve the selection, so the wait is short (bounded all the same). */
+static int pipe_to(const char *const argv[], const char *text, size_t len)
 {
-	int fd[2];
-	if (pipe(fd) < 0)
-		return -1;
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(fd[0]);
-		close(fd[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-		dup2(fd[0], 0);
-		if (null >= 0) {
-			dup2(null, 1);
-			dup2(null, 2);
-		}
-		close(fd[0]);
-		close(fd[1]);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	close(fd[0]);
-	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
-	for (size_t at = 0; at < len;) {
-		ssize_t n = write(fd[1], text + at, len - at);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		at += (size_t)n;
-	}
-	close(fd[1]);
-	signal(SIGPIPE, old);
-	int st = 0;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+	struct proc_opts o = {.argv = argv, .in = text, .inlen = len, .timeout_ms = 10000};
+	struct proc_result r;
+	int rc = proc_run(&o, &r);
+	buf_free(&r.out);
+	return rc;
 }
 
 const char *clip_copy(const char *text, size_t len, char **err)
@@ -95,12 +60,12 @@ const char *clip_copy(const char *text, size_t len, char **err)
 	*err = NULL;
 	const char *wl = getenv("WAYLAND_DISPLAY"), *x = getenv("DISPLAY");
 	if (wl && *wl && prog_in_path("wl-copy")) {
-		char *argv[] = {(char *)"wl-copy", NULL};
+		const char *const argv[] = {"wl-copy", NULL};
 		if (pipe_to(argv, text, len) == 0)
 			return "wl-copy";
 	}
 	if (x && *x && prog_in_path("xclip")) {
-		char *argv[] = {(char *)"xclip", (char *)"-selection", (char *)"clipboard", (char *)"-in", NULL};
+		const char *const argv[] = {"xclip", "-selection", "clipboard", "-in", NULL};
 		if (pipe_to(argv, text, len) == 0)
 			return "xclip";
 	}
@@ -125,45 +90,26 @@ int clip_run_editor(const char *arg1, const char *path)
 		editor = getenv("EDITOR");
 	if (!editor || !*editor)
 		editor = "vi";
-	setenv("FN_EDITOR", editor, 1);
+	/* The editor is a word list, so it runs through sh; the file names stay "$@". */
+	char *cmd = xasprintf("exec %s \"$@\"", editor);
+	const char *const args[] = {arg1 ? arg1 : path, arg1 ? path : NULL, NULL};
+	struct proc_opts o = {.flags = PROC_TERMINAL};
+	struct proc_result r;
 	term_suspend();
-	pid_t pid = fork();
-	if (pid == 0) {
-		if (arg1)
-			execl("/bin/sh", "sh", "-c", "exec $FN_EDITOR \"$@\"", "sh", arg1, path, (char *)NULL);
-		else
-			execl("/bin/sh", "sh", "-c", "exec $FN_EDITOR \"$@\"", "sh", path, (char *)NULL);
-		_exit(127);
-	}
-	int status = 0;
-	if (pid > 0)
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
+	int rc = proc_run_shell(cmd, args, &o, &r);
 	term_resume();
-	return pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+	buf_free(&r.out);
+	free(cmd);
+	return rc;
 }
 
 /* xdg-open in its own session, not waited for: the viewer outlives nothing of ours. */
 int clip_spawn_detached(const char *prog, const char *arg)
 {
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		setsid();
-		if (fork() != 0)
-			_exit(0);
-		int null = open("/dev/null", O_RDWR);
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(null, 1);
-			dup2(null, 2);
-		}
-		execlp(prog, prog, arg, (char *)NULL);
-		_exit(127);
-	}
-	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	return 0;
+	const char *const argv[] = {prog, arg, NULL};
+	struct proc_opts o = {.argv = argv, .flags = PROC_DETACH};
+	struct proc_result r;
+	proc_run(&o, &r);
+	buf_free(&r.out);
+	return r.error ? -1 : 0;
 }
