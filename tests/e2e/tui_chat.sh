@@ -86,8 +86,14 @@ tmx_send Enter
 check "the status counts matches" tmx_wait_for "match [0-9]+/[0-9]+ for \"boil\""
 first=$(tmx_capture | grep -oE "match [0-9]+/[0-9]+")
 tmx_send n
+# Wait for the count to differ from the first (it is on screen before n is handled).
+i=0 second=$first
+while [ "$second" = "$first" ] && [ $i -lt 100 ]; do
+	second=$(tmx_capture | grep -oE "match [0-9]+/[0-9]+")
+	[ "$second" = "$first" ] && sleep 0.05
+	i=$((i + 1))
+done
 check "n moves to the next match" tmx_wait_for "match [0-9]+/[0-9]+" 5
-second=$(tmx_capture | grep -oE "match [0-9]+/[0-9]+")
 check "n changes the current match" [ "$first" != "$second" ]
 tmx_send Escape
 tmx_send End
