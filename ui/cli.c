@@ -13,6 +13,7 @@
 #include "base/sanitize.h"
 #include "base/xmalloc.h"
 #include "core/app/config.h"
+#include "core/app/discover.h"
 #include "core/app/log.h"
 #include "ui/cmd/cmds.h"
 
@@ -25,7 +26,7 @@ struct command {
 static const struct command commands[] = {
 	{"index", cmd_index},   {"search", cmd_search}, {"ask", cmd_ask},
 	{"eval", cmd_eval},     {"sessions", cmd_sessions}, {"doctor", cmd_doctor},
-	{"paths", cmd_paths},   {NULL, NULL},
+	{"paths", cmd_paths},   {"init", cmd_init},     {NULL, NULL},
 };
 
 int cli_main(int argc, char **argv)
@@ -82,7 +83,10 @@ int cli_main(int argc, char **argv)
 	}
 
 	char *err = NULL;
-	if (config_load(cli.config_file, &cli.cfg, &err) < 0) {
+	if (cmd && cmd->run == cmd_init) {
+		/* init writes the file: whatever is there now (if anything) is not read. */
+		cli.cfg = config_defaults();
+	} else if (config_load(cli.config_file, &cli.cfg, &err) < 0) {
 		fprintf(stderr, "%s\n", err);
 		free(err);
 		return EXIT_USAGE;
@@ -93,6 +97,16 @@ int cli_main(int argc, char **argv)
 		free(safe);
 		config_free(cli.cfg);
 		return EXIT_USAGE;
+	}
+	if (cmd && (cmd->run == cmd_ask || cmd->run == cmd_doctor) && discover_wanted(cli.cfg)) {
+		/* No config: a model server on this machine (or an OpenAI key) is used if found. */
+		struct discover_result found;
+		discover_run(&found);
+		if (discover_apply(cli.cfg, &found)) {
+			fprintf(stderr, "footnote: no config file; %s (footnote init saves this as one)\n",
+				found.summary);
+		}
+		discover_result_free(&found);
 	}
 	log_open(cli.cfg->log_file, cli.cfg->log.level);
 	log_info("footnote %s starting: %s", FN_VERSION, cmd ? cmd->name : "tui");

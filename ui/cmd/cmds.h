@@ -12,6 +12,7 @@ int cmd_eval(struct cli *cli, int argc, char **argv);
 int cmd_sessions(struct cli *cli, int argc, char **argv);
 int cmd_doctor(struct cli *cli, int argc, char **argv);
 int cmd_paths(struct cli *cli, int argc, char **argv);
+int cmd_init(struct cli *cli, int argc, char **argv);
 /* The terminal interface (no command given). */
 int cmd_tui(struct cli *cli);
 
