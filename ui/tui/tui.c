@@ -716,7 +716,10 @@ static void export_session(struct tui *t, const char *arg)
 		return;
 	}
 	char *written = NULL, *err = NULL;
-	if (session_export(t->session, format, *arg ? arg : NULL, &written, &err) < 0) {
+	char *dir = xasprintf("%s/exports", t->cfg->data_dir);
+	int rc = session_export(t->session, format, *arg ? arg : NULL, dir, &written, &err);
+	free(dir);
+	if (rc < 0) {
 		set_notice(t, true, "export failed: %s", err);
 	} else {
 		char *full = realpath(written, NULL);
