@@ -22,6 +22,7 @@
 #include "base/xmalloc.h"
 #include "core/app/chan.h"
 #include "core/app/config.h"
+#include "core/app/discover.h"
 #include "core/net/net.h"
 #include "core/answer/record.h"
 #include "core/net/secret.h"
@@ -179,6 +180,12 @@ static void add_tail(struct buf *b, const struct run *r, bool with_answer)
 			add_source(b, &m->v[i]);
 		if (m->ndropped)
 			buf_addf(b, "(%zu more found but left out to fit the model's context)\n", m->ndropped);
+		for (size_t i = 0; i < m->n; i++)
+			if (m->v[i].auto_attached) {
+				buf_adds(b, "(attached automatically: the answer had no citation marker, so the "
+					    "passage that best supports it is shown)\n");
+				break;
+			}
 	}
 }
 
@@ -404,6 +411,28 @@ static void wait_runs(struct run *runs, int n, struct chan *chan, int sfd, bool 
 	}
 }
 
+/* Before the answer, on stderr: a stand-in for a fine-tuned model says so, and a provider
+ * off this machine says where the question goes (once per provider: one ask is one session). */
+static void say_notices(const struct config *cfg, const struct cfg_profile *const *pf, int i)
+{
+	if (pf[i]->notice) {
+		fputs("footnote: ", stderr);
+		cli_print_safe(stderr, pf[i]->notice, SAN_ONELINE);
+		fputc('\n', stderr);
+	}
+	const struct cfg_provider *prov = config_provider(cfg, pf[i]->provider);
+	for (int k = 0; k < i; k++)
+		if (config_provider(cfg, pf[k]->provider) == prov)
+			return;
+	char *remote = discover_remote_notice(prov);
+	if (remote) {
+		fputs("footnote: ", stderr);
+		cli_print_safe(stderr, remote, SAN_ONELINE);
+		fputc('\n', stderr);
+		free(remote);
+	}
+}
+
 /* "rag,hybrid" -> two profiles; a message and false when it is not that. */
 static bool parse_compare(const struct config *cfg, const char *arg, const struct cfg_profile **out)
 {
@@ -463,6 +492,20 @@ int cmd_ask(struct cli *cli, int argc, char **argv)
 	if (!isatty(STDIN_FILENO))
 		read_stdin(&context);
 
+	char *missing = NULL;
+	for (int i = 0; i < nruns && !missing; i++)
+		if (pf[i]->retrieval.enabled)
+			missing = setup_missing_folders(cli->cfg);
+	if (missing) {
+		/* Answering "not found" from a folder that is not there would mislead. */
+		fputs("footnote ask: ", stderr);
+		cli_print_safe(stderr, missing, SAN_ONELINE);
+		fputc('\n', stderr);
+		free(missing);
+		buf_free(&question);
+		buf_free(&context);
+		return EXIT_USAGE;
+	}
 	struct setup s;
 	char *err;
 	if (setup_init(&s, cli->cfg, NULL, 0, &err) < 0) {
@@ -476,6 +519,7 @@ int cmd_ask(struct cli *cli, int argc, char **argv)
 	for (int i = 0; i < nruns; i++) {
 		retrieves |= pf[i]->retrieval.enabled;
 		remote |= config_provider(cli->cfg, pf[i]->provider)->kind != PROVIDER_BUILTIN;
+		say_notices(cli->cfg, pf, i);
 	}
 	idx *ix = NULL;
 	if (retrieves) {

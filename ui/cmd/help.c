@@ -53,11 +53,18 @@ const struct cmd_help cmd_helps[] = {
 	{"sessions", "footnote sessions list [--json] | show ID [--json] | export ID [--format md|json] [-o FILE]\n"
 	 "       footnote sessions rename ID TITLE | delete ID [--yes] | resume ID",
 	 "List, show, export, rename, delete or resume saved conversations. ID may be any unique\n"
-	 "prefix. delete asks first on a terminal; without one it needs --yes."},
+	 "prefix. delete asks first on a terminal; without one it needs --yes. export writes to\n"
+	 "stdout when piped (or with -o -), else to -o FILE or, by default, under the data\n"
+	 "directory's exports/ (footnote paths); footnote never indexes its own exports."},
 	{"doctor", "footnote doctor",
 	 "Check every provider (reachable, models listed, key present) and the embedder."},
 	{"paths", "footnote paths",
 	 "Print every resolved path: config file, data, index, sessions, history, log, themes."},
+	{"init", "footnote init [--force]",
+	 "Write a commented configuration to $XDG_CONFIG_HOME/footnote/config.yaml (or --config\n"
+	 "FILE) from what is found: a model server on this machine (Ollama 11434, llama-server\n"
+	 "8080, LM Studio 1234, vLLM 8000) or OPENAI_API_KEY. Never a key: only the variable's\n"
+	 "name (api_key_env). An existing file is kept unless --force."},
 	{NULL, NULL, NULL},
 };
 
@@ -82,9 +89,15 @@ void cli_usage(FILE *f)
 		"  --version       print the version\n"
 		"\n"
 		"exit codes:\n"
-		"  0 ok   1 failure   2 usage or config error   3 model server or network error\n"
-		"  4 answer interrupted, truncated or refused   5 index error   6 threshold not met\n"
-		"  130 stopped by Ctrl-C\n");
+		"  0 ok   1 failure (doctor: a problem found)\n"
+		"  2 usage or config error: a bad or missing config file, an unknown theme, a\n"
+		"    configured folder that does not exist, an unknown --collection\n"
+		"  3 model server or network error   4 answer interrupted, truncated or refused\n"
+		"  5 index error   6 threshold not met   130 stopped by Ctrl-C\n"
+		"\n"
+		"With no config file, footnote looks for a model server on this machine (Ollama,\n"
+		"llama-server, LM Studio, vLLM on their usual ports) or OPENAI_API_KEY; footnote init\n"
+		"saves what it found.\n");
 }
 
 bool cli_wants_help(int argc, char **argv)
