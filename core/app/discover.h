@@ -32,7 +32,7 @@
 struct config;
 struct cfg_provider;
 
-enum { DISCOVER_CONNECT_MS = 300, DISCOVER_TOTAL_MS = 800 };
+enum { DISCOVER_CONNECT_MS = 300, DISCOVER_TOTAL_MS = 600 };
 
 struct discover_server {
 	char *name;             /* the provider name it gets: "ollama", "llama-server", ... */
