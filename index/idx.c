@@ -9,6 +9,7 @@
 
 #include <xxhash.h>
 
+#include "base/xmalloc.h"
 #include "index/store/store.h"
 
 const char *idx_strerror(int err)
@@ -116,4 +117,32 @@ int idx_file_hash(const char *path, uint64_t *out)
 		*out = XXH3_64bits_digest(st);
 	XXH3_freeState(st);
 	return e;
+}
+
+int idx_collections(idx *ix, char ***names, size_t *n)
+{
+	*names = NULL;
+	*n = 0;
+	if (!ix)
+		return IDX_EINVAL;
+	MDB_txn *txn;
+	int rc = store_rtxn_begin(ix, &txn);
+	if (rc)
+		return store_err(rc);
+	MDB_cursor *cur;
+	size_t cap = 0;
+	/* "n" + name keys come in name order. */
+	if ((rc = mdb_cursor_open(txn, ix->colls, &cur)) == 0) {
+		MDB_val k = {1, (void *)"n"}, v;
+		for (int r = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); r == 0;
+		     r = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+			if (k.mv_size < 1 || ((const char *)k.mv_data)[0] != 'n')
+				break;
+			*names = xgrow(*names, &cap, *n + 1, sizeof **names);
+			(*names)[(*n)++] = xstrndup((const char *)k.mv_data + 1, k.mv_size - 1);
+		}
+		mdb_cursor_close(cur);
+	}
+	store_rtxn_end(ix, txn);
+	return rc ? store_err(rc) : 0;
 }

@@ -157,6 +157,27 @@ struct idx_stats {
 };
 int idx_stats(idx *ix, struct idx_stats *st);
 
+/* Files the index left out or changed on the way in, and why: skipped (the size cap, a
+ * binary file, footnote's own export), failed (unreadable, extraction failed), or indexed
+ * with a note (text decoded from UTF-16 or Windows-1252). Kept from the passes that saw
+ * them until the file is indexed cleanly or goes; at most IDX_NOTES_MAX (the rest are only
+ * counted in the pass's events). Sorted by path. Any thread. Free with idx_notes_free. */
+#define IDX_NOTES_MAX 1000
+struct idx_note {
+	char *path;
+	char *reason;
+	enum idx_file_state state; /* IDX_FILE_SKIPPED, IDX_FILE_FAILED or IDX_FILE_INDEXED */
+};
+struct idx_notes {
+	struct idx_note *v;
+	size_t n;
+};
+int idx_file_notes(idx *ix, struct idx_notes *out);
+void idx_notes_free(struct idx_notes *n);
+
+/* The collections the index holds, sorted by name (caller frees each and the array). */
+int idx_collections(idx *ix, char ***names, size_t *n);
+
 /* ---- search ------------------------------------------------------------------------- */
 enum idx_mode { IDX_HYBRID, IDX_LEXICAL, IDX_VECTOR };
 struct idx_query {

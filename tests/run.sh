@@ -28,6 +28,10 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
 export NO_COLOR=
+# No test may find a model server on this machine or use the developer's OpenAI key: discovery
+# (core/app/discover.h) probes nothing unless a test points FN_DISCOVER_PORTS at its server.
+export FN_DISCOVER_PORTS=
+unset OPENAI_API_KEY
 
 run_one() { # name, command...
 	name=$1; shift

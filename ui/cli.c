@@ -15,6 +15,7 @@
 #include "base/xmalloc.h"
 #include "core/app/app.h"
 #include "core/app/config.h"
+#include "core/app/discover.h"
 #include "core/app/log.h"
 #include "ui/cmd/cmds.h"
 #include "ui/cmd/complete.h"
@@ -30,7 +31,7 @@ struct command {
 static const struct command commands[] = {
 	{"index", cmd_index},   {"search", cmd_search}, {"ask", cmd_ask},
 	{"eval", cmd_eval},     {"sessions", cmd_sessions}, {"doctor", cmd_doctor},
-	{"paths", cmd_paths},   {"mcp", cmd_mcp},
+	{"paths", cmd_paths},   {"mcp", cmd_mcp},       {"init", cmd_init},
 	{NULL, NULL},
 };
 
@@ -99,6 +100,14 @@ int cli_main(int argc, char **argv)
 		return EXIT_OK;
 	}
 
+	if (cmd && cmd->run == cmd_init) {
+		/* init writes the file: whatever is there now (if anything) is not read. */
+		cli.cfg = config_defaults();
+		optind = 0;
+		int rc = cmd_init(&cli, cargc, cargv);
+		config_free(cli.cfg);
+		return rc;
+	}
 	struct app app;
 	if (app_open(&app, cli.config_file) < 0) {
 		fprintf(stderr, "%s\n", app.error); /* FILE:LINE:COLUMN: ..., already one safe line */
@@ -113,6 +122,18 @@ int cli_main(int argc, char **argv)
 		free(safe);
 		app_close(&app);
 		return EXIT_USAGE;
+	}
+	if (cmd && (cmd->run == cmd_ask || cmd->run == cmd_doctor || cmd->run == cmd_mcp) &&
+	    discover_wanted(cli.cfg)) {
+		/* No config: a model server on this machine (or an OpenAI key) is used if found.
+		 * Before anything reads the profiles, so the config is still the app's to change. */
+		struct discover_result found;
+		discover_run(&found);
+		if (discover_apply(app.cfg, &found)) {
+			fprintf(stderr, "footnote: no config file; %s (footnote init saves this as one)\n",
+				found.summary);
+		}
+		discover_result_free(&found);
 	}
 	log_info("footnote %s starting: %s", FN_VERSION, cmd ? cmd->name : "tui");
 

@@ -206,6 +206,8 @@ cJSON *record_provenance_json(const struct provenance *p)
 	add_str(o, "provider_kind", p->provider_kind);
 	add_str(o, "model", p->model);
 	add_str(o, "host", p->host);
+	if (p->note && *p->note)
+		add_str(o, "note", p->note);
 	cJSON_AddNumberToObject(o, "temperature", p->temperature);
 	cJSON_AddNumberToObject(o, "context_tokens", p->context_tokens);
 	cJSON_AddNumberToObject(o, "max_tokens", p->max_tokens);
@@ -253,6 +255,7 @@ void record_provenance_from(struct provenance *p, const cJSON *o)
 	p->provider_kind = jstr(o, "provider_kind");
 	p->model = jstr(o, "model");
 	p->host = jstr(o, "host");
+	p->note = jstr(o, "note");
 	p->temperature = jnum(o, "temperature", 0);
 	p->context_tokens = jint(o, "context_tokens", 0);
 	p->max_tokens = jint(o, "max_tokens", 0);
@@ -300,6 +303,7 @@ void record_provenance_copy(struct provenance *d, const struct provenance *s)
 	d->provider_kind = dup0(s->provider_kind);
 	d->model = dup0(s->model);
 	d->host = dup0(s->host);
+	d->note = dup0(s->note);
 	d->mode = dup0(s->mode);
 	d->collections = dup0(s->collections);
 	d->search_query = dup0(s->search_query);
@@ -316,6 +320,7 @@ void record_provenance_clear(struct provenance *p)
 	free(p->provider_kind);
 	free(p->model);
 	free(p->host);
+	free(p->note);
 	free(p->mode);
 	free(p->collections);
 	free(p->search_query);

@@ -272,6 +272,7 @@ static void fill_provenance(struct turn *t, const struct turn_request *req,
 	pv->provider_kind = xstrdup(provider_kind_name(prov->kind));
 	pv->model = xstrdup(prov->kind == PROVIDER_BUILTIN ? "extractive" : pf->model);
 	pv->host = prov->kind == PROVIDER_BUILTIN ? xstrdup("") : host_of(prov->base_url);
+	pv->note = xstrdup(pf->notice ? pf->notice : "");
 	pv->temperature = pf->temperature;
 	pv->retrieval = pf->retrieval.enabled;
 	pv->top_k = pf->retrieval.top_k;
@@ -385,8 +386,12 @@ static void answer(struct turn *t, const char *query)
 	if (no_evidence && pf->no_evidence == NO_EVIDENCE_DECLINE) {
 		send_text(t, TURN_TEXT, "Not found in your documents.", 28);
 		r->outcome = TURN_DECLINED;
-		r->message = xstrdup("No passage in your documents matches this question, so the model "
-				     "was not asked (profile policy: decline).");
+		/* The builtin answerer has no model to not ask: say what it did instead. */
+		r->message = xstrdup(prov->kind == PROVIDER_BUILTIN
+				     ? "No passage in your documents matches this question, so the builtin "
+				       "answerer had no sentence to quote (profile policy: decline)."
+				     : "No passage in your documents matches this question, so the model "
+				       "was not asked (profile policy: decline).");
 	} else if (prov->kind == PROVIDER_BUILTIN) {
 		r->extractive = true;
 		char *text = extractive_answer(req->question, &t->map, req->cfg->index.language, 3);

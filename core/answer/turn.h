@@ -83,6 +83,9 @@ struct turn_msg {
 struct provenance {
 	char *time;             /* ISO 8601, UTC */
 	char *profile, *provider, *provider_kind, *model, *host;
+	char *note;             /* why this model answered for the profile when it is not the
+				 * profile's own (a base model standing in for a fine-tuned one
+				 * that is not configured), or "" */
 	double temperature;
 	bool retrieval;
 	int top_k;

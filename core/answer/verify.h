@@ -64,4 +64,9 @@ struct idx_tokenizer;
 double verify_support(struct idx_tokenizer *tok, const char *claim, size_t clen, const char *passage,
 		      size_t plen);
 
+/* What "[auto: N]" (the TUI) and "attached automatically" (`footnote ask`) mean, for help
+ * texts and legends. */
+#define VERIFY_AUTO_LEGEND "[auto: N] = source N was attached automatically: the answer had no " \
+			   "citation marker, so the passage that best supports it is shown"
+
 #endif

@@ -4,6 +4,7 @@
  * file...) and the derived paths. */
 #include "core/app/config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -70,6 +71,154 @@ static uint64_t fnv1a(const char *s)
 	return h;
 }
 
+const char *const config_builtin_profiles[] = {"rag", "fine-tuned", "hybrid", "offline", NULL};
+
+/* Where a user would write a profile: the file read, else the one `footnote init` writes. */
+static char *config_target(const struct config *c)
+{
+	if (c->file)
+		return sanitize_str(c->file, SAN_ONELINE);
+	char *home = xdg_dir("XDG_CONFIG_HOME", ".config");
+	char *path = xasprintf("%s/footnote/config.yaml", home);
+	free(home);
+	char *safe = sanitize_str(path, SAN_ONELINE);
+	free(path);
+	return safe;
+}
+
+/* The sentence a stand-in for the fine-tuned model says when it is picked or used. */
+static char *stand_in_notice(const struct config *c, const struct cfg_profile *p)
+{
+	const struct cfg_provider *prov = config_provider(c, p->provider);
+	char *target = config_target(c);
+	char *who = !prov || prov->kind == PROVIDER_BUILTIN
+			    ? xstrdup("the builtin extractive answerer (no model) quotes your documents")
+			    : xasprintf("the base model %s (provider %s) answers", p->model, prov->name);
+	char *safe_who = sanitize_str(who, SAN_ONELINE);
+	char *n = xasprintf("profile %s: no fine-tuned model is configured, so %s; to set one, add to "
+			    "%s%s: profiles: {fine-tuned: {provider: NAME, model: YOUR-FINE-TUNE}}",
+			    p->name, safe_who, target, c->file ? "" : " (footnote init writes it)");
+	free(who);
+	free(safe_who);
+	free(target);
+	return n;
+}
+
+static void set_str(char **field, const char *v)
+{
+	free(*field);
+	*field = xstrdup(v ? v : "");
+}
+
+/* rag, fine-tuned, hybrid and offline always exist (config.h says what each one is). */
+static void builtin_profiles(struct config *c)
+{
+	/* Indexes, not pointers: add_profile moves the array. */
+	size_t rag = SIZE_MAX, ft = SIZE_MAX;
+	for (size_t i = 0; i < c->profiles.n; i++) {
+		if (!strcmp(c->profiles.v[i].name, "rag"))
+			rag = i;
+		else if (!strcmp(c->profiles.v[i].name, "fine-tuned"))
+			ft = i;
+	}
+	if (rag == SIZE_MAX) {
+		struct cfg_profile *p = add_profile(c, "rag");
+		set_str(&p->provider, "builtin");
+		p->builtin = true;
+		rag = c->profiles.n - 1;
+	}
+	bool have_ft = ft != SIZE_MAX;
+	if (!have_ft) {
+		struct cfg_profile *p = add_profile(c, "fine-tuned");
+		set_str(&p->provider, c->profiles.v[rag].provider);
+		set_str(&p->model, c->profiles.v[rag].model);
+		/* The builtin answerer needs passages; a model does not. */
+		p->retrieval.enabled = !strcmp(p->provider, "builtin");
+		p->builtin = true;
+		ft = c->profiles.n - 1;
+	}
+	if (!config_profile(c, "hybrid")) {
+		struct cfg_profile *p = add_profile(c, "hybrid");
+		const struct cfg_profile *from = have_ft ? &c->profiles.v[ft] : &c->profiles.v[rag];
+		set_str(&p->provider, from->provider);
+		set_str(&p->model, from->model);
+		p->retrieval.top_k = 4;
+		p->no_evidence = NO_EVIDENCE_LABEL;
+		p->builtin = true;
+	}
+	if (!config_profile(c, "offline")) {
+		struct cfg_profile *p = add_profile(c, "offline");
+		set_str(&p->provider, "builtin");
+		p->builtin = true;
+	}
+	for (size_t i = 0; !have_ft && i < c->profiles.n; i++) {
+		struct cfg_profile *p = &c->profiles.v[i];
+		if (p->builtin && (!strcmp(p->name, "fine-tuned") || !strcmp(p->name, "hybrid"))) {
+			free(p->notice);
+			p->notice = stand_in_notice(c, p);
+		}
+	}
+}
+
+size_t config_use_base(struct config *c, const struct cfg_provider *provider, const char *model)
+{
+	if (!config_provider(c, provider->name)) {
+		struct cfg_provider *p = add_provider(c, provider->name, provider->kind);
+		set_str(&p->base_url, provider->base_url);
+		set_str(&p->api_key_env, provider->api_key_env);
+	}
+	const struct cfg_profile *ft = config_profile(c, "fine-tuned");
+	bool stand_in = ft && ft->builtin;
+	size_t changed = 0;
+	for (size_t i = 0; i < c->profiles.n; i++) {
+		struct cfg_profile *p = &c->profiles.v[i];
+		bool base = !strcmp(p->name, "rag") ||
+			    (stand_in && (!strcmp(p->name, "fine-tuned") || !strcmp(p->name, "hybrid")));
+		if (!p->builtin || !base)
+			continue;
+		set_str(&p->provider, provider->name);
+		set_str(&p->model, model);
+		if (!strcmp(p->name, "fine-tuned"))
+			p->retrieval.enabled = false;
+		if (p->notice) {
+			free(p->notice);
+			p->notice = stand_in_notice(c, p);
+		}
+		changed++;
+	}
+	return changed;
+}
+
+/* A theme named in the file must exist: a typo would otherwise only change the colours. */
+static int check_theme(struct walker *w, const struct config *c)
+{
+	const struct pos *ps = cfgw_find_pos(w, &c->ui.theme);
+	if (!ps)
+		return 0;
+	char *path = xasprintf("%s/%s.yaml", c->themes_dir, c->ui.theme);
+	bool ok = !strchr(c->ui.theme, '/') && access(path, R_OK) == 0;
+	free(path);
+	if (ok)
+		return 0;
+	struct buf names = {0};
+	DIR *d = opendir(c->themes_dir);
+	for (struct dirent *e; d && (e = readdir(d));) {
+		size_t n = strlen(e->d_name);
+		if (n > 5 && e->d_name[0] != '.' && !strcmp(e->d_name + n - 5, ".yaml"))
+			buf_addf(&names, "%s%.*s", names.len ? ", " : "", (int)(n - 5), e->d_name);
+	}
+	if (d)
+		closedir(d);
+	char *dir = sanitize_str(c->themes_dir, SAN_ONELINE);
+	char *name = sanitize_str(c->ui.theme, SAN_ONELINE);
+	cfgw_fail_at(w, ps->line, ps->col, "ui.theme", "no theme \"%s\" in %s (themes: %s)", name, dir,
+		     names.len ? buf_str(&names) : "none found");
+	free(dir);
+	free(name);
+	buf_free(&names);
+	return -1;
+}
+
 static int finish(struct walker *w, struct config *c, bool from_file)
 {
 	struct stat st;
@@ -95,16 +244,13 @@ static int finish(struct walker *w, struct config *c, bool from_file)
 	/* A provider named builtin always exists, so profiles can fall back to it. */
 	if (!config_provider(c, "builtin"))
 		add_provider(c, "builtin", PROVIDER_BUILTIN);
-	if (c->profiles.n == 0) {
-		struct cfg_profile *p = add_profile(c, "rag");
-		free(p->provider);
-		p->provider = xstrdup("builtin");
-	}
+	builtin_profiles(c);
 
 	if (c->index.folders.n == 0) {
 		char cwd[PATH_MAX];
 		if (!getcwd(cwd, sizeof cwd))
 			snprintf(cwd, sizeof cwd, ".");
+		free(c->index.folders.v); /* "folders: []" leaves an empty array */
 		c->index.folders.v = xcalloc(1, sizeof *c->index.folders.v);
 		c->index.folders.n = 1;
 		c->index.folders.v[0].path = xstrdup(cwd);
@@ -135,6 +281,9 @@ static int finish(struct walker *w, struct config *c, bool from_file)
 	free(state_home);
 	char *user_themes = xasprintf("%s/themes", c->config_dir);
 	c->themes_dir = stat(user_themes, &st) == 0 ? user_themes : (free(user_themes), installed_themes());
+
+	if (check_theme(w, c) < 0)
+		return -1;
 
 	/* One index per folder set: name it after the first folder, keyed by all of them. */
 	if (!c->index.path || !*c->index.path) {
@@ -214,8 +363,15 @@ static int finish(struct walker *w, struct config *c, bool from_file)
 static int load_file(struct walker *w, struct config *c, const char *path)
 {
 	FILE *f = fopen(path, "rb");
-	if (!f)
-		return cfgw_fail_at(w, 0, 0, "(file)", "cannot open: %s", strerror(errno));
+	if (!f) {
+		/* No line or column to point at: say what to do instead. */
+		int e = errno;
+		char *safe = sanitize_str(path, SAN_ONELINE);
+		buf_addf(&w->err, "cannot open %s: %s%s", safe, strerror(e),
+			 e == ENOENT ? "; footnote init writes one (footnote init --help)" : "");
+		free(safe);
+		return -1;
+	}
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	yaml_parser_initialize(&parser);
@@ -298,6 +454,8 @@ void config_free(struct config *c)
 {
 	if (!c)
 		return;
+	for (size_t i = 0; i < c->profiles.n; i++)
+		free(c->profiles.v[i].notice);
 	cfgw_free(&config_top_schema, c);
 	free(c->file);
 	free(c->config_dir);

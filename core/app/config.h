@@ -78,6 +78,12 @@ struct cfg_profile {
 	char *rewrite_provider; /* "" = the profile's provider */
 	char *rewrite_model;    /* "" = the profile's model */
 	int rewrite_timeout_s;  /* the whole rewrite request; then the plain question is searched */
+	/* Resolved at load, not keys. */
+	bool builtin;           /* one of footnote's own four (rag, fine-tuned, hybrid, offline),
+				 * not written in the file */
+	char *notice;           /* a sentence shown when the profile is picked or used: it stands
+				 * in with the base model for a fine-tuned one that is not
+				 * configured, and how to set one. NULL = nothing to say */
 };
 struct cfg_profiles {
 	struct cfg_profile *v;
@@ -133,6 +139,15 @@ struct config {
 	char *themes_dir;       /* first existing of the user's and the installed themes */
 };
 
+/* The four profiles that always exist (a profile of the same name in the file replaces
+ * one): rag = the base model with retrieval, fine-tuned = the fine-tuned model without
+ * retrieval, hybrid = the fine-tuned model with retrieval, offline = the builtin extractive
+ * answerer. The base model is the file's rag profile, else what discovery found
+ * (core/app/discover.h), else builtin; the fine-tuned model is the file's fine-tuned
+ * profile. With none configured, fine-tuned and hybrid answer with the base model and say
+ * so (cfg_profile.notice). */
+extern const char *const config_builtin_profiles[]; /* NULL-terminated */
+
 /* Loads the configuration. `explicit_file` is --config (or NULL). On error returns -1 and
  * sets *err to a message naming file:line:column (caller frees); nothing is printed. */
 int config_load(const char *explicit_file, struct config **out, char **err);
@@ -143,6 +158,12 @@ void config_free(struct config *c);
 const struct cfg_provider *config_provider(const struct config *c, const char *name);
 const struct cfg_profile *config_profile(const struct config *c, const char *name);
 const char *provider_kind_name(int kind);
+/* Points footnote's own profiles that stand on the base model (rag, and fine-tuned and
+ * hybrid when no fine-tuned model is configured) at provider/model, adding the provider
+ * (copied) unless one of that name exists. For discovery; UI thread, before any turn uses
+ * those profiles: it moves c->providers (pointers into it become invalid) and replaces the
+ * profiles' provider, model and notice strings. Returns how many profiles changed. */
+size_t config_use_base(struct config *c, const struct cfg_provider *provider, const char *model);
 const char *no_evidence_name(int policy);
 
 /* Calls fn for every key of the option table, with its dotted path ("profiles.*.model"),

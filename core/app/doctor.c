@@ -9,7 +9,9 @@
 
 #include "base/buf.h"
 #include "base/xmalloc.h"
+#include "base/plural.h"
 #include "core/app/config.h"
+#include "core/app/setup.h"
 #include "core/net/embed_http.h"
 #include "core/net/provider.h"
 #include "core/net/secret.h"
@@ -200,9 +202,21 @@ static void check_embedder(struct doc *d)
 	secret_clear(&s);
 }
 
+static void check_folders(struct doc *d)
+{
+	char *missing = setup_missing_folders(d->c);
+	if (missing)
+		emit(d, DOCTOR_FAIL, "index", "create the folder or change index.folders", "%s", missing);
+	else
+		emit(d, DOCTOR_OK, "index", NULL, "%zu %s to index, all there", d->c->index.folders.n,
+		     plural(d->c->index.folders.n, "folder", "folders"));
+	free(missing);
+}
+
 int doctor_run(const struct config *c, const struct doctor_sink *sink)
 {
 	struct doc d = {c, sink, DOCTOR_ALL_OK};
+	check_folders(&d);
 	for (size_t i = 0; i < c->providers.n; i++)
 		check_provider(&d, &c->providers.v[i]);
 	check_embedder(&d);

@@ -2,9 +2,11 @@
 #include "core/app/setup.h"
 
 #include <limits.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/sanitize.h"
 #include "base/xmalloc.h"
 #include "core/net/embed_http.h"
@@ -106,6 +108,29 @@ int setup_init(struct setup *s, const struct config *c, char **paths, size_t npa
 		return -1;
 	}
 	return 0;
+}
+
+char *setup_missing_folders(const struct config *c)
+{
+	struct buf b = {0};
+	size_t n = 0;
+	for (size_t i = 0; i < c->index.folders.n; i++) {
+		struct stat st;
+		const char *path = c->index.folders.v[i].path;
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			continue;
+		char *safe = sanitize_str(path, SAN_ONELINE);
+		buf_addf(&b, "%s%s", n++ ? ", " : "", safe);
+		free(safe);
+	}
+	if (!n)
+		return NULL;
+	char *file = sanitize_str(c->file ? c->file : "the configuration", SAN_ONELINE);
+	char *msg = xasprintf("%s %s %s not exist: create %s, or change index.folders in %s", n == 1 ? "folder" : "folders",
+			      buf_str(&b), n == 1 ? "does" : "do", n == 1 ? "it" : "them", file);
+	free(file);
+	buf_free(&b);
+	return msg;
 }
 
 void setup_free(struct setup *s)

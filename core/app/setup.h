@@ -27,6 +27,11 @@ struct setup {
  * set (caller frees). */
 int setup_init(struct setup *s, const struct config *c, char **paths, size_t npaths, char **err);
 void setup_free(struct setup *s);
+/* The configured folders (index.folders) that do not exist or are not directories, as one
+ * sentence naming them and saying what to do; NULL when every one is there. A missing
+ * folder is a configuration error: commands that index or retrieve exit 2 on it (the
+ * watcher keeps what was indexed from it, for an unmounted disk). Caller frees. */
+char *setup_missing_folders(const struct config *c);
 /* Opens the index at c->index.path, creating its directory when `create`. Returns an IDX_*
  * code; *err gets a sentence saying what to do (caller frees) on failure. */
 int setup_open_index(const struct config *c, bool create, idx **out, char **err);

@@ -13,17 +13,26 @@ char *session_render(const struct session *s, const char *format)
 	return !strcmp(format, "json") ? session_to_json(s) : session_to_markdown(s);
 }
 
-int session_export(const struct session *s, const char *format, const char *file, char **written,
-		    char **err)
+int session_export(const struct session *s, const char *format, const char *file, const char *dir,
+		   char **written, char **err)
 {
 	*written = NULL;
 	if (strcmp(format, "md") && strcmp(format, "json")) {
 		*err = xasprintf("unknown format \"%s\": md or json", format);
 		return -1;
 	}
-	char *path = file ? xstrdup(file) : session_export_name(s, format);
+	char *path;
+	if (file) {
+		path = xstrdup(file);
+	} else {
+		char *name = session_export_name(s, format);
+		path = xasprintf("%s/%s", dir, name);
+		free(name);
+	}
+	int rc = file ? 0 : fs_mkdir_all(dir, 0700);
 	char *text = session_render(s, format);
-	int rc = fs_write_atomic(path, text, strlen(text), 0600);
+	if (rc == 0)
+		rc = fs_write_atomic(path, text, strlen(text), 0600);
 	free(text);
 	if (rc < 0) {
 		*err = xasprintf("cannot write %s: %s", path, strerror(-rc));

@@ -118,10 +118,14 @@ char *session_export_name(const struct session *s, const char *ext);
 char *session_to_markdown(const struct session *s);
 /* The session as "json" (session_to_json) or else Markdown. Caller frees. */
 char *session_render(const struct session *s, const char *format);
-/* Writes s as "md" or "json" to file (NULL = session_export_name in the current directory),
- * atomically, mode 0600. 0 and *written (the path, caller frees), or -1 and *err. */
-int session_export(const struct session *s, const char *format, const char *file, char **written,
-		   char **err);
+/* Writes s as "md" or "json" to file, or with file NULL to dir/session_export_name (dir is
+ * footnote's exports directory under its data directory, created as needed: an export in
+ * a watched folder would be indexed and cited), atomically, mode 0600. Both formats say
+ * they were written by footnote (the Markdown front matter's first line, the JSON's
+ * "format" key), so the index skips them wherever they are. 0 and *written (the path,
+ * caller frees), or -1 and *err. */
+int session_export(const struct session *s, const char *format, const char *file, const char *dir,
+		   char **written, char **err);
 /* "2026-11-21T14:25:01Z" -> "2026-11-21 14:25" (16 characters and a NUL). */
 void session_short_time(const char *iso, char out[17]);
 

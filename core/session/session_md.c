@@ -183,6 +183,8 @@ static void yaml_turn(struct buf *b, const struct session_turn *t)
 	ykey(b, "    ", "provider_kind", p->provider_kind);
 	ykey(b, "    ", "model", p->model);
 	ykey(b, "    ", "host", p->host);
+	if (p->note && *p->note)
+		ykey(b, "    ", "note", p->note);
 	/* Turns of version 1 did not record the budget, the policy, the fusion settings or the
 	 * chunk count (their no_evidence reads ""): left out rather than shown as zeros. */
 	bool v2 = p->no_evidence && *p->no_evidence;
@@ -232,7 +234,9 @@ static void yaml_turn(struct buf *b, const struct session_turn *t)
 
 static void front_matter(struct buf *b, const struct session *s)
 {
-	buf_addf(b, "---\nfootnote_session: %d\n", SESSION_VERSION);
+	/* The marker the index looks for (index/text/text.h text_written_by_footnote). */
+	buf_addf(b, "---\n# written by footnote: a session export, never indexed by footnote\n"
+		 "footnote_session: %d\n", SESSION_VERSION);
 	ykey(b, "", "id", s->id);
 	ykey(b, "", "title", s->title);
 	ykey(b, "", "created", s->created);

@@ -28,6 +28,7 @@
 #include "index/store/store.h"
 #include "index/text/text.h"
 #include "index/search/vector.h"
+#include "index/sync/notes.h"
 #include "index/sync/walk.h"
 
 #define BATCH_FILES 128
@@ -101,6 +102,7 @@ struct pass {
 	size_t nembcache, capembcache;
 	int err;
 	char errmsg[256];
+	struct notes notes;    /* skipped, failed and decoded files, saved at the end */
 };
 
 static const char *coll_of(const struct idx_options *opt, size_t folder)
@@ -112,6 +114,8 @@ static const char *coll_of(const struct idx_options *opt, size_t folder)
 static void emit(struct pass *p, enum idx_event_kind kind, enum idx_file_state state, const char *path,
 		 const char *msg)
 {
+	if (kind == IDX_EV_FILE)
+		notes_event(&p->notes, state, path, msg);
 	if (!p->sink || !p->sink->event)
 		return;
 	struct idx_event ev = {
@@ -717,7 +721,8 @@ static int plan_file(struct pass *p, MDB_txn *rtxn, const struct cand *c)
 		skip = err[0] ? err : "text extraction failed";
 	free(data);
 	if (skip) {
-		bool binary = strcmp(skip, "binary file") == 0;
+		/* Neither a binary file nor footnote's own export is a failure. */
+		bool binary = strcmp(skip, "binary file") == 0 || strcmp(skip, TEXT_OWN_EXPORT) == 0;
 		enum idx_file_state st = binary ? IDX_FILE_SKIPPED : IDX_FILE_FAILED;
 		if (had) {
 			/* What is indexed no longer matches the file: take it out. */
@@ -733,6 +738,8 @@ static int plan_file(struct pass *p, MDB_txn *rtxn, const struct cand *c)
 		return 0;
 	}
 	struct op *o = new_op(p, OP_INDEX, c->path);
+	if (err[0])
+		o->msg = xstrdup(err); /* how the text was decoded: reported and noted */
 	o->coll = coll;
 	o->size = len;
 	o->mtime = c->mtime;
@@ -1175,6 +1182,7 @@ static bool under_absent_folder(struct pass *p, const char *path)
 static void end(struct pass *p)
 {
 	save_last_error(p);
+	notes_save(&p->notes, p->ix);
 	idx *ix = p->ix;
 	pass_free(p);
 	store_writer_unlock(ix);
@@ -1243,6 +1251,7 @@ static int begin(struct pass *p, idx *ix, const struct idx_options *opt, const s
 	if (rc)
 		return rc;
 	pass_init(p, ix, opt, emb, sink, stop);
+	notes_begin(&p->notes, ix);
 	rc = setup_language(p);
 	if (!rc)
 		rc = check_embedder(p);

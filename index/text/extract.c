@@ -3,6 +3,7 @@
 #include "index/text/text.h"
 
 #include <errno.h>
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,8 +73,16 @@ enum text_kind text_kind_of(const char *path)
 	return TEXT_PLAIN;
 }
 
+static bool utf16_bom(const char *data, size_t len)
+{
+	return len >= 2 && ((data[0] == '\xFF' && data[1] == '\xFE') || (data[0] == '\xFE' && data[1] == '\xFF'));
+}
+
 int text_is_binary(const char *data, size_t len)
 {
+	/* UTF-16 text is full of NUL bytes; its byte order mark says what it is. */
+	if (utf16_bom(data, len) && len % 2 == 0)
+		return 0;
 	size_t n = len < 8192 ? len : 8192, ctl = 0;
 	if (memchr(data, '\0', n))
 		return 1;
@@ -84,6 +93,43 @@ int text_is_binary(const char *data, size_t len)
 			ctl++;
 	}
 	return ctl * 10 > n;
+}
+
+static bool starts(const char *s, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return len >= n && !memcmp(s, prefix, n);
+}
+
+bool text_written_by_footnote(const char *data, size_t len)
+{
+	if (!data)
+		return false;
+	if (len > 512)
+		len = 512;
+	if (starts(data, len, "\xEF\xBB\xBF")) {
+		data += 3;
+		len -= 3;
+	}
+	if (starts(data, len, "<!-- written by footnote"))
+		return true;
+	if (starts(data, len, "---\n") || starts(data, len, "---\r\n")) {
+		size_t eol = data[3] == '\r' ? 5 : 4;
+		return starts(data + eol, len - eol, "# written by footnote") ||
+		       starts(data + eol, len - eol, "footnote_session:");
+	}
+	size_t i = 0;
+	while (i < len && strchr(" \t\r\n", data[i]))
+		i++;
+	if (i == len || data[i] != '{')
+		return false;
+	const char *key = memmem(data + i, len - i, "\"format\"", 8);
+	if (!key)
+		return false;
+	const char *p = key + 8, *end = data + len;
+	while (p < end && strchr(" \t\r\n:", *p))
+		p++;
+	return starts(p, (size_t)(end - p), "\"footnote-session\"");
 }
 
 /* ---- HTML --------------------------------------------------------------------------- */
@@ -426,6 +472,89 @@ static char *expand_command(const char *cmd, const char *path)
 	return buf_detach(&b);
 }
 
+/* Counts the bytes that are not UTF-8 and the well-formed multi-byte sequences. */
+static void utf8_census(const char *s, size_t len, size_t *bad, size_t *multi)
+{
+	*bad = *multi = 0;
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		int n = utf8_decode(s + i, len - i, &cp);
+		if (n <= 0) {
+			(*bad)++;
+			i++;
+			continue;
+		}
+		*multi += n > 1;
+		i += (size_t)n;
+	}
+}
+
+/* Appends s converted from `from` to UTF-8. A byte the encoding leaves undefined (five in
+ * Windows-1252) is read as Latin-1 when `latin1`, else the conversion fails. */
+static bool iconv_into(const char *from, const char *s, size_t len, bool latin1, struct buf *out)
+{
+	iconv_t cd = iconv_open("UTF-8", from);
+	if (cd == (iconv_t)-1)
+		return false;
+	char *in = (char *)s;
+	size_t inleft = len;
+	bool ok = true;
+	while (inleft) {
+		char *dst = buf_reserve(out, inleft * 4 + 16);
+		size_t room = inleft * 4 + 16, before = room;
+		size_t r = iconv(cd, &in, &inleft, &dst, &room);
+		buf_commit(out, before - room);
+		if (r != (size_t)-1)
+			break;
+		if (errno == E2BIG)
+			continue;
+		if (errno == EILSEQ && latin1) {
+			char tmp[4];
+			buf_add(out, tmp, utf8_encode((unsigned char)*in, tmp));
+			in++;
+			inleft--;
+			continue;
+		}
+		ok = false; /* EINVAL: a truncated sequence at the end; EILSEQ: not this encoding */
+		break;
+	}
+	iconv_close(cd);
+	return ok;
+}
+
+/* Text that is not UTF-8, as UTF-8: UTF-16 by its byte order mark, else Windows-1252 (which
+ * reads Latin-1 text the same, and gives curly quotes and dashes their meaning). Text with
+ * a UTF-8 byte order mark, or with well-formed UTF-8 sequences among the bad bytes, is
+ * UTF-8 with damage: it is repaired (U+FFFD), and the note says how many bytes. Returns the
+ * note for the file (in note[notelen]) or NULL when there is nothing to say; out holds the
+ * decoded text when the note says "decoded". */
+static const char *decode_text(const char *s, size_t len, struct buf *out, char *note, size_t notelen)
+{
+	size_t bad, multi;
+	bool bom8 = len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3);
+	if (!bom8 && utf16_bom(s, len)) {
+		bool le = s[0] == '\xFF';
+		if (iconv_into(le ? "UTF-16LE" : "UTF-16BE", s + 2, len - 2, false, out)) {
+			snprintf(note, notelen, "decoded as %s", le ? "UTF-16LE (byte order mark)"
+								   : "UTF-16BE (byte order mark)");
+			return note;
+		}
+		buf_free(out);
+		snprintf(note, notelen, "a UTF-16 byte order mark, but not UTF-16: invalid bytes replaced");
+		return note;
+	}
+	utf8_census(s, len, &bad, &multi);
+	if (!bad)
+		return NULL;
+	if (!bom8 && !multi && iconv_into("WINDOWS-1252", s, len, true, out)) {
+		snprintf(note, notelen, "decoded as Windows-1252 (not valid UTF-8)");
+		return note;
+	}
+	buf_free(out);
+	snprintf(note, notelen, "not valid UTF-8: %zu %s replaced with U+FFFD", bad, bad == 1 ? "byte" : "bytes");
+	return note;
+}
+
 /* Text as the chunker wants it: no BOM, LF line ends, no NUL bytes, valid UTF-8. */
 static void normalize(const char *s, size_t len, struct buf *out)
 {
@@ -498,11 +627,21 @@ int text_extract(const char *path, const char *data, size_t len,
 		buf_free(&raw);
 		return rc;
 	}
+	if (text_written_by_footnote(data, len)) {
+		snprintf(err, errlen, "%s", TEXT_OWN_EXPORT);
+		return -1;
+	}
 	/* Known binary formats (images, archives, office files) without a converter are
 	 * skipped like any binary file, even when their first bytes look like text. */
 	if (kind == TEXT_OTHER || text_is_binary(data ? data : "", len)) {
 		snprintf(err, errlen, "binary file");
 		return -1;
+	}
+	/* From here on the bytes are text: decode them when they are not UTF-8. */
+	struct buf decoded = {0};
+	if (decode_text(data ? data : "", len, &decoded, err, errlen) && !strncmp(err, "decoded", 7)) {
+		data = decoded.p ? decoded.p : "";
+		len = decoded.len;
 	}
 	if (kind == TEXT_HTML) {
 		struct buf tmp = {0};
@@ -512,8 +651,10 @@ int text_extract(const char *path, const char *data, size_t len,
 			text_from_html(data ? data : "", len, &tmp);
 		normalize(tmp.p ? tmp.p : "", tmp.len, out);
 		buf_free(&tmp);
+		buf_free(&decoded);
 		return 0;
 	}
 	normalize(data ? data : "", len, out);
+	buf_free(&decoded);
 	return 0;
 }

@@ -5,6 +5,7 @@
 #ifndef FN_TEXT_H
 #define FN_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,6 +19,14 @@ enum text_kind { TEXT_PLAIN, TEXT_MARKDOWN, TEXT_CODE, TEXT_HTML, TEXT_PDF, TEXT
 enum text_kind text_kind_of(const char *path);
 /* True when the bytes look binary (NUL bytes, or too many control bytes in the first 8 KiB). */
 int text_is_binary(const char *data, size_t len);
+/* True for a file footnote wrote itself (a session export, whatever its name or place): a
+ * Markdown export's front matter opens with "# written by footnote" or "footnote_session:",
+ * an HTML comment "<!-- written by footnote" opens a text file, or a JSON document's
+ * "format" key says "footnote-session". Indexing one would cite footnote's own answers
+ * back as sources. Looks at the first 512 bytes only. */
+bool text_written_by_footnote(const char *data, size_t len);
+/* The reason text_extract gives for such a file; sync counts it as skipped, not failed. */
+#define TEXT_OWN_EXPORT "written by footnote (a session export)"
 /* HTML to plain text: tags dropped (script/style/head content too), block tags become line
  * breaks, entities decoded (named common ones and numeric; invalid ones stay as text),
  * whitespace collapsed outside <pre>. <h1>..<h6> are written as Markdown "# Title" lines so
@@ -32,8 +41,12 @@ void text_from_html(const char *html, size_t len, struct buf *out);
  * Returns 0, or -1 with a reason in err ("binary file", "pdftotext not found: install
  * poppler-utils", "converter exited with status 2", "pdftotext exited with status 1");
  * a program running over 120 s is killed. The text is valid UTF-8 (invalid bytes become
- * U+FFFD), without BOM, NUL bytes or CR (CRLF and lone CR become LF). Blocks for as long
- * as a converter runs; any thread. */
+ * U+FFFD), without BOM, NUL bytes or CR (CRLF and lone CR become LF). Text that is not
+ * UTF-8 is decoded first: UTF-16 LE/BE by its byte order mark, anything else as
+ * Windows-1252 (Latin-1 reads the same); then err holds the guess, e.g. "decoded as
+ * Windows-1252 (not valid UTF-8)", on success too (empty when there is nothing to say).
+ * A file footnote wrote itself gives -1 and TEXT_OWN_EXPORT. Blocks for as long as a
+ * converter runs; any thread. */
 struct text_converter { const char *ext, *command; };
 int text_extract(const char *path, const char *data, size_t len,
 		 const struct text_converter *conv, size_t nconv, struct buf *out,

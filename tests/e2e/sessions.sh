@@ -180,8 +180,10 @@ check_contains "the unfinished answer says what happened" "$screen" "[unfinished
 check_contains "the sources pane shows the last answer's sources" "$screen" "[1] water.md:1-"
 tmx_type "/export"
 tmx_send Enter
-check "/export: the status bar says where" tmx_wait_for "exported to $FN_TMP/at-what-temperature-does-water-boil.md"
-check_contains "/export: footnotes in the file" "$(cat at-what-temperature-does-water-boil.md)" "[^1]: $FN_TMP/notes/water.md:1-"
+# Under the data directory, not the watched folder (issue 15: exports were indexed and cited).
+check "/export: the status bar says where" tmx_wait_for "exported to $XDG_DATA_HOME/footnote/exports/at-what"
+check_contains "/export: footnotes in the file" "$(cat "$XDG_DATA_HOME/footnote/exports/at-what-temperature-does-water-boil.md")" "[^1]: $FN_TMP/notes/water.md:1-"
+check_fails "/export: nothing written in the current folder" test -e at-what-temperature-does-water-boil.md
 tmx_type "/export json my.json"
 tmx_send Enter
 check "/export json FILE" tmx_wait_for "exported to $FN_TMP/my.json"

@@ -6,6 +6,7 @@
 
 #include "base/xmalloc.h"
 #include "core/app/config.h"
+#include "core/app/discover.h"
 
 static char dir[256];
 
@@ -195,10 +196,93 @@ static void test_unknown_and_duplicate_keys(void **state)
 	assert_err("colour: red\n", "colour: unknown key");
 	assert_err("ui:\n  theme: a\n  theme: b\n", "c.yaml:3:3: ui.theme: duplicate key (first at line 2)");
 	assert_err("profiles:\n  rag: {provider: nowhere}\n", "profiles.rag.provider: expected the name of a provider");
-	assert_err("default_profile: nope\n", "default_profile: expected the name of a profile (rag), got \"nope\"");
+	assert_err("default_profile: nope\n", "default_profile: expected the name of a profile (rag, fine-tuned, hybrid, offline), got \"nope\"");
 	assert_err("providers:\n  x: {kind: openai}\nprofiles:\n  rag: {provider: x}\n",
 		   "profiles.rag.model: expected a model id for provider x");
 	assert_err("ui: {theme: [unclosed\n", "c.yaml:");
+	/* A theme that does not exist stops footnote with where it was written (issue 15). */
+	assert_err("ui:\n  theme: nosuch\n", "c.yaml:2:10: ui.theme: no theme \"nosuch\" in ");
+	assert_err("ui:\n  theme: nosuch\n", "(themes: ");
+	char *err = load_err("ui: {theme: mono}\n", 0600);
+	assert_null(err);
+	/* A missing file says what to do, not "FILE:0:0". */
+	struct config *c = NULL;
+	assert_int_equal(config_load("/nonexistent/nofile.yaml", &c, &err), -1);
+	assert_string_equal(err, "cannot open /nonexistent/nofile.yaml: No such file or directory; "
+				 "footnote init writes one (footnote init --help)");
+	free(err);
+}
+
+/* rag, fine-tuned, hybrid and offline always exist; one in the file replaces footnote's. */
+static void test_builtin_profiles(void **state)
+{
+	(void)state;
+	struct config *c = config_defaults();
+	const char *names[] = {"rag", "fine-tuned", "hybrid", "offline"};
+	for (size_t i = 0; i < 4; i++) {
+		const struct cfg_profile *p = config_profile(c, names[i]);
+		assert_non_null(p);
+		assert_true(p->builtin);
+		assert_string_equal(p->provider, "builtin");
+	}
+	assert_true(config_profile(c, "hybrid")->retrieval.enabled);
+	assert_non_null(strstr(config_profile(c, "fine-tuned")->notice, "no fine-tuned model is configured"));
+	assert_non_null(strstr(config_profile(c, "hybrid")->notice, "footnote init writes it"));
+	assert_null(config_profile(c, "rag")->notice);
+	assert_null(config_profile(c, "offline")->notice);
+
+	/* Discovery points the base-model profiles at a server; offline stays builtin. */
+	struct cfg_provider srv = {.name = (char *)"ollama", .kind = PROVIDER_OLLAMA,
+				   .base_url = (char *)"http://127.0.0.1:11434", .api_key_env = (char *)""};
+	assert_int_equal(config_use_base(c, &srv, "llama3.1:latest"), 3);
+	assert_string_equal(config_profile(c, "rag")->model, "llama3.1:latest");
+	assert_string_equal(config_profile(c, "hybrid")->provider, "ollama");
+	assert_false(config_profile(c, "fine-tuned")->retrieval.enabled);
+	assert_non_null(strstr(config_profile(c, "fine-tuned")->notice, "the base model llama3.1:latest (provider ollama)"));
+	assert_string_equal(config_profile(c, "offline")->provider, "builtin");
+	assert_string_equal(config_provider(c, "ollama")->base_url, "http://127.0.0.1:11434");
+	config_free(c);
+
+	/* A fine-tuned profile in the file: hybrid uses its model, nobody stands in. */
+	char *path = write_file("c.yaml", "providers:\n  p: {kind: openai}\nprofiles:\n"
+				"  fine-tuned: {provider: p, model: my-ft}\n  mine: {provider: builtin}\n", 0600);
+	char *err = NULL;
+	if (config_load(path, &c, &err) != 0)
+		fail_msg("%s", err);
+	assert_false(config_profile(c, "fine-tuned")->builtin);
+	assert_string_equal(config_profile(c, "hybrid")->model, "my-ft");
+	assert_null(config_profile(c, "hybrid")->notice);
+	assert_non_null(config_profile(c, "rag"));
+	assert_non_null(config_profile(c, "offline"));
+	assert_non_null(config_profile(c, "mine"));
+	assert_string_equal(c->default_profile, "rag");
+	config_free(c);
+	free(path);
+}
+
+/* Where the question goes, when it leaves this machine: the host only. */
+static void test_remote_notice(void **state)
+{
+	(void)state;
+	struct cfg_provider p = {.name = (char *)"openai", .kind = PROVIDER_OPENAI,
+				 .base_url = (char *)"https://user:pw@api.openai.com/v1"};
+	char *n = discover_remote_notice(&p);
+	assert_non_null(n);
+	assert_string_equal(n, "Your question and the passages found are sent to api.openai.com (provider openai), "
+			       "off this machine.");
+	free(n);
+	const char *local[] = {"http://127.0.0.1:8080/v1", "http://localhost:11434", "http://[::1]:8000/v1",
+			       "http://127.1.2.3/v1"};
+	for (size_t i = 0; i < 4; i++) {
+		p.base_url = (char *)local[i];
+		assert_null(discover_remote_notice(&p));
+	}
+	p.base_url = (char *)"http://10.0.0.5:8080/v1";
+	n = discover_remote_notice(&p);
+	assert_non_null(strstr(n, "sent to 10.0.0.5 (provider"));
+	free(n);
+	p.kind = PROVIDER_BUILTIN;
+	assert_null(discover_remote_notice(&p));
 }
 
 static void test_env_expansion(void **state)
@@ -208,14 +292,14 @@ static void test_env_expansion(void **state)
 	unsetenv("FN_TEST_UNSET");
 	char *path = write_file("c.yaml",
 				"providers:\n  p: {kind: openai, base_url: \"${FN_TEST_URL}\", api_key_env: "
-				"\"${FN_TEST_UNSET:-MY_KEY}\"}\nui: {theme: \"$${x}\"}\n", 0644);
+				"\"${FN_TEST_UNSET:-MY_KEY}\"}\nembedder: {model: \"$${x}\"}\n", 0644);
 	struct config *c = NULL;
 	char *err = NULL;
 	if (config_load(path, &c, &err) != 0)
 		fail_msg("%s", err);
 	assert_string_equal(config_provider(c, "p")->base_url, "http://127.0.0.1:9999/v1");
 	assert_string_equal(config_provider(c, "p")->api_key_env, "MY_KEY");
-	assert_string_equal(c->ui.theme, "${x}");
+	assert_string_equal(c->embedder.model, "${x}");
 	config_free(c);
 	free(path);
 	assert_err("ui: {theme: \"${FN_TEST_UNSET}\"}\n", "ui.theme: environment variable FN_TEST_UNSET is not set");
@@ -268,6 +352,8 @@ int main(void)
 		cmocka_unit_test(test_env_expansion),
 		cmocka_unit_test(test_literal_key_needs_private_file),
 		cmocka_unit_test(test_env_var_and_missing_explicit_file),
+		cmocka_unit_test(test_builtin_profiles),
+		cmocka_unit_test(test_remote_notice),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

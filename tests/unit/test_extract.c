@@ -164,6 +164,64 @@ static void test_normalisation(void **state)
 	free(t);
 }
 
+/* Text that is not UTF-8 is decoded, and the guess is said (issue 15). */
+static void test_encodings(void **state)
+{
+	(void)state;
+	char err[128];
+	char *t = extract("latin1.txt", "Caf\xe9 au lait", 12, NULL, 0, err, sizeof err);
+	assert_string_equal(t, "Caf\xC3\xA9 au lait");
+	assert_string_equal(err, "decoded as Windows-1252 (not valid UTF-8)");
+	free(t);
+	/* Windows-1252 quotes and the euro; 0x81 is undefined there and read as Latin-1. */
+	t = extract("w.txt", "\x93hi\x94 \x80 \x81", 8, NULL, 0, err, sizeof err);
+	assert_string_equal(t, "\xE2\x80\x9Chi\xE2\x80\x9D \xE2\x82\xAC \xC2\x81");
+	free(t);
+	/* UTF-16 by its byte order mark, both orders; not taken for a binary file. */
+	const char le[] = "\xFF\xFE" "C\0a\0f\0\xE9\0\n\0";
+	assert_false(text_is_binary(le, sizeof le - 1));
+	t = extract("le.txt", le, sizeof le - 1, NULL, 0, err, sizeof err);
+	assert_string_equal(t, "Caf\xC3\xA9\n");
+	assert_string_equal(err, "decoded as UTF-16LE (byte order mark)");
+	free(t);
+	const char be[] = "\xFE\xFF" "\0C\0a\0f\0\xE9";
+	t = extract("be.md", be, sizeof be - 1, NULL, 0, err, sizeof err);
+	assert_string_equal(t, "Caf\xC3\xA9");
+	assert_string_equal(err, "decoded as UTF-16BE (byte order mark)");
+	free(t);
+	/* UTF-8 with a damaged byte stays UTF-8, repaired, and says how many bytes. */
+	t = extract("d.txt", "\xE2\x82\xAC ok \xff", 8, NULL, 0, err, sizeof err);
+	assert_string_equal(t, "\xE2\x82\xAC ok \xEF\xBF\xBD");
+	assert_string_equal(err, "not valid UTF-8: 1 byte replaced with U+FFFD");
+	free(t);
+	/* Valid UTF-8: nothing to say. */
+	t = extract("u.txt", "Caf\xC3\xA9", 5, NULL, 0, err, sizeof err);
+	assert_string_equal(err, "");
+	free(t);
+}
+
+/* footnote's own exports are never indexed, whatever their name (issue 15). */
+static void test_own_exports(void **state)
+{
+	(void)state;
+	char err[128];
+	const char *md = "---\n# written by footnote: a session export, never indexed by footnote\n"
+			 "footnote_session: 1\n---\n\n# Q\n\nIt is [^1].\n";
+	assert_true(text_written_by_footnote(md, strlen(md)));
+	assert_null(extract("notes.md", md, strlen(md), NULL, 0, err, sizeof err));
+	assert_string_equal(err, TEXT_OWN_EXPORT);
+	const char *json = "{\n\t\"format\":\t\"footnote-session\",\n\t\"version\":\t1\n}\n";
+	assert_true(text_written_by_footnote(json, strlen(json)));
+	assert_true(text_written_by_footnote("<!-- written by footnote 1.0 -->\nx", 35));
+	/* A document that merely talks about footnote, or has other front matter, is text. */
+	const char *other = "---\ntitle: footnote_session notes\n---\nwritten by footnote\n";
+	assert_false(text_written_by_footnote(other, strlen(other)));
+	assert_false(text_written_by_footnote("{\"format\": \"other\"}", 19));
+	char *t = extract("o.md", other, strlen(other), NULL, 0, err, sizeof err);
+	assert_non_null(t);
+	free(t);
+}
+
 static void test_converters(void **state)
 {
 	(void)state;
@@ -294,6 +352,8 @@ int main(void)
 		cmocka_unit_test(test_binary_sniffing),
 		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_normalisation),
+		cmocka_unit_test(test_encodings),
+		cmocka_unit_test(test_own_exports),
 		cmocka_unit_test(test_converters),
 		cmocka_unit_test(test_pdf),
 	};

@@ -67,7 +67,7 @@ static struct source src(int n, const char *path, uint64_t chunk, uint64_t hash)
 static const struct provenance prov = {
 	.time = (char *)"2026-11-21T13:25:10Z", .profile = (char *)"rag", .provider = (char *)"local",
 	.provider_kind = (char *)"openai", .model = (char *)"llama3.1", .host = (char *)"127.0.0.1:8080",
-	.temperature = 0.25, .retrieval = true, .top_k = 8, .mode = (char *)"hybrid",
+	.note = (char *)"a base model stood in", .temperature = 0.25, .retrieval = true, .top_k = 8, .mode = (char *)"hybrid",
 	.collections = (char *)"notes,work", .w_lexical = 1, .w_vector = 0.75, .min_score = 0.5,
 	.per_file_cap = 3, .context_tokens = 4096, .max_tokens = 512, .no_evidence = "answer",
 	.index_generation = 42, .index_files = 7, .index_chunks = 99, .retrieval_ms = 1.5,
@@ -121,6 +121,7 @@ static const struct field prov_fields[] = {
 	FIELD(struct provenance, provider_kind, F_STR),
 	FIELD(struct provenance, model, F_STR),
 	FIELD(struct provenance, host, F_STR),
+	FIELD(struct provenance, note, F_STR),
 	FIELD(struct provenance, temperature, F_DBL),
 	FIELD(struct provenance, retrieval, F_BOOL),
 	FIELD(struct provenance, top_k, F_INT),

@@ -27,6 +27,7 @@
 #include "core/app/chan.h"
 #include "core/app/app.h"
 #include "core/app/config.h"
+#include "core/app/discover.h"
 #include "core/answer/record.h"
 #include "core/session/session.h"
 #include "core/answer/turn.h"
@@ -233,6 +234,12 @@ static void add_tail(struct buf *b, const struct run *r, bool with_answer)
 			add_source(b, &m->v[i]);
 		if (m->ndropped)
 			buf_addf(b, "(%zu more found but left out to fit the model's context)\n", m->ndropped);
+		for (size_t i = 0; i < m->n; i++)
+			if (m->v[i].auto_attached) {
+				buf_adds(b, "(attached automatically: the answer had no citation marker, so the "
+					    "passage that best supports it is shown)\n");
+				break;
+			}
 	}
 }
 
@@ -423,6 +430,28 @@ static void wait_runs(struct run *runs, int n, struct chan *chan, int sfd, bool 
 	}
 }
 
+/* Before the answer, on stderr: a stand-in for a fine-tuned model says so, and a provider
+ * off this machine says where the question goes (once per provider: one ask is one session). */
+static void say_notices(const struct config *cfg, const struct cfg_profile *const *pf, int i)
+{
+	if (pf[i]->notice) {
+		fputs("footnote: ", stderr);
+		cli_print_safe(stderr, pf[i]->notice, SAN_ONELINE);
+		fputc('\n', stderr);
+	}
+	const struct cfg_provider *prov = config_provider(cfg, pf[i]->provider);
+	for (int k = 0; k < i; k++)
+		if (config_provider(cfg, pf[k]->provider) == prov)
+			return;
+	char *remote = discover_remote_notice(prov);
+	if (remote) {
+		fputs("footnote: ", stderr);
+		cli_print_safe(stderr, remote, SAN_ONELINE);
+		fputc('\n', stderr);
+		free(remote);
+	}
+}
+
 /* "rag,hybrid" -> two profiles; a message and false when it is not that. */
 static bool parse_compare(const struct config *cfg, const char *arg, const struct cfg_profile **out)
 {
@@ -496,6 +525,20 @@ int cmd_ask(struct cli *cli, int argc, char **argv)
 		return cli_usage_error("ask", from_stdin ? "the question on standard input is empty"
 						       : "what is the question?");
 	}
+	char *missing = NULL;
+	for (int i = 0; i < nruns && !missing; i++)
+		if (pf[i]->retrieval.enabled)
+			missing = setup_missing_folders(cli->cfg);
+	if (missing) {
+		/* Answering "not found" from a folder that is not there would mislead. */
+		fputs("footnote ask: ", stderr);
+		cli_print_safe(stderr, missing, SAN_ONELINE);
+		fputc('\n', stderr);
+		free(missing);
+		buf_free(&question);
+		buf_free(&context);
+		return EXIT_USAGE;
+	}
 	struct session *sess = NULL;
 	if (session_id && load_session(cli->cfg, session_id, &sess) < 0) {
 		buf_free(&question);
@@ -508,6 +551,7 @@ int cmd_ask(struct cli *cli, int argc, char **argv)
 	for (int i = 0; i < nruns; i++) {
 		retrieves |= pf[i]->retrieval.enabled;
 		remote |= app_profile_remote(cli->cfg, pf[i]);
+		say_notices(cli->cfg, pf, i);
 	}
 	if (app_need(app, APP_SETUP | APP_CHAN | (retrieves ? APP_INDEX_CREATE : 0), NULL, 0) < 0) {
 		buf_free(&question);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "base/plural.h"
 #include "base/sanitize.h"
 #include "base/xmalloc.h"
 #include "core/app/app.h"
@@ -73,9 +74,10 @@ static void draw_bar(struct progress *p, const struct idx_event *ev)
 	int width = 30, fill = total ? (int)((double)width * (double)done / (double)total) : 0;
 	if (fill > width)
 		fill = width;
-	fprintf(stderr, "\r\x1b[K[%.*s%*s] %zu/%zu files  %zu chunks  %.1f MB  %.1f s", fill,
-		"##############################", width - fill, "", done, total, ev->chunks_total,
-		(double)ev->bytes_done / 1e6, t - p->started);
+	fprintf(stderr, "\r\x1b[K[%.*s%*s] %zu/%zu %s  %zu %s  %.1f MB  %.1f s", fill,
+		"##############################", width - fill, "", done, total, plural(total, "file", "files"),
+		ev->chunks_total, plural(ev->chunks_total, "chunk", "chunks"), (double)ev->bytes_done / 1e6,
+		t - p->started);
 	fflush(stderr);
 }
 
@@ -84,6 +86,12 @@ static void on_event(void *ctx, const struct idx_event *ev)
 	struct progress *p = ctx;
 	switch (ev->kind) {
 	case IDX_EV_FILE:
+		/* Every file left out or decoded is named in the log (and kept for --status). */
+		if (ev->state == IDX_FILE_SKIPPED || ev->state == IDX_FILE_FAILED ||
+		    (ev->state == IDX_FILE_INDEXED && ev->message && *ev->message))
+			log_msg(ev->state == IDX_FILE_FAILED ? LOG_WARN : LOG_INFO, "index: %s %s: %s",
+				ev->state == IDX_FILE_SKIPPED ? "skipped" : ev->state == IDX_FILE_FAILED
+				? "failed" : "indexed", ev->path ? ev->path : "?", ev->message ? ev->message : "");
 		switch (ev->state) {
 		case IDX_FILE_INDEXED: p->indexed++; break;
 		case IDX_FILE_UNCHANGED: p->unchanged++; break;
@@ -145,9 +153,9 @@ static void summary(struct progress *p)
 {
 	if (p->tty)
 		fputs("\r\x1b[K", stderr);
-	printf("indexed %zu files (%zu unchanged, %zu removed, %zu moved), %zu chunks, %.1f MB in %.2f s",
-	       p->indexed, p->unchanged, p->removed, p->moved, p->chunks, (double)p->bytes / 1e6,
-	       now_s() - p->started);
+	printf("indexed %zu %s (%zu unchanged, %zu removed, %zu moved), %zu %s, %.1f MB in %.2f s",
+	       p->indexed, plural(p->indexed, "file", "files"), p->unchanged, p->removed, p->moved, p->chunks,
+	       plural(p->chunks, "chunk", "chunks"), (double)p->bytes / 1e6, now_s() - p->started);
 	if (p->skipped) {
 		printf("; skipped %zu (", p->skipped);
 		for (size_t i = 0; i < p->nreasons; i++) {
@@ -160,8 +168,39 @@ static void summary(struct progress *p)
 	if (p->failed)
 		printf("; %zu failed", p->failed);
 	printf("\n");
+	if (p->skipped || p->failed)
+		printf("(footnote index --status names each file and why)\n");
 	for (size_t i = 0; i < p->nreasons; i++)
 		free(p->reasons[i].text);
+}
+
+/* Files left out (skipped, failed) or decoded, each with its reason. */
+static void print_notes(idx *ix)
+{
+	struct idx_notes n;
+	if (idx_file_notes(ix, &n) != 0 || !n.n)
+		return;
+	static const char *const heads[] = {"skipped", "failed", "decoded"};
+	const enum idx_file_state states[] = {IDX_FILE_SKIPPED, IDX_FILE_FAILED, IDX_FILE_INDEXED};
+	for (size_t h = 0; h < 3; h++) {
+		size_t count = 0;
+		for (size_t i = 0; i < n.n; i++)
+			count += n.v[i].state == states[h];
+		if (!count)
+			continue;
+		printf("%-10s %zu %s%s\n", heads[h], count, plural(count, "file", "files"),
+		       n.n >= IDX_NOTES_MAX ? " (only the first 1000 notes are kept)" : "");
+		for (size_t i = 0; i < n.n; i++) {
+			if (n.v[i].state != states[h])
+				continue;
+			fputs("  ", stdout);
+			cli_print_safe(stdout, n.v[i].path, SAN_ONELINE);
+			fputs(": ", stdout);
+			cli_print_safe(stdout, n.v[i].reason, SAN_ONELINE);
+			putchar('\n');
+		}
+	}
+	idx_notes_free(&n);
 }
 
 static int status(struct cli *cli)
@@ -182,6 +221,7 @@ static int status(struct cli *cli)
 		       (unsigned long long)st.generation, st.schema_version);
 		cli_print_safe(stdout, *st.last_error ? st.last_error : "none", SAN_ONELINE);
 		putchar('\n');
+		print_notes(cli->app->ix);
 	} else {
 		fprintf(stderr, "footnote index: %s\n", idx_strerror(rc));
 	}
@@ -200,7 +240,7 @@ static int watch(struct app *app, const struct idx_sink *sink)
 	if (app_need(app, APP_WATCH, NULL, 0) < 0)
 		return cli_app_error("index --watch", app);
 	size_t n = app->setup.opt.nfolders;
-	fprintf(stderr, "watching %zu folder%s; Ctrl-C stops\n", n, n == 1 ? "" : "s");
+	fprintf(stderr, "watching %zu %s; Ctrl-C stops\n", n, plural(n, "folder", "folders"));
 	int sig;
 	sigwait(&set, &sig);
 	app_stop(app);
@@ -227,6 +267,17 @@ int cmd_index(struct cli *cli, int argc, char **argv)
 	if (want_status)
 		return status(cli);
 
+	/* A configured folder that is not there is a config error: the others are indexed,
+	 * and the exit says so. */
+	char *missing = optind == argc ? setup_missing_folders(cli->cfg) : NULL;
+	if (missing) {
+		fputs("footnote index: ", stderr);
+		cli_print_safe(stderr, missing, SAN_ONELINE);
+		fputc('\n', stderr);
+		log_msg(LOG_ERROR, "index: %s", missing);
+		free(missing);
+	}
+	int missing_rc = missing ? EXIT_USAGE : EXIT_OK;
 	struct app *app = cli->app;
 	if (app_need(app, APP_SETUP | APP_INDEX_CREATE, argv + optind, (size_t)(argc - optind)) < 0)
 		return cli_app_error("index", app);
@@ -249,7 +300,7 @@ int cmd_index(struct cli *cli, int argc, char **argv)
 			fprintf(stderr, "footnote index: %s\n", idx_strerror(r));
 			rc = EXIT_INDEX;
 		} else {
-			rc = EXIT_OK;
+			rc = missing_rc;
 		}
 	}
 	return rc;

@@ -127,6 +127,34 @@ static int run_queries(idx *ix, struct idx_query *q, const char *file)
 	return rc;
 }
 
+/* A --collection the index does not hold is a usage error naming the ones it does, not
+ * "no results". */
+static int check_collections(idx *ix, const char *const *want, size_t n)
+{
+	char **names;
+	size_t nn;
+	if (idx_collections(ix, &names, &nn) != 0)
+		return EXIT_OK;
+	int rc = EXIT_OK;
+	for (size_t i = 0; i < n && rc == EXIT_OK; i++) {
+		bool found = false;
+		for (size_t k = 0; k < nn && !found; k++)
+			found = !strcmp(names[k], want[i]);
+		if (found)
+			continue;
+		struct buf list = {0};
+		for (size_t k = 0; k < nn; k++)
+			buf_addf(&list, "%s%s", k ? ", " : "", names[k]);
+		rc = cli_usage_error("search", "no collection \"%s\" in the index; collections: %s", want[i],
+				     nn ? buf_str(&list) : "none yet (run footnote index)");
+		buf_free(&list);
+	}
+	for (size_t k = 0; k < nn; k++)
+		free(names[k]);
+	free(names);
+	return rc;
+}
+
 int cmd_search(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -192,10 +220,10 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 	}
 	q.emb = app->emb;
 	idx *ix = app->ix;
-	int rc = EXIT_OK;
-	if (queries) {
+	int rc = ncoll ? check_collections(ix, collections, ncoll) : EXIT_OK;
+	if (rc == EXIT_OK && queries) {
 		rc = run_queries(ix, &q, queries);
-	} else {
+	} else if (rc == EXIT_OK) {
 		q.text = query.p;
 		struct idx_hits h = {0};
 		int r = idx_search(ix, &q, &h);

@@ -240,13 +240,18 @@ static int cmd_export(const struct cli *cli, const char *prefix, const char *for
 	int rc = load(cli, prefix, &s);
 	if (rc)
 		return rc;
-	if (!out || !strcmp(out, "-")) {
+	/* Piped, the document goes to stdout; on a terminal (or with -o) into a file, by
+	 * default under the data directory, where no watched folder picks it up. */
+	if ((out && !strcmp(out, "-")) || (!out && !isatty(STDOUT_FILENO))) {
 		char *text = session_render(s, format);
 		fputs(text, stdout);
 		free(text);
 	} else {
 		char *written = NULL, *err = NULL;
-		if (session_export(s, format, out, &written, &err) < 0) {
+		char *dir = xasprintf("%s/exports", cli->cfg->data_dir);
+		int erc = session_export(s, format, out, dir, &written, &err);
+		free(dir);
+		if (erc < 0) {
 			rc = fail(err);
 		} else {
 			fprintf(stderr, "footnote sessions: exported to ");

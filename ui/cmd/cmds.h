@@ -13,6 +13,7 @@ int cmd_sessions(struct cli *cli, int argc, char **argv);
 int cmd_doctor(struct cli *cli, int argc, char **argv);
 int cmd_paths(struct cli *cli, int argc, char **argv);
 int cmd_mcp(struct cli *cli, int argc, char **argv);
+int cmd_init(struct cli *cli, int argc, char **argv);
 /* The terminal interface (no command given). */
 int cmd_tui(struct cli *cli);
 

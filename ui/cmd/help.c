@@ -57,7 +57,9 @@ const struct cmd_help cmd_helps[] = {
 	{"sessions", "footnote sessions list [--json] | show ID [--json] | export ID [--format md|json] [-o FILE]\n"
 	 "       footnote sessions rename ID TITLE | delete ID [--yes] | resume ID",
 	 "List, show, export, rename, delete or resume saved conversations. ID may be any unique\n"
-	 "prefix. delete asks first on a terminal; without one it needs --yes."},
+	 "prefix. delete asks first on a terminal; without one it needs --yes. export writes to\n"
+	 "stdout when piped (or with -o -), else to -o FILE or, by default, under the data\n"
+	 "directory's exports/ (footnote paths); footnote never indexes its own exports."},
 	{"doctor", "footnote doctor",
 	 "Check every provider (reachable, models listed, key present) and the embedder."},
 	{"paths", "footnote paths",
@@ -69,6 +71,11 @@ const struct cmd_help cmd_helps[] = {
 	 "the server answers only with P and reads only P's collections. The index is kept fresh\n"
 	 "while serving (--no-watch: serve it as it is). Logs go to the log file, never stdout.\n"
 	 "docs/INTERFACE.md describes every tool's JSON."},
+	{"init", "footnote init [--force]",
+	 "Write a commented configuration to $XDG_CONFIG_HOME/footnote/config.yaml (or --config\n"
+	 "FILE) from what is found: a model server on this machine (Ollama 11434, llama-server\n"
+	 "8080, LM Studio 1234, vLLM 8000) or OPENAI_API_KEY. Never a key: only the variable's\n"
+	 "name (api_key_env). An existing file is kept unless --force."},
 	{NULL, NULL, NULL},
 };
 
@@ -84,8 +91,9 @@ const struct cli_option cli_options[] = {
 
 const struct cli_exit cli_exits[] = {
 	{EXIT_OK, "ok"},
-	{EXIT_FAIL, "failure"},
-	{EXIT_USAGE, "usage or config error"},
+	{EXIT_FAIL, "failure (doctor: a problem found)"},
+	{EXIT_USAGE, "usage or config error (a bad or missing config file, an unknown theme, a configured "
+		      "folder that does not exist, an unknown --collection)"},
 	{EXIT_NET, "model server or network error"},
 	{EXIT_ANSWER, "answer interrupted, truncated or refused"},
 	{EXIT_INDEX, "index error"},

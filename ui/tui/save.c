@@ -117,7 +117,10 @@ void save_export(struct tui *t, const char *arg)
 		return;
 	}
 	char *written = NULL, *err = NULL;
-	if (session_export(t->conv.session, format, *arg ? arg : NULL, &written, &err) < 0) {
+	char *dir = xasprintf("%s/exports", t->cfg->data_dir);
+	int rc = session_export(t->conv.session, format, *arg ? arg : NULL, dir, &written, &err);
+	free(dir);
+	if (rc < 0) {
 		status_notice(t, true, "export failed: %s", err);
 	} else {
 		char *full = realpath(written, NULL);
