@@ -64,7 +64,7 @@ PATH=$(dirname "$bin"):$PATH
 export PATH
 comp=$dest/usr/local/share
 
-out=$(footnote --complete profiles | tr '\n' ' '); check_eq "--complete profiles" "$out" "rag hybrid "
+out=$(footnote --complete profiles | tr '\n' ' '); check_eq "--complete profiles" "$out" "rag hybrid fine-tuned offline "
 out=$(footnote --complete collections | tr '\n' ' '); check_eq "--complete collections" "$out" "notes manuals "
 out=$(footnote --complete sessions); check_eq "--complete sessions" "$out" "20261121-142501-ab12"
 
@@ -82,7 +82,7 @@ if [ -f /usr/share/bash-completion/bash_completion ] && command -v bash >/dev/nu
 	check_eq "bash: commands" "$(bash_complete footnote se)" "search sessions "
 	check_eq "bash: global options" "$(bash_complete footnote --p)" "--profile "
 	check_eq "bash: a command's options" "$(bash_complete footnote search --c)" "--collection "
-	check_eq "bash: profiles" "$(bash_complete footnote ask --profile '')" "hybrid rag "
+	check_eq "bash: profiles" "$(bash_complete footnote ask --profile '')" "fine-tuned hybrid offline rag "
 	check_eq "bash: a list of profiles" "$(bash_complete footnote eval q.jsonl --profiles rag,h)" "rag,hybrid "
 	check_eq "bash: collections" "$(bash_complete footnote search --collection m)" "manuals "
 	check_eq "bash: subcommands" "$(bash_complete footnote sessions re)" "rename resume "
@@ -107,7 +107,7 @@ if command -v zsh >/dev/null; then
 		"$comp/zsh/site-functions")
 	check_eq "zsh: compinit registers _footnote for footnote" "$out" "_footnote"
 	check_eq "zsh: commands" "$(zsh_complete footnote se)" "search sessions "
-	check_eq "zsh: profiles" "$(zsh_complete footnote ask --profile '')" "hybrid rag "
+	check_eq "zsh: profiles" "$(zsh_complete footnote ask --profile '')" "fine-tuned hybrid offline rag "
 	check_eq "zsh: session ids" "$(zsh_complete footnote sessions export '')" "20261121-142501-ab12 "
 	check_eq "zsh: files for --config" "$(zsh_complete footnote --config '')" "(files) "
 else
@@ -120,7 +120,7 @@ if command -v fish >/dev/null; then
 			cut -f1 | sort | tr '\n' ' '
 	}
 	check_eq "fish: commands" "$(fish_complete 'footnote se')" "search sessions "
-	check_eq "fish: profiles" "$(fish_complete 'footnote ask --profile ')" "hybrid rag "
+	check_eq "fish: profiles" "$(fish_complete 'footnote ask --profile ')" "fine-tuned hybrid offline rag "
 	check_eq "fish: collections" "$(fish_complete 'footnote search --collection ')" "manuals notes "
 	check_eq "fish: session ids" "$(fish_complete 'footnote sessions delete ')" "20261121-142501-ab12 "
 	check_eq "fish: files for --config" "$(fish_complete 'footnote --config conf-')" "conf-a.yaml "
