@@ -160,7 +160,7 @@ static void handle_msgs(struct tui *t)
 		const struct idx_event *ev = wiring_index_event(m);
 		if (ev)
 			status_index(t, ev);
-		else
+		else if (!wiring_handle(t, m))
 			turns_handle(t, (struct turn_msg *)m);
 		chan_msg_free(m);
 	}

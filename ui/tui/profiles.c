@@ -36,6 +36,8 @@ void profiles_switch(struct tui *t, const struct cfg_profile *p)
 	status_notice(t, false, "profile %s: %s%s", p->name,
 		      prov->kind == PROVIDER_BUILTIN ? "offline extractive answers" : profiles_model(t, p),
 		      p->retrieval.enabled ? ", with retrieval" : ", no retrieval");
+	if (p->notice) /* e.g. no fine-tuned model is configured: what stands in, and how to set one */
+		status_notice(t, false, "%s", p->notice);
 }
 
 /* /model NAME: this session's profile answers with NAME; /model alone goes back. */

@@ -67,6 +67,7 @@ void save_close(struct tui *t)
 	session_free(t->conv.session);
 	t->conv.session = NULL;
 	t->conv.history_cut_said = false;
+	t->conv.remote_said = false;
 }
 
 int save_resume(struct tui *t, const char *prefix, char **err)

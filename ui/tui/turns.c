@@ -9,6 +9,7 @@
 #include "base/buf.h"
 #include "base/xmalloc.h"
 #include "core/app/config.h"
+#include "core/app/discover.h"
 #include "core/answer/turn.h"
 #include "core/session/session.h"
 #include "ui/tui/loop.h"
@@ -30,6 +31,14 @@ static void start_answer(struct tui *t, struct msg *a, const struct cfg_profile 
 	struct cfg_profile prof = *p;
 	if (prof.model && strcmp(a->model, "extractive"))
 		prof.model = a->model;
+	if (!t->conv.remote_said) { /* once a session: the question and passages leave the machine */
+		char *n = discover_remote_notice(config_provider(t->cfg, prof.provider));
+		if (n) {
+			status_notice(t, false, "%s", n);
+			t->conv.remote_said = true;
+			free(n);
+		}
+	}
 	size_t nhist;
 	struct history_turn *hist = session_history(t->conv.session, &nhist); /* the conversation so far */
 	struct turn_request req = {t->cfg, &prof, question, NULL, t->w.ix, t->w.emb, a->gen, hist, nhist};
@@ -45,6 +54,7 @@ void turns_ask(struct tui *t, const char *question)
 		status_notice(t, true, "an answer is still streaming: Esc stops it");
 		return;
 	}
+	wiring_apply_found(t); /* a server found at start is used from the first question on */
 	conv_add(t, ROLE_USER, question);
 	if (t->conv.compare_next[0]) {
 		struct msg *c = conv_add(t, ROLE_COMPARE, NULL);
