@@ -43,22 +43,39 @@ const struct source *cite_map_get(const struct cite_map *m, int n);
 struct prompt {
 	char *system;
 	char *user;
-	int tokens;            /* estimate of the whole prompt */
+	int tokens;            /* the prompt as fitted, counted by opts.count (or estimated) */
+	int answer_tokens;     /* room left for the answer (core/answer/budget.h) */
+	int fixed_tokens;      /* system prompt, question, extra context and framing */
+	int sources_room;      /* tokens left for sources after the fixed part and the answer */
+	/* Every retrieved source's block (given ones first, then the dropped), with its tokens,
+	 * and the text after the sources: kept so that a server's refusal for length can be
+	 * answered with fewer sources (prompt_user). */
+	char **blocks;
+	int *block_tokens;
+	size_t nblocks;
+	char *tail;
+	bool retrieval;
 };
 void prompt_free(struct prompt *p);
 
 struct prompt_opts {
 	const char *system_prompt;  /* the profile's, "" or NULL = footnote's */
 	bool retrieval;             /* sources are expected (the retrieval prompt) */
-	int context_tokens;         /* budget for the whole prompt */
-	int answer_tokens;          /* kept free for the answer */
+	int context_tokens;         /* the window: prompt and answer together */
+	int answer_tokens;          /* wanted for the answer (may shrink, see budget.h) */
 	const char *extra_context;  /* piped stdin, or NULL */
+	/* Tokens of a text by the model's tokenizer; NULL = prompt_estimate_tokens. */
+	int (*count)(void *ctx, const char *s, size_t len);
+	void *count_ctx;
 };
 
-/* Builds the prompt for question from hits (best first). Hits that do not fit the budget go
- * to map->dropped, lowest-ranked first; the question and system prompt stay whole. */
+/* Builds the prompt for question from hits (best first), fitted by budget_fit. Hits that do
+ * not fit go to map->dropped, lowest-ranked first; the question and system prompt stay
+ * whole. */
 void prompt_build(const char *question, const struct idx_hits *hits, const struct prompt_opts *o,
 		  struct prompt *out, struct cite_map *map);
+/* The user message with the first n of p's source blocks (caller frees). */
+char *prompt_user(const struct prompt *p, size_t n);
 
 /* A rough token count: about 4 ASCII bytes per token, one per CJK or other wide character. */
 int prompt_estimate_tokens(const char *s, size_t len);

@@ -37,6 +37,7 @@ static int setup_embedder(struct setup *s, const struct config *c, char **err)
 	}
 	struct embed_http *e = embed_http_new(p, c->embedder.model, key.key, (size_t)c->embedder.batch, 0);
 	secret_clear(&key);
+	embed_http_set_limit(e, c->embedder.max_tokens);
 	char msg[512];
 	int dim = embed_http_probe(e, msg, sizeof msg);
 	if (dim <= 0) {

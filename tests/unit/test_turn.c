@@ -100,7 +100,7 @@ static struct turn_result *run_turn(struct fixture *f, struct chan *chan, const 
 				    const char *question, struct turn **out)
 {
 	static uint64_t gen;
-	struct turn_request req = {f->cfg, config_profile(f->cfg, profile), question, NULL, f->ix, f->s.emb, ++gen};
+	struct turn_request req = {f->cfg, config_profile(f->cfg, profile), question, NULL, f->ix, f->s.emb, ++gen, false};
 	assert_non_null(req.profile);
 	struct turn *t = turn_start(&req, NULL, chan);
 	struct turn_result *r = NULL;

@@ -515,7 +515,7 @@ int cmd_ask(struct cli *cli, int argc, char **argv)
 	}
 	for (int i = 0; i < nruns; i++) {
 		struct turn_request req = {cli->cfg, pf[i], question.p, context.len ? context.p : NULL, ix, s.emb,
-					   (uint64_t)i + 1};
+					   (uint64_t)i + 1, true};
 		runs[i].profile = pf[i];
 		runs[i].turn = turn_start(&req, net, chan);
 	}

@@ -1,0 +1,40 @@
+/* budget.c - fitting a prompt's parts into a window (see budget.h). */
+#include "core/answer/budget.h"
+
+#include <string.h>
+
+int budget_margin(int window)
+{
+	int m = window / 32;
+	return m < 32 ? 32 : m;
+}
+
+void budget_fit(const struct budget_parts *in, struct budget_fit *out)
+{
+	memset(out, 0, sizeof *out);
+	out->margin = budget_margin(in->window);
+	int room = in->window - out->margin - in->fixed;
+	int answer = in->answer > 0 ? in->answer : 0;
+	/* A long answer gives way to the question first, down to a quarter of the window. */
+	int floor = in->window / 4;
+	if (answer > room - floor && answer > floor)
+		answer = room - floor > floor ? room - floor : floor;
+	if (answer > in->answer)
+		answer = in->answer;
+	out->answer = answer;
+	out->too_small = room - answer < 0;
+	int left = room - answer;
+	out->left = left > 0 ? left : 0;
+	int used = in->fixed;
+	for (size_t i = 0; i < in->nsources && in->sources[i] <= left; i++) {
+		left -= in->sources[i];
+		used += in->sources[i];
+		out->sources++;
+	}
+	for (size_t i = 0; i < in->nhistory && in->history[i] <= left; i++) {
+		left -= in->history[i];
+		used += in->history[i];
+		out->history++;
+	}
+	out->prompt = used;
+}

@@ -1,0 +1,41 @@
+/* budget.h - what fits into a model's context window: the one place the token arithmetic
+ * of a prompt is done.
+ *
+ * The window holds the whole request: system prompt, question (and piped context), the
+ * conversation's history, the numbered sources, and the answer the model may write. The
+ * fixed part and room for the answer come first (the answer's room shrinks, down to a
+ * quarter of the window, before the question is refused); then sources best first, each
+ * only if every better one is in; then history newest first with what is left. Pure; any
+ * thread. */
+#ifndef FN_BUDGET_H
+#define FN_BUDGET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct budget_parts {
+	int window;            /* tokens of the whole request (prompt + answer) */
+	int answer;            /* tokens wanted for the answer */
+	int fixed;             /* system prompt + question + extra context + framing */
+	const int *sources;    /* each source block's tokens, best first */
+	size_t nsources;
+	const int *history;    /* each earlier turn's tokens, newest first */
+	size_t nhistory;
+};
+
+struct budget_fit {
+	size_t sources;        /* the best this many fit */
+	size_t history;        /* the newest this many turns fit */
+	int answer;            /* room left for the answer (<= parts.answer) */
+	int prompt;            /* tokens of the prompt as fitted */
+	int margin;            /* kept free for the chat template and counting error */
+	int left;              /* for sources and history after the fixed part and the answer */
+	bool too_small;        /* the fixed part alone does not leave a quarter for the answer */
+};
+
+/* Tokens kept free in a window: the chat template's own tokens and the error of counting
+ * parts apart (about 3 %, at least 32). */
+int budget_margin(int window);
+void budget_fit(const struct budget_parts *in, struct budget_fit *out);
+
+#endif
