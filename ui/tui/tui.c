@@ -760,7 +760,7 @@ static void start_answer(struct tui *t, struct msg *a, const struct cfg_profile 
 	struct cfg_profile prof = *p;
 	if (prof.model && strcmp(a->model, "extractive"))
 		prof.model = a->model;
-	struct turn_request req = {t->cfg, &prof, question, NULL, t->ix, t->setup.emb, a->gen};
+	struct turn_request req = {t->cfg, &prof, question, NULL, t->ix, t->setup.emb, a->gen, false};
 	a->turn = turn_start(&req, t->net, t->chan);
 	session_begin(t, question, a);
 }
