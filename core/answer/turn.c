@@ -465,11 +465,11 @@ static int count_part(void *ctx, const char *s, size_t len)
 /* The window a turn fits into: the profile's budget, capped by the server's window when
  * it is known (learned now when the caller may block, else from the cache). */
 static int turn_window(struct turn *t, const struct turn_request *req, const struct cfg_provider *prov,
-		       const struct secret *key, struct counter *cnt)
+		       const struct secret *key, bool learn, struct counter *cnt)
 {
 	const struct cfg_profile *pf = req->profile;
 	struct server_limits lim = {.ratio = 1};
-	if (prov->kind != PROVIDER_BUILTIN) {
+	if (prov->kind != PROVIDER_BUILTIN && learn) {
 		if (req->may_block)
 			limits_learn(prov, pf->model, key->key, &lim);
 		else if (!limits_cached(prov, pf->model, &lim))
@@ -518,13 +518,22 @@ struct turn *turn_start(const struct turn_request *req, struct net *net, struct 
 	struct secret key = {0};
 	char *kerr = NULL;
 	bool have_key = prov->kind == PROVIDER_BUILTIN || secret_get(prov, &key, &kerr) == 0;
-	struct counter cnt;
-	int window = turn_window(t, req, prov, &key, &cnt);
-
 	struct idx_hits hits;
 	double r0 = now_ms();
 	retrieve(req, &hits);
 	t->prov.retrieval_ms = now_ms() - r0;
+	/* Evidence needs a lexical match above the profile's floor: vector neighbours of an
+	 * unrelated question are not evidence. The view shares the hits' strings. */
+	struct idx_hits evidence = {xcalloc(hits.n + 1, sizeof *hits.v), 0};
+	bool vector_only = !strcmp(pf->retrieval.mode, "vector");
+	for (size_t i = 0; i < hits.n; i++)
+		if (vector_only ? hits.v[i].vector_score > 0
+				: hits.v[i].lexical_score > pf->retrieval.min_score)
+			evidence.v[evidence.n++] = hits.v[i];
+	/* A decline asks nothing of the server, not even its window. */
+	bool declines = pf->retrieval.enabled && !evidence.n && pf->no_evidence == NO_EVIDENCE_DECLINE;
+	struct counter cnt;
+	int window = turn_window(t, req, prov, &key, have_key && !declines, &cnt);
 
 	int answer = pf->max_tokens > 0 ? pf->max_tokens : window / 4 < 1024 ? window / 4 : 1024;
 	struct prompt_opts po = {
@@ -536,14 +545,6 @@ struct turn *turn_start(const struct turn_request *req, struct net *net, struct 
 		.count = count_part,
 		.count_ctx = &cnt,
 	};
-	/* Evidence needs a lexical match above the profile's floor: vector neighbours of an
-	 * unrelated question are not evidence. The view shares the hits' strings. */
-	struct idx_hits evidence = {xcalloc(hits.n + 1, sizeof *hits.v), 0};
-	bool vector_only = !strcmp(pf->retrieval.mode, "vector");
-	for (size_t i = 0; i < hits.n; i++)
-		if (vector_only ? hits.v[i].vector_score > 0
-				: hits.v[i].lexical_score > pf->retrieval.min_score)
-			evidence.v[evidence.n++] = hits.v[i];
 	struct prompt prompt;
 	prompt_build(req->question, &evidence, &po, &prompt, &t->map);
 	free(evidence.v);

@@ -380,9 +380,12 @@ static int embed_list(struct embed_http *e, const char *const *texts, size_t n, 
 		    context_error(msg, code)) {
 			learn_limit(e, msg, n == 1 ? texts[0] : NULL);
 			/* Which input was too long is not said: try each alone, split the long one. */
-			for (size_t i = 0; i < n && !rc; i++)
-				rc = n > 1 ? embed_list(e, &texts[i], 1, &vecs[i], dim, depth, f)
-					   : embed_split(e, texts[i], &vecs[i], dim, depth, f);
+			for (size_t i = 0; i < n && !rc; i++) {
+				size_t most = max_chars(e);
+				bool cut = n == 1 || (most && strlen(texts[i]) > most);
+				rc = cut ? embed_split(e, texts[i], &vecs[i], dim, depth, f)
+					 : embed_list(e, &texts[i], 1, &vecs[i], dim, depth, f);
+			}
 		} else {
 			say(f, "embedder %s: HTTP %d from %s%s%s%s", e->id, rep.status, e->url,
 			    *msg ? ": " : "", msg,
