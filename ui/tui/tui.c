@@ -2144,7 +2144,10 @@ static void draw_status(struct tui *t, int y, int cols)
 	else if (t->indexing)
 		buf_addf(&b, " │ indexing %zu/%zu files", ix->files_done, ix->files_total);
 	else
-		buf_addf(&b, " │ %zu files, %zu chunks", ix->files_total, ix->chunks_total);
+		buf_addf(&b, " │ %zu file%s, %zu chunk%s", ix->files_indexed, ix->files_indexed == 1 ? "" : "s",
+			 ix->chunks_total, ix->chunks_total == 1 ? "" : "s");
+	if (ix->vectors_pending)
+		buf_addf(&b, ", %zu waiting for vectors", ix->vectors_pending);
 	if (ix->queue)
 		buf_addf(&b, ", queue %zu", ix->queue);
 	if (t->notice)
@@ -2312,6 +2315,8 @@ static void handle_msgs(struct tui *t)
 				t->idx_state.files_done = ev->files_done;
 				t->idx_state.files_total = ev->files_total;
 				t->idx_state.chunks_total = ev->chunks_total;
+				t->idx_state.files_indexed = ev->files_indexed;
+				t->idx_state.vectors_pending = ev->vectors_pending;
 				t->idx_state.queue = ev->queue;
 			}
 			if (ev->kind == IDX_EV_ERROR || ev->kind == IDX_EV_WATCH || ev->kind == IDX_EV_NOTICE)
