@@ -6,7 +6,7 @@
 int budget_margin(int window)
 {
 	int m = window / 32;
-	return m < 32 ? 32 : m;
+	return m < 16 ? 16 : m;
 }
 
 void budget_fit(const struct budget_parts *in, struct budget_fit *out)
@@ -15,12 +15,11 @@ void budget_fit(const struct budget_parts *in, struct budget_fit *out)
 	out->margin = budget_margin(in->window);
 	int room = in->window - out->margin - in->fixed;
 	int answer = in->answer > 0 ? in->answer : 0;
-	/* A long answer gives way to the question first, down to a quarter of the window. */
+	/* The answer's room is what was asked for; only when the question itself would not fit
+	 * does it give way, down to a quarter of the window. */
 	int floor = in->window / 4;
-	if (answer > room - floor && answer > floor)
-		answer = room - floor > floor ? room - floor : floor;
-	if (answer > in->answer)
-		answer = in->answer;
+	if (answer > room && answer > floor)
+		answer = room > floor ? room : floor;
 	out->answer = answer;
 	out->too_small = room - answer < 0;
 	int left = room - answer;

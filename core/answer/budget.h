@@ -4,7 +4,7 @@
  * The window holds the whole request: system prompt, question (and piped context), the
  * conversation's history, the numbered sources, and the answer the model may write. The
  * fixed part and room for the answer come first (the answer's room shrinks, down to a
- * quarter of the window, before the question is refused); then sources best first, each
+ * quarter of the window, only when the question would not fit otherwise); then sources best first, each
  * only if every better one is in; then history newest first with what is left. Pure; any
  * thread. */
 #ifndef FN_BUDGET_H
@@ -34,7 +34,7 @@ struct budget_fit {
 };
 
 /* Tokens kept free in a window: the chat template's own tokens and the error of counting
- * parts apart (about 3 %, at least 32). */
+ * parts apart (about 3 %, at least 16). */
 int budget_margin(int window);
 void budget_fit(const struct budget_parts *in, struct budget_fit *out);
 
