@@ -7,7 +7,8 @@
  * DEBOUNCE_MAX_MS after the first) in one sync_paths call, so a delete and a create of the
  * same content in that window become a move, and an editor's write-temp-then-rename save is
  * one update. The only timers: the debounce while events are pending, and the periodic
- * rescan once inotify watches run out. Otherwise the thread sleeps in poll with no timeout. */
+ * rescan once inotify watches run out, and the retry of pending vectors while chunks wait for
+ * an embedder that failed. Otherwise the thread sleeps in poll with no timeout. */
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -23,12 +24,18 @@
 #include "base/hmap.h"
 #include "index/idx.h"
 #include "index/store/store.h"
+#include "index/sync/pass.h"
 #include "index/sync/sync.h"
 #include "index/sync/walk.h"
 
 #define DEBOUNCE_MS 50
 #define DEBOUNCE_MAX_MS 200
 #define RESCAN_MS 60000
+/* Chunks stored while the embedder failed get their vectors when it answers again: asked
+ * after FILL_FIRST_MS, then at doubling intervals up to FILL_MAX_MS (a server that is down
+ * for an hour costs a dozen requests, not a busy loop). */
+#define FILL_FIRST_MS 1000
+#define FILL_MAX_MS 300000
 #define WATCH_MASK (IN_CREATE | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE | \
 		    IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK)
 
@@ -57,6 +64,7 @@ struct idx_watch {
 	size_t npending, cappending;
 	bool full;
 	int64_t first_ms, last_ms;
+	int64_t fill_at, fill_wait; /* next try for pending vectors (0 = none due) */
 };
 
 static int64_t now_ms(void)
@@ -221,6 +229,33 @@ static void clear_pending(struct idx_watch *w)
 	w->full = false;
 }
 
+/* After a sync: when chunks wait for vectors, schedule a try (sooner after a success). */
+static void plan_fill(struct idx_watch *w, bool failed)
+{
+	struct idx_stats st;
+	if (!w->emb || idx_stats(w->ix, &st) != 0 || !st.pending) {
+		w->fill_at = 0;
+		w->fill_wait = 0;
+		return;
+	}
+	if (failed || !w->fill_wait)
+		w->fill_wait = !w->fill_wait ? FILL_FIRST_MS
+			       : w->fill_wait * 2 > FILL_MAX_MS ? FILL_MAX_MS : w->fill_wait * 2;
+	w->fill_at = now_ms() + w->fill_wait;
+}
+
+static void try_fill(struct idx_watch *w)
+{
+	uint64_t pending = 0;
+	int rc = sync_fill(w->ix, w->opt, w->emb, w->sink, &w->stop, &pending);
+	if (rc == 0 && !pending) {
+		w->fill_at = 0;
+		w->fill_wait = 0;
+		return;
+	}
+	plan_fill(w, true);
+}
+
 static void apply(struct idx_watch *w)
 {
 	if (w->full) {
@@ -237,6 +272,7 @@ static void apply(struct idx_watch *w)
 			free(paths[i]);
 		free(paths);
 	}
+	plan_fill(w, false);
 }
 
 static void drain_inotify(struct idx_watch *w)
@@ -269,6 +305,7 @@ static void *watch_main(void *arg)
 		say(w, IDX_EV_WATCH, msg);
 	}
 	idx_sync(w->ix, w->opt, w->emb, w->sink, &w->stop);
+	plan_fill(w, false);
 	int64_t next_rescan = now_ms() + RESCAN_MS;
 	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
 		int64_t t = now_ms();
@@ -281,6 +318,11 @@ static void *watch_main(void *arg)
 		}
 		if (w->fallback) {
 			int r = next_rescan > t ? (int)(next_rescan - t) : 0;
+			if (timeout < 0 || r < timeout)
+				timeout = r;
+		}
+		if (w->fill_at) {
+			int r = w->fill_at > t ? (int)(w->fill_at - t) : 0;
 			if (timeout < 0 || r < timeout)
 				timeout = r;
 		}
@@ -314,6 +356,8 @@ static void *watch_main(void *arg)
 			if (t >= due)
 				apply(w);
 		}
+		if (w->fill_at && now_ms() >= w->fill_at)
+			try_fill(w);
 	}
 	return NULL;
 }
