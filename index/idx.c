@@ -67,6 +67,7 @@ int idx_stats(idx *ix, struct idx_stats *st)
 		return store_err(rc);
 	st->files = meta_u64(txn, ix, "files");
 	st->chunks = meta_u64(txn, ix, "chunks");
+	st->pending = meta_u64(txn, ix, "pending");
 	st->terms = meta_u64(txn, ix, "terms");
 	st->bytes = meta_u64(txn, ix, "bytes");
 	st->generation = meta_u64(txn, ix, "gen");

@@ -67,7 +67,13 @@ struct idx_event {
 	enum idx_file_state state; /* IDX_EV_FILE */
 	const char *path;          /* file concerned, or NULL */
 	const char *message;       /* reason for skipped/failed, watcher news, error text */
-	size_t files_done, files_total, files_skipped, chunks_total, queue;
+	/* This pass: files looked at so far, of files_total (the pass's candidates: every file
+	 * of a full sync, the changed ones of a watcher update), skipped, still queued. */
+	size_t files_done, files_total, files_skipped, queue;
+	/* The index after its last commit (from the first event of a pass on): what a status
+	 * line shows. vectors_pending counts chunks stored while the embedder failed, searchable
+	 * by their words and waiting for their vectors. */
+	size_t files_indexed, chunks_total, vectors_pending;
 	uint64_t bytes_done;
 	uint64_t generation;
 };
@@ -121,15 +127,20 @@ void idx_close(idx *ix);
  * everything. A move (same content under a new path) keeps ids and vectors. Returns early
  * with IDX_ESTOPPED when *stop becomes true (set it with __atomic_store_n from another
  * thread; NULL = never). Returns IDX_ELOCKED when another process or thread is writing,
- * IDX_EEMBED/IDX_EDIM when the embedder failed (that batch is not written; the sink said
- * which files). Symbolic links are followed only to targets inside the folder (indexed
+ * IDX_EDIM when the embedder gave a wrong dimension (that batch is not written; the sink
+ * said which files). When the embedder fails otherwise (server down, a refusal), the chunks
+ * are written without vectors - searchable by their words at once, counted as pending in
+ * idx_stats - and the rest of the pass does not ask it again; the sink says so with an
+ * IDX_EV_ERROR and the call returns 0. A later sync (or the watcher, retrying at growing
+ * intervals) fills the vectors in. Symbolic links are followed only to targets inside the folder (indexed
  * under the target's own path, once; loops end); .git directories and .gitignore'd paths
  * are skipped. Any thread, one writer at a time. */
 int idx_sync(idx *ix, const struct idx_options *opt, const struct idx_embedder *emb,
 	     const struct idx_sink *sink, const volatile bool *stop);
 
 /* The watcher: a thread that runs idx_sync once, then follows changes with inotify (falls
- * back to periodic rescans when watches run out) until idx_watch_stop. The options,
+ * back to periodic rescans when watches run out) until idx_watch_stop. While chunks wait
+ * for vectors it asks the embedder again after 1 s, then at doubling intervals up to 5 min. The options,
  * embedder and sink must stay valid until idx_watch_stop returns. */
 struct idx_watch;
 int idx_watch_start(idx *ix, const struct idx_options *opt, const struct idx_embedder *emb,
@@ -150,6 +161,7 @@ int idx_file_hash(const char *path, uint64_t *out);
 
 struct idx_stats {
 	uint64_t files, chunks, terms, bytes, generation, map_bytes;
+	uint64_t pending;      /* chunks waiting for their vectors (see idx_sync) */
 	int schema_version;
 	int dim;
 	char embedder[128];

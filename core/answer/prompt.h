@@ -51,36 +51,46 @@ struct prompt {
 	size_t history_start;  /* history->v[history_start..n) are sent */
 	int history_sent;      /* turns sent */
 	int history_dropped;   /* turns left out for the budget, history->older included */
-	int tokens;            /* estimate of the whole prompt */
+	int history_tokens;    /* what the turns sent cost, counted by opts.count */
+	int tokens;            /* the prompt as fitted, counted by opts.count (or estimated) */
+	int answer_tokens;     /* room left for the answer (core/answer/budget.h) */
+	int fixed_tokens;      /* system prompt, question, extra context and framing */
+	int sources_room;      /* tokens left for sources after the fixed part, the answer and
+				* the earlier turns */
+	/* Every retrieved source's block (given ones first, then the dropped), with its tokens,
+	 * and the text after the sources: kept so that a server's refusal for length can be
+	 * answered with fewer sources (prompt_user). */
+	char **blocks;
+	int *block_tokens;
+	size_t nblocks;
+	char *tail;
+	bool retrieval;
 };
 void prompt_free(struct prompt *p);
 
 struct prompt_opts {
 	const char *system_prompt;  /* the profile's, "" or NULL = footnote's */
 	bool retrieval;             /* sources are expected (the retrieval prompt) */
-	int context_tokens;         /* budget for the whole prompt */
-	int answer_tokens;          /* kept free for the answer */
+	int context_tokens;         /* the window: prompt and answer together */
+	int answer_tokens;          /* wanted for the answer (may shrink, see budget.h) */
 	const char *extra_context;  /* piped stdin, or NULL */
 	const struct history *history; /* earlier turns (core/answer/history.h), or NULL; must
 				     * outlive the prompt */
+	/* Tokens of a text by the model's tokenizer; NULL = prompt_estimate_tokens. */
+	int (*count)(void *ctx, const char *s, size_t len);
+	void *count_ctx;
 };
 
-/* Builds the prompt for question from hits (best first) and the conversation so far. The
- * system prompt, the question and room for the answer come first; of what is left, the
- * earlier turns may take half when the profile retrieves (all of it when not), newest kept
- * first, and the sources get the rest. Hits that do not fit go to map->dropped,
- * lowest-ranked first; turns that do not fit are counted in history_dropped, oldest first.
- * prompt_budget is that arithmetic, in one place. */
+/* Builds the prompt for question from hits (best first) and the conversation so far, fitted
+ * by budget_fit: the system prompt, the question and room for the answer come first; of
+ * what is left, the earlier turns may take half when the profile retrieves (all of it when
+ * not), newest kept first, and the sources get the rest. Hits that do not fit go to
+ * map->dropped, lowest-ranked first; turns that do not fit are counted in history_dropped,
+ * oldest first; the question and system prompt stay whole. */
 void prompt_build(const char *question, const struct idx_hits *hits, const struct prompt_opts *o,
 		  struct prompt *out, struct cite_map *map);
-
-/* The budget of one prompt: free = what is left for earlier turns and sources once the
- * fixed parts (fixed_tokens: system prompt, question, context) and the answer are counted;
- * history = the most the earlier turns may take of it. */
-struct prompt_budget {
-	int free, history;
-};
-struct prompt_budget prompt_budget(const struct prompt_opts *o, int fixed_tokens);
+/* The user message with the first n of p's source blocks (caller frees). */
+char *prompt_user(const struct prompt *p, size_t n);
 
 /* A rough token count: about 4 ASCII bytes per token, one per CJK or other wide character. */
 int prompt_estimate_tokens(const char *s, size_t len);

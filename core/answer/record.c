@@ -233,6 +233,11 @@ cJSON *record_provenance_json(const struct provenance *p)
 	add_u64(ix, "files", p->index_files);
 	add_u64(ix, "chunks", p->index_chunks);
 	cJSON_AddNumberToObject(o, "prompt_tokens_estimate", p->prompt_tokens_estimate);
+	cJSON *w = cJSON_AddObjectToObject(o, "window");
+	cJSON_AddNumberToObject(w, "tokens", p->context_window);
+	add_str(w, "from", p->window_source);
+	add_str(w, "counting", p->token_count);
+	add_str(w, "cut", p->cut);
 	return o;
 }
 
@@ -292,6 +297,11 @@ void record_provenance_from(struct provenance *p, const cJSON *o)
 		p->index_files = ju64(o, "index_files", 10);
 	}
 	p->prompt_tokens_estimate = jint(o, "prompt_tokens_estimate", 0);
+	const cJSON *w = jget(o, "window");
+	p->context_window = jint(w, "tokens", 0);
+	p->window_source = jstr(w, "from");
+	p->token_count = jstr(w, "counting");
+	p->cut = jstr(w, "cut");
 }
 
 void record_provenance_copy(struct provenance *d, const struct provenance *s)
@@ -308,6 +318,9 @@ void record_provenance_copy(struct provenance *d, const struct provenance *s)
 	d->collections = dup0(s->collections);
 	d->search_query = dup0(s->search_query);
 	d->rewrite = dup0(s->rewrite);
+	d->window_source = dup0(s->window_source);
+	d->token_count = dup0(s->token_count);
+	d->cut = dup0(s->cut);
 	if (!d->no_evidence)
 		d->no_evidence = "";
 }
@@ -325,6 +338,9 @@ void record_provenance_clear(struct provenance *p)
 	free(p->collections);
 	free(p->search_query);
 	free(p->rewrite);
+	free(p->window_source);
+	free(p->token_count);
+	free(p->cut);
 	memset(p, 0, sizeof *p); /* no_evidence is static */
 }
 
@@ -477,6 +493,11 @@ static void result_fields(cJSON *o, const struct turn_result *r, const char *ans
 	cJSON_AddNumberToObject(o, "sentences", r->sentences);
 	cJSON_AddNumberToObject(o, "sentences_supported", r->sentences_supported);
 	cJSON_AddNumberToObject(o, "citations_invalid", r->citations_invalid);
+	if (r->refit_window || r->refit_sources) {
+		cJSON *rf = cJSON_AddObjectToObject(o, "refit");
+		cJSON_AddNumberToObject(rf, "window", r->refit_window);
+		cJSON_AddNumberToObject(rf, "sources", r->refit_sources);
+	}
 	cJSON_AddItemToObject(o, "verification", record_verify_json(r, answer, len));
 }
 
@@ -543,6 +564,9 @@ void record_result_from(struct turn_result *r, const cJSON *o, size_t answer_len
 		r->sentences_supported = jint(o, "sentences_supported", 0);
 		r->citations_invalid = jint(o, "citations_invalid", 0);
 	}
+	const cJSON *rf = jget(o, "refit");
+	r->refit_window = jint(rf, "window", 0);
+	r->refit_sources = jint(rf, "sources", 0);
 	r->verify = record_verify_from(jget(o, "verification"), answer_len);
 }
 

@@ -70,6 +70,10 @@ struct turn_result {
 	int sentences;          /* sentences in the answer */
 	int sentences_supported;/* of which carry a verified citation */
 	int citations_invalid;  /* markers whose number has no source */
+	/* The server refused the prompt for length before the first token and it was sent
+	 * again, smaller: the window it named (0 = not named) and how many sources of the map
+	 * remained (turn_finish drops the rest). 0, 0 when that did not happen. */
+	int refit_window, refit_sources;
 	struct verify_result *verify; /* per sentence: byte range, status, sources; NULL when
 				 * not computed (declined, no text). Freed with the result. */
 };
@@ -104,6 +108,13 @@ struct provenance {
 	char *search_query;     /* what the search ran on when not the question (a rewrite), else "" */
 	char *rewrite;          /* "" = not tried; "rewritten"; else why the plain question was used */
 	bool search_context;    /* the earlier questions' words weighed in the search */
+	/* The window the prompt was fitted into (tokens, prompt + answer), where it came from
+	 * ("GET /props n_ctx", "config", "profile context_tokens"...), how tokens were counted,
+	 * and what was cut to fit ("" when nothing). */
+	int context_window;
+	char *window_source;
+	char *token_count;
+	char *cut;
 };
 
 struct turn_request {
@@ -118,6 +129,11 @@ struct turn_request {
 	 * read only during turn_start (the turn copies what it may send). */
 	const struct history_turn *history;
 	size_t nhistory;
+	/* The caller may wait for the network before the request goes out (`footnote ask`):
+	 * the server's window is learned now and the prompt counted by its tokenizer. The UI
+	 * thread passes false: the window comes from the cache (learned by a thread of its own
+	 * after the first question) and tokens are estimated, calibrated on the server. */
+	bool may_block;
 };
 
 struct net;
@@ -137,7 +153,9 @@ struct turn *turn_adopt(struct cite_map *map, struct provenance *prov);
 const struct cite_map *turn_sources(const struct turn *t);
 const struct provenance *turn_provenance(const struct turn *t);
 /* UI thread, once the TURN_END is taken: marks the map's sources from r->verify (cited,
- * verified, auto-attached). r stays the caller's. */
+ * verified, auto-attached), and when the server's refusal made the prompt smaller, moves
+ * the sources it no longer held to the dropped list and says so in the provenance. r stays
+ * the caller's. */
 void turn_finish(struct turn *t, const struct turn_result *r);
 void turn_result_free(struct turn_result *r);
 /* The search a turn runs for req's profile: mode, top_k, collections, per-file cap, fusion

@@ -48,6 +48,8 @@ struct cfg_provider {
 	int max_retries;        /* for 429/503 before the first token */
 	int retry_cap_s;        /* longest Retry-After honoured */
 	int think;              /* enum stream_think: auto | tag | noopen */
+	int context_window;     /* tokens the server holds; 0 = learn it (core/net/limits.h) */
+	int tokenizer;          /* 0 auto (the server's /tokenize when it has one), 1 estimate */
 };
 struct cfg_providers {
 	struct cfg_provider *v;
@@ -105,6 +107,7 @@ struct config {
 		char *provider;
 		char *model;
 		int batch;
+		int max_tokens;     /* input limit of the model; 0 = learn it from a refusal */
 	} embedder;
 	struct {
 		char *path;

@@ -13,6 +13,7 @@ const char *const config_kind_names[] = {"openai", "ollama", "builtin", NULL};
 const char *const config_policy_names[] = {"decline", "answer", "label", NULL};
 static const char *const rewrite_names[] = {"auto", "off", NULL};
 static const char *const think_names[] = {"auto", "tag", "noopen", NULL}; /* enum stream_think */
+static const char *const tokenizer_names[] = {"auto", "estimate", NULL};
 _Static_assert(STREAM_THINK_AUTO == 0 && STREAM_THINK_TAG == 1 && STREAM_THINK_NOOPEN == 2,
 	       "think_names follows enum stream_think");
 
@@ -54,6 +55,14 @@ static const struct opt provider_opts[] = {
 	 .help = "reasoning in <think> blocks: auto (a block whose opening tag the server stripped is "
 	         "looked for only for models known to do that, e.g. DeepSeek-R1), tag (only blocks that "
 	         "open with <think>), noopen (always look for a stripped one)"},
+	{.name = "context_window", .type = T_INT, .off = O(cfg_provider, context_window),
+	 .def = "0", .max = 10000000,
+	 .help = "tokens the server holds (prompt and answer); 0 = ask the server (llama-server "
+	         "/props, vLLM /v1/models, Ollama /api/show)"},
+	{.name = "tokenizer", .type = T_ENUM, .off = O(cfg_provider, tokenizer),
+	 .def = "auto", .choices = tokenizer_names,
+	 .help = "how prompts are measured: auto (the server's /tokenize when it has one, else an "
+	         "estimate) | estimate"},
 	END,
 };
 const struct schema config_provider_schema = {sizeof(struct cfg_provider), O(cfg_provider, name),
@@ -147,6 +156,10 @@ static const struct opt embedder_opts[] = {
 	{.name = "batch", .type = T_INT, .off = C(embedder.batch) - C(embedder),
 	 .def = "32", .min = 1, .max = 2048,
 	 .help = "texts per embedding request"},
+	{.name = "max_tokens", .type = T_INT, .off = C(embedder.max_tokens) - C(embedder),
+	 .def = "0", .max = 10000000,
+	 .help = "input limit of the embedding model in tokens (longer chunks are cut in pieces and "
+	         "their vectors pooled); 0 = learn it from the server's refusal"},
 	END,
 };
 static const struct schema embedder_schema = {0, SIZE_MAX, embedder_opts};

@@ -13,6 +13,7 @@
 #include "core/app/config.h"
 #include "core/app/setup.h"
 #include "core/net/embed_http.h"
+#include "core/net/limits.h"
 #include "core/net/provider.h"
 #include "core/net/secret.h"
 #include "index/idx.h"
@@ -80,6 +81,30 @@ static void check_model(struct doc *d, const struct cfg_provider *p,
 	emit(d, DOCTOR_FAIL, p->name, fix, "%s: model %s is not among the %zu models the server "
 	     "lists", who, model, m->n);
 	free(fix);
+}
+
+/* The window and the token counting the server told for one model. */
+static void check_limits(struct doc *d, const struct cfg_provider *p, const char *key, const char *model)
+{
+	struct server_limits l;
+	limits_learn(p, model, key, &l);
+	const char *m = model && *model ? model : "(any model)";
+	if (l.window > 0)
+		emit(d, DOCTOR_OK, p->name, NULL, "context window of %s: %d tokens (%s)", m, l.window,
+		     l.window_from);
+	else {
+		char *fix = xasprintf("set providers.%s.context_window to the server's context size", p->name);
+		emit(d, DOCTOR_INFO, p->name, fix, "context window of %s: the server does not tell; the "
+		     "profiles' context_tokens are used", m);
+		free(fix);
+	}
+	if (l.tokenize)
+		emit(d, DOCTOR_OK, p->name, NULL, "token counting: the server's tokenizer (POST /tokenize; "
+		     "%.2f of its tokens per estimated token on a sample)", l.ratio);
+	else
+		emit(d, DOCTOR_INFO, p->name, NULL, "token counting: estimated (about 4 characters a "
+		     "token%s)", p->kind == PROVIDER_OLLAMA ? "; num_ctx is sent so that Ollama "
+							   "does not cut the prompt" : ": the server has no /tokenize");
 }
 
 static void check_provider(struct doc *d, const struct cfg_provider *p)
@@ -153,9 +178,51 @@ static void check_provider(struct doc *d, const struct cfg_provider *p)
 		if (embedder_uses(c, p->name))
 			check_model(d, p, &m, "embedder", c->embedder.model);
 		provider_models_free(&m);
+		bool any = false;
+		for (size_t i = 0; i < c->profiles.n; i++) {
+			const struct cfg_profile *pr = &c->profiles.v[i];
+			bool seen = false;
+			for (size_t j = 0; j < i; j++)
+				seen |= c->profiles.v[j].provider && !strcmp(c->profiles.v[j].provider, p->name) &&
+					!strcmp(c->profiles.v[j].model, pr->model);
+			if (pr->provider && !strcmp(pr->provider, p->name) && !seen) {
+				check_limits(d, p, s.key, pr->model);
+				any = true;
+			}
+		}
+		if (!any && !embedder_uses(c, p->name))
+			check_limits(d, p, s.key, "");
 	}
 	free(err);
 	secret_clear(&s);
+}
+
+/* The embedder's input limit: configured, or learned by sending one long text. */
+static void check_input_limit(struct doc *d, struct embed_http *e)
+{
+	enum embed_limit_source src;
+	int n = embed_http_limit(e, &src, NULL), rc = 0;
+	if (!n) {
+		char msg[512];
+		rc = embed_http_probe_limit(e, msg, sizeof msg);
+		n = embed_http_limit(e, &src, NULL);
+	}
+	double cpt = 0;
+	embed_http_limit(e, &src, &cpt);
+	if (src == EMBED_LIMIT_CONFIG)
+		emit(d, DOCTOR_OK, "embedder", NULL, "input limit: %d tokens (embedder.max_tokens); longer "
+		     "chunks are cut in pieces and their vectors pooled", n);
+	else if (n)
+		emit(d, DOCTOR_OK, "embedder", NULL, "input limit: %d tokens (learned from the server's "
+		     "refusal, %.1f characters a token); longer chunks are cut in pieces and their "
+		     "vectors pooled", n, cpt);
+	else if (rc)
+		emit(d, DOCTOR_WARN, "embedder", "set embedder.max_tokens to the model's input limit",
+		     "input limit: the server refuses a long input without naming its limit; long "
+		     "chunks are halved until they fit");
+	else
+		emit(d, DOCTOR_OK, "embedder", NULL, "input limit: none found (an input of about 8000 "
+		     "tokens was embedded whole)");
 }
 
 static void check_embedder(struct doc *d)
@@ -186,10 +253,12 @@ static void check_embedder(struct doc *d)
 	once.max_retries = 0; /* a check, not a job: report the first failure */
 	struct embed_http *e = embed_http_new(&once, c->embedder.model, s.key, 1, 0);
 	char msg[512];
+	embed_http_set_limit(e, c->embedder.max_tokens);
 	int dim = embed_http_probe(e, msg, sizeof msg);
 	if (dim > 0) {
 		emit(d, DOCTOR_OK, "embedder", NULL, "%s answers, dimension %d",
 		     embed_http_embedder(e)->id, dim);
+		check_input_limit(d, e);
 	} else {
 		char *fix = p->kind == PROVIDER_OLLAMA
 				    ? xasprintf("ollama pull %s", c->embedder.model)

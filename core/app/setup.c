@@ -13,8 +13,23 @@
 #include "base/fsutil.h"
 #include "core/net/provider.h"
 #include "core/net/secret.h"
+#include "core/app/log.h"
 
-/* The configured embedder: builtin, or a server probed once for its dimension. */
+/* The dimension the index at c->index.path records for embedder id, or 0. The index is
+ * opened read-only and closed again before anyone else opens it. */
+static int recorded_dim(const struct config *c, const char *id)
+{
+	idx *ix;
+	if (!c->index.path || !*c->index.path || idx_open(c->index.path, IDX_RDONLY, &ix) != 0)
+		return 0;
+	struct idx_stats st;
+	int dim = idx_stats(ix, &st) == 0 && !strcmp(st.embedder, id) ? st.dim : 0;
+	idx_close(ix);
+	return dim;
+}
+
+/* The configured embedder: builtin, or a server probed once for its dimension (or, when it
+ * does not answer, the dimension the index recorded for it). */
 static int setup_embedder(struct setup *s, const struct config *c, char **err)
 {
 	const struct cfg_provider *p =
@@ -38,9 +53,17 @@ static int setup_embedder(struct setup *s, const struct config *c, char **err)
 		return -1;
 	}
 	struct embed_http *e = embed_http_new(p, c->embedder.model, key.key, (size_t)c->embedder.batch, 0);
-	secret_clear(&key);
+	embed_http_set_limit(e, c->embedder.max_tokens);
 	char msg[512];
 	int dim = embed_http_probe(e, msg, sizeof msg);
+	if (dim <= 0 && (dim = recorded_dim(c, embed_http_embedder(e)->id)) > 0) {
+		/* The index knows this embedder's dimension: index by words now, vectors later. */
+		embed_http_free(e);
+		e = embed_http_new(p, c->embedder.model, key.key, (size_t)c->embedder.batch, dim);
+		embed_http_set_limit(e, c->embedder.max_tokens);
+		log_warn("%s; indexing goes on, vectors follow when the embedder answers", msg);
+	}
+	secret_clear(&key);
 	if (dim <= 0) {
 		char *safe = sanitize_str(msg, SAN_ONELINE);
 		*err = xasprintf("%s; nothing was indexed or searched: start the server (footnote doctor "

@@ -22,7 +22,9 @@ struct setup {
 /* Fills s from c. `paths` (may be NULL/0) replace the configured folders, each in the
  * collection "default". A server embedder (embedder.provider naming an openai/ollama
  * provider) is probed once here for its dimension, so this blocks for one request; when
- * the server does not answer, the result is -1 with a message saying so and what to do.
+ * the server does not answer and the index records this embedder, its dimension is taken
+ * from there (chunks are then stored without vectors until the server answers, see
+ * idx_sync); otherwise the result is -1 with a message saying so and what to do.
  * s->emb may then be used from any thread (see embed_http.h). Returns 0, or -1 with *err
  * set (caller frees). */
 int setup_init(struct setup *s, const struct config *c, char **paths, size_t npaths, char **err);

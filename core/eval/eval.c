@@ -422,7 +422,8 @@ static void grade_hits(const struct eval_question *q, const struct idx_hits *h, 
 static int retrieve_one(const struct eval_question *q, const struct cfg_profile *pf, const struct eval_opts *o,
 			struct tally *t, size_t qi)
 {
-	struct turn_request req = {o->cfg, pf, q->text, NULL, o->ix, o->emb, 0, NULL, 0};
+	struct turn_request req = {.cfg = o->cfg, .profile = pf, .question = q->text, .ix = o->ix,
+				   .emb = o->emb, .gen = 0, .may_block = true};
 	struct idx_query iq;
 	turn_query(&req, &iq);
 	iq.k = o->k > CUT ? o->k : CUT;
@@ -456,7 +457,8 @@ static int retrieve_one(const struct eval_question *q, const struct cfg_profile 
 static void answer_one(const struct eval_question *q, const struct cfg_profile *pf, const struct eval_opts *o,
 		       struct chan *chan, uint64_t gen, struct tally *t, struct eval_report *r)
 {
-	struct turn_request req = {o->cfg, pf, q->text, NULL, o->ix, o->emb, gen, NULL, 0};
+	struct turn_request req = {.cfg = o->cfg, .profile = pf, .question = q->text, .ix = o->ix,
+				   .emb = o->emb, .gen = gen, .may_block = true};
 	struct turn *turn = turn_start(&req, o->net, chan);
 	struct buf text = {0};
 	struct turn_result *res = NULL;

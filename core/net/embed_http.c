@@ -33,7 +33,16 @@ struct embed_http {
 	char *id, *model, *key, *url;
 	pthread_mutex_t lock;
 	struct handle *handles;  /* guarded by lock */
+	/* The input limit, guarded by lock: configured, or learned from a refusal that named
+	 * it; chars_per_token from a refusal that counted a text's tokens (else a guess). */
+	int limit_tokens;
+	double chars_per_token;
+	enum embed_limit_source limit_source;
 };
+
+/* Cut texts well under the limit: the guess of characters per token is rough. */
+#define LIMIT_MARGIN 0.8
+#define GUESS_CHARS_PER_TOKEN 3.0
 
 /* An error for the caller's err buffer. */
 struct fail {
@@ -203,8 +212,73 @@ static bool context_error(const char *msg, const char *code)
 {
 	if (code && strstr(code, "context_length"))
 		return true;
+	/* llama-server: "input (564 tokens) is too large to process. increase the physical
+	 * batch size (current batch size: 512)" (HTTP 500), or "input is larger than the max
+	 * context size". */
 	return msg && (strstr(msg, "context length") || strstr(msg, "context_length") ||
-		       strstr(msg, "maximum context") || strstr(msg, "too long"));
+		       strstr(msg, "maximum context") || strstr(msg, "too long") ||
+		       strstr(msg, "too large to process") || strstr(msg, "larger than the max context"));
+}
+
+/* The number after `key` in msg, or 0. */
+static int number_after(const char *msg, const char *key)
+{
+	const char *p = msg ? strstr(msg, key) : NULL;
+	if (!p)
+		return 0;
+	p += strlen(key);
+	while (*p == ' ' || *p == '(')
+		p++;
+	long v = strtol(p, NULL, 10);
+	return v > 0 && v < 100000000 ? (int)v : 0;
+}
+
+/* A refusal for length may name the limit and the text's size: llama-server's "input (564
+ * tokens) ... (current batch size: 512)", vLLM's "maximum context length is 512 tokens.
+ * However, you requested 600 tokens". Learns the limit, and characters per token from the
+ * one text that was sent alone. */
+static void learn_limit(struct embed_http *e, const char *msg, const char *text)
+{
+	int limit = number_after(msg, "current batch size:");
+	if (!limit)
+		limit = number_after(msg, "maximum context length is");
+	int used = number_after(msg, "input (");
+	if (!used)
+		used = number_after(msg, "you requested");
+	pthread_mutex_lock(&e->lock);
+	if (limit > 0 && e->limit_source != EMBED_LIMIT_CONFIG) {
+		e->limit_tokens = limit;
+		e->limit_source = EMBED_LIMIT_LEARNED;
+	}
+	if (used > 0 && text) {
+		double cpt = (double)strlen(text) / used;
+		if (cpt > 0.5 && cpt < 20)
+			e->chars_per_token = cpt;
+	}
+	pthread_mutex_unlock(&e->lock);
+}
+
+/* Most bytes of one input sent whole, or 0 when no limit is known. */
+static size_t max_chars(struct embed_http *e)
+{
+	pthread_mutex_lock(&e->lock);
+	double cpt = e->chars_per_token > 0 ? e->chars_per_token : GUESS_CHARS_PER_TOKEN;
+	size_t n = e->limit_tokens > 0 ? (size_t)(e->limit_tokens * cpt * LIMIT_MARGIN) : 0;
+	pthread_mutex_unlock(&e->lock);
+	return n && n < MIN_SPLIT_BYTES * 2 ? MIN_SPLIT_BYTES * 2 : n;
+}
+
+static bool final_reply(void *ctx, int status, const char *body, size_t len)
+{
+	(void)ctx;
+	if (status != 500)
+		return false;
+	char *code = NULL;
+	char *msg = stream_error_message(body, len, &code);
+	bool fin = context_error(msg, code);
+	free(msg);
+	free(code);
+	return fin;
 }
 
 static int embed_list(struct embed_http *e, const char *const *texts, size_t n, float **vecs,
@@ -226,34 +300,52 @@ static size_t split_point(const char *t, size_t len)
 	return mid;
 }
 
-/* One text too long for the model's context: embed both halves and average them. */
+/* One text too long for the model's input: cut in pieces under the limit when it is known
+ * (else in halves), embed them and average the vectors weighted by length, renormalised. */
 static int embed_split(struct embed_http *e, const char *text, float **vec, int *dim, int depth,
 		       struct fail *f)
 {
 	size_t len = strlen(text);
 	if (len < MIN_SPLIT_BYTES * 2 || depth >= MAX_SPLIT_DEPTH) {
-		say(f, "embedder %s: a piece of %zu bytes is still longer than the model's context",
+		say(f, "embedder %s: a piece of %zu bytes is still longer than the model's context (its input limit)",
 		    e->id, len);
 		return IDX_EEMBED;
 	}
-	size_t cut = split_point(text, len);
-	char *half[2] = {xstrndup(text, cut), xstrdup(text + cut)};
-	float *v[2] = {NULL, NULL};
+	size_t most = max_chars(e);
+	size_t k = most && most < len ? (len + most - 1) / most : 2;
+	if (k < 2)
+		k = 2;
+	char **piece = xcalloc(k, sizeof *piece);
+	float **v = xcalloc(k, sizeof *v);
+	double *w = xcalloc(k, sizeof *w);
+	size_t at = 0, np = 0;
+	for (size_t i = 0; i < k && at < len; i++) {
+		size_t left = len - at, want = left / (k - i);
+		size_t cut = i + 1 == k ? left : split_point(text + at, want * 2 < left ? want * 2 : left);
+		if (!cut)
+			cut = left;
+		piece[np] = xstrndup(text + at, cut);
+		w[np++] = (double)cut;
+		at += cut;
+	}
 	int rc = 0;
-	for (int i = 0; i < 2 && !rc; i++)
-		rc = embed_list(e, (const char *const *)&half[i], 1, &v[i], dim, depth + 1, f);
+	for (size_t i = 0; i < np && !rc; i++)
+		rc = embed_list(e, (const char *const *)&piece[i], 1, &v[i], dim, depth + 1, f);
 	if (!rc) {
-		double w0 = (double)cut, w1 = (double)(len - cut);
-		float *m = xmalloc((size_t)*dim * sizeof *m);
-		for (int i = 0; i < *dim; i++)
-			m[i] = (float)(w0 * v[0][i] + w1 * v[1][i]);
+		float *m = xcalloc((size_t)*dim, sizeof *m);
+		for (size_t i = 0; i < np; i++)
+			for (int j = 0; j < *dim; j++)
+				m[j] += (float)(w[i] * v[i][j]);
 		normalise(m, *dim);
 		*vec = m;
 	}
-	free(v[0]);
-	free(v[1]);
-	free(half[0]);
-	free(half[1]);
+	for (size_t i = 0; i < k; i++) {
+		free(v[i]);
+		free(piece[i]);
+	}
+	free(piece);
+	free(v);
+	free(w);
 	return rc;
 }
 
@@ -272,6 +364,7 @@ static int embed_list(struct embed_http *e, const char *const *texts, size_t n, 
 		.max_retries = e->p->max_retries,
 		.retry_cap_s = e->p->retry_cap_s,
 		.retry_5xx = true,
+		.is_final = final_reply,
 	};
 	struct net_http_reply rep;
 	int rc = 0;
@@ -285,10 +378,14 @@ static int embed_list(struct embed_http *e, const char *const *texts, size_t n, 
 		char *msg = stream_error_message(rep.body, rep.len, &code);
 		if ((rep.status == 400 || rep.status == 413 || rep.status == 500) &&
 		    context_error(msg, code)) {
+			learn_limit(e, msg, n == 1 ? texts[0] : NULL);
 			/* Which input was too long is not said: try each alone, split the long one. */
-			for (size_t i = 0; i < n && !rc; i++)
-				rc = n > 1 ? embed_list(e, &texts[i], 1, &vecs[i], dim, depth, f)
-					   : embed_split(e, texts[i], &vecs[i], dim, depth, f);
+			for (size_t i = 0; i < n && !rc; i++) {
+				size_t most = max_chars(e);
+				bool cut = n == 1 || (most && strlen(texts[i]) > most);
+				rc = cut ? embed_split(e, texts[i], &vecs[i], dim, depth, f)
+					 : embed_list(e, &texts[i], 1, &vecs[i], dim, depth, f);
+			}
 		} else {
 			say(f, "embedder %s: HTTP %d from %s%s%s%s", e->id, rep.status, e->url,
 			    *msg ? ": " : "", msg,
@@ -315,9 +412,31 @@ static int http_embed(void *ctx, const char *const *texts, size_t n, float *out,
 		return 0;
 	float **vecs = xcalloc(n, sizeof *vecs);
 	int dim = 0, rc = 0;
-	for (size_t at = 0; at < n && !rc; at += e->emb.batch)
-		rc = embed_list(e, texts + at, n - at < e->emb.batch ? n - at : e->emb.batch, vecs + at,
-				&dim, 0, &f);
+	/* Texts over a known input limit are cut before they are sent, the others go in
+	 * batches (a refusal teaches the limit, so only the first long text costs one). */
+	const char **batch = xcalloc(e->emb.batch, sizeof *batch);
+	float **bvecs = xcalloc(e->emb.batch, sizeof *bvecs);
+	size_t *where = xcalloc(e->emb.batch, sizeof *where);
+	for (size_t at = 0; at < n && !rc; at += e->emb.batch) {
+		size_t end = n - at < e->emb.batch ? n : at + e->emb.batch, nb = 0;
+		size_t most = max_chars(e);
+		for (size_t i = at; i < end && !rc; i++) {
+			if (most && strlen(texts[i]) > most) {
+				rc = embed_split(e, texts[i], &vecs[i], &dim, 0, &f);
+				continue;
+			}
+			batch[nb] = texts[i];
+			bvecs[nb] = NULL;
+			where[nb++] = i;
+		}
+		if (!rc && nb)
+			rc = embed_list(e, batch, nb, bvecs, &dim, 0, &f);
+		for (size_t j = 0; j < nb; j++)
+			vecs[where[j]] = bvecs[j];
+	}
+	free(batch);
+	free(bvecs);
+	free(where);
 	/* A split may have fixed dim after earlier items were checked: check all again. */
 	pthread_mutex_lock(&e->lock);
 	dim = e->emb.dim;
@@ -368,6 +487,45 @@ struct embed_http *embed_http_new(const struct cfg_provider *p, const char *mode
 	e->emb.embed = http_embed;
 	e->emb.ctx = e;
 	return e;
+}
+
+void embed_http_set_limit(struct embed_http *e, int tokens)
+{
+	pthread_mutex_lock(&e->lock);
+	e->limit_tokens = tokens > 0 ? tokens : 0;
+	e->limit_source = tokens > 0 ? EMBED_LIMIT_CONFIG : EMBED_LIMIT_UNKNOWN;
+	pthread_mutex_unlock(&e->lock);
+}
+
+int embed_http_limit(struct embed_http *e, enum embed_limit_source *source, double *chars_per_token)
+{
+	pthread_mutex_lock(&e->lock);
+	int n = e->limit_tokens;
+	if (source)
+		*source = e->limit_source;
+	if (chars_per_token)
+		*chars_per_token = e->chars_per_token;
+	pthread_mutex_unlock(&e->lock);
+	return n;
+}
+
+int embed_http_probe_limit(struct embed_http *e, char *err, size_t errlen)
+{
+	/* About 8,000 tokens of prose: over the input of most embedding servers, so one that
+	 * refuses it names its limit, and one that takes it has a limit at least that long. */
+	struct buf b = {0};
+	for (int i = 0; i < 800; i++)
+		buf_adds(&b, "footnote measures how long an input the embedder takes. ");
+	const char *text[1] = {buf_str(&b)};
+	float *v = NULL;
+	int dim = 0;
+	struct fail f = {err, errlen};
+	if (err && errlen)
+		err[0] = '\0';
+	int rc = embed_list(e, text, 1, &v, &dim, MAX_SPLIT_DEPTH - 1, &f);
+	free(v);
+	buf_free(&b);
+	return rc;
 }
 
 const struct idx_embedder *embed_http_embedder(struct embed_http *e)

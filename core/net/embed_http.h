@@ -6,7 +6,15 @@
  *            server says an input exceeds the model's context, that input is split in two
  *            halves (at white space near the middle), each half embedded, and the two
  *            vectors averaged (weighted by length) and renormalised: text is never silently
- *            cut. An openai server's context_length_exceeded is handled the same way.
+ *            cut. An openai server's context_length_exceeded is handled the same way, and
+ *            so is llama-server's HTTP 500 "input (564 tokens) is too large to process.
+ *            increase the physical batch size (current batch size: 512)" (never retried).
+ *
+ * The input limit: set from config (embedder.max_tokens), or learned from the first refusal
+ * that names it (llama-server's batch size, vLLM's maximum context length), together with
+ * the characters per token of the refused text. Once known, a longer text is cut into
+ * pieces under it before it is sent (and the pieces' vectors pooled as above), so only the
+ * first long text costs a refused request.
  *
  * Every vector is checked against the dimension: the embedder's dim (0 = fixed by the first
  * reply) - a mismatch fails the whole call with IDX_EDIM and fills nothing. Vectors are
@@ -40,6 +48,17 @@ const struct idx_embedder *embed_http_embedder(struct embed_http *e);
 /* Embeds one short text and returns the dimension (> 0), or an IDX_E* code with a message
  * in err. Fixes the dimension as a first embed call does (doctor, and start-up checks). */
 int embed_http_probe(struct embed_http *e, char *err, size_t errlen);
+/* How the input limit is known. */
+enum embed_limit_source { EMBED_LIMIT_UNKNOWN, EMBED_LIMIT_CONFIG, EMBED_LIMIT_LEARNED };
+/* The configured input limit in tokens (0 = learn it). Before the first embed call. */
+void embed_http_set_limit(struct embed_http *e, int tokens);
+/* The input limit in tokens (0 = not known yet), how it is known, and the characters per
+ * token learned from a refusal (0 = none yet). Any thread. */
+int embed_http_limit(struct embed_http *e, enum embed_limit_source *source, double *chars_per_token);
+/* Sends one long text (about 8,000 tokens) so that a server with a smaller input limit
+ * names it (for doctor). Returns 0 when it was embedded (whole or in pieces, the limit then
+ * learned), else an IDX_E* code with the last refusal in err. */
+int embed_http_probe_limit(struct embed_http *e, char *err, size_t errlen);
 /* No embed call may be running. */
 void embed_http_free(struct embed_http *e);
 

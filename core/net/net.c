@@ -669,7 +669,8 @@ int net_http(struct net_easy *e, const struct net_http_req *req, struct net_http
 		}
 		reply->status = (int)status;
 		rc = 0;
-		if (!retryable(status, req->retry_5xx) || attempt >= req->max_retries)
+		if (!retryable(status, req->retry_5xx) || attempt >= req->max_retries ||
+		    (req->is_final && req->is_final(req->ctx, (int)status, sb.b.p ? sb.b.p : "", sb.b.len)))
 			break;
 		double d = retry_delay(h, attempt + 1, req->retry_cap_s);
 		char *msg = xasprintf("HTTP %ld: retrying in %.0f s (%d/%d)", status, d, attempt + 1,

@@ -115,6 +115,9 @@ struct net_http_req {
 	bool retry_5xx;
 	size_t max_body;        /* bytes of the reply kept; 0 = 64 MiB */
 	void (*on_retry)(void *ctx, const struct net_retry *r);
+	/* Optional: true when this reply must not be retried even though its status could be
+	 * (a 500 that says the input is too large will say so again). */
+	bool (*is_final)(void *ctx, int status, const char *body, size_t len);
 	void *ctx;
 };
 struct net_http_reply {

@@ -68,6 +68,9 @@ int provider_chat_request(const struct cfg_provider *p, const struct provider_ch
 		cJSON_AddNumberToObject(opt, "temperature", chat->temperature);
 		if (chat->max_tokens > 0)
 			cJSON_AddNumberToObject(opt, "num_predict", chat->max_tokens);
+		/* Ollama cuts the start of a longer prompt silently: say the window it was fitted to. */
+		if (chat->num_ctx > 0)
+			cJSON_AddNumberToObject(opt, "num_ctx", chat->num_ctx);
 		out->url = provider_url(p->base_url, "api/chat");
 		out->proto = STREAM_OLLAMA_NDJSON;
 		break;

@@ -4,7 +4,8 @@
  *            stream_options: {include_usage: true}, temperature, max_tokens (when > 0)}
  *            -> SSE.  GET {base_url}/models.
  *   ollama   POST {base_url}/api/chat  {model, messages, stream: true,
- *            options: {temperature, num_predict (when > 0)}} -> NDJSON.  GET /api/tags.
+ *            options: {temperature, num_predict (when > 0), num_ctx (when > 0)}} -> NDJSON.
+ *            GET /api/tags.
  *   builtin  no HTTP at all (the extractive answerer); the functions here refuse it.
  *
  * base_url is joined tolerantly: "http://h/v1" and "http://h/v1/" give the same URLs.
@@ -32,6 +33,7 @@ struct provider_chat {
 	double temperature;
 	int max_tokens;      /* 0 = the server's default */
 	bool no_stream;      /* one JSON reply (the stream decoder reads it too) instead of a stream */
+	int num_ctx;         /* ollama: options.num_ctx, the window to run (0 = the server's) */
 };
 
 /* {base_url}/{path} with exactly one slash between; caller frees. */

@@ -1,7 +1,8 @@
 /* store.h - the LMDB layer of the index (internal to index/).
  *
  * One environment, named databases (keys big-endian so memcmp order is numeric order):
- *   meta    ASCII name -> value (u64 little-endian counters, or strings)
+ *   meta    ASCII name -> value (u64 little-endian counters, or strings); "pending" counts
+ *           live chunks without a vector while an embedder is recorded
  *   files   canonical path -> struct file_rec + chunk ids (u64[nchunks])
  *   fids    file id (be32) -> canonical path
  *   colls   "n" name -> u16 id;  "i" be16 id -> name
@@ -172,8 +173,9 @@ void stage_free(struct stage *s);
 
 /* Consistency check for tests and `footnote index --status --check`: meta counts match
  * the databases, every file's chunks exist and point back, every live cinfo slot has a
- * chunk, every posting names a live chunk, postings lengths add up to totlen, and every
- * live chunk has a vector when an embedder is recorded. Returns 0 or IDX_ECORRUPT with
+ * chunk, every posting names a live chunk, postings lengths add up to totlen, and, when an
+ * embedder is recorded, the live chunks without a vector are exactly meta "pending" (stored
+ * while the embedder failed). Returns 0 or IDX_ECORRUPT with
  * the first problem in err. */
 int store_check(idx *ix, char *err, size_t errlen);
 

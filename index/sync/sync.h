@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "index/idx.h"
 
@@ -15,9 +16,10 @@
 int sync_paths(idx *ix, const struct idx_options *opt, const struct idx_embedder *emb,
 	       const struct idx_sink *sink, const volatile bool *stop, char *const *paths, size_t n);
 
-/* The folder roots of opt made canonical (realpath), NULL where a folder does not exist.
- * Caller frees with sync_roots_free. */
-char **sync_roots(const struct idx_options *opt);
-void sync_roots_free(char **roots, size_t n);
+/* Embeds the chunks still waiting for their vectors (stored while the embedder failed).
+ * *pending gets how many still wait. Returns 0, IDX_EEMBED when the embedder failed again
+ * (the watcher tries later), or another IDX_E* code. */
+int sync_fill(idx *ix, const struct idx_options *opt, const struct idx_embedder *emb,
+	      const struct idx_sink *sink, const volatile bool *stop, uint64_t *pending);
 
 #endif

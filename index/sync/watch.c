@@ -7,7 +7,8 @@
  * DEBOUNCE_MAX_MS after the first) in one sync_paths call, so a delete and a create of the
  * same content in that window become a move, and an editor's write-temp-then-rename save is
  * one update. The only timers: the debounce while events are pending, and the periodic
- * rescan once inotify watches run out. Otherwise the thread sleeps in poll with no timeout. */
+ * rescan once inotify watches run out, and the retry of pending vectors while chunks wait for
+ * an embedder that failed. Otherwise the thread sleeps in poll with no timeout. */
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -16,19 +17,25 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "base/clock.h"
 #include "base/xmalloc.h"
 #include "base/hmap.h"
 #include "index/idx.h"
 #include "index/store/store.h"
+#include "index/sync/pass.h"
 #include "index/sync/sync.h"
 #include "index/sync/walk.h"
 
 #define DEBOUNCE_MS 50
 #define DEBOUNCE_MAX_MS 200
 #define RESCAN_MS 60000
+/* Chunks stored while the embedder failed get their vectors when it answers again: asked
+ * after FILL_FIRST_MS, then at doubling intervals up to FILL_MAX_MS (a server that is down
+ * for an hour costs a dozen requests, not a busy loop). */
+#define FILL_FIRST_MS 1000
+#define FILL_MAX_MS 300000
 #define WATCH_MASK (IN_CREATE | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE | \
 		    IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK)
 
@@ -57,7 +64,15 @@ struct idx_watch {
 	size_t npending, cappending;
 	bool full;
 	int64_t first_ms, last_ms;
+	int64_t fill_at, fill_wait; /* next try for pending vectors (0 = none due) */
 };
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static void say(struct idx_watch *w, enum idx_event_kind kind, const char *msg)
 {
@@ -145,7 +160,7 @@ static void watch_all(struct idx_watch *w)
 
 static void add_pending(struct idx_watch *w, const char *path)
 {
-	int64_t t = clock_ms();
+	int64_t t = now_ms();
 	if (!w->npending && !w->full)
 		w->first_ms = t;
 	w->last_ms = t;
@@ -158,7 +173,7 @@ static void add_pending(struct idx_watch *w, const char *path)
 
 static void want_full(struct idx_watch *w)
 {
-	int64_t t = clock_ms();
+	int64_t t = now_ms();
 	if (!w->npending && !w->full)
 		w->first_ms = t;
 	w->last_ms = t;
@@ -214,6 +229,33 @@ static void clear_pending(struct idx_watch *w)
 	w->full = false;
 }
 
+/* After a sync: when chunks wait for vectors, schedule a try (sooner after a success). */
+static void plan_fill(struct idx_watch *w, bool failed)
+{
+	struct idx_stats st;
+	if (!w->emb || idx_stats(w->ix, &st) != 0 || !st.pending) {
+		w->fill_at = 0;
+		w->fill_wait = 0;
+		return;
+	}
+	if (failed || !w->fill_wait)
+		w->fill_wait = !w->fill_wait ? FILL_FIRST_MS
+			       : w->fill_wait * 2 > FILL_MAX_MS ? FILL_MAX_MS : w->fill_wait * 2;
+	w->fill_at = now_ms() + w->fill_wait;
+}
+
+static void try_fill(struct idx_watch *w)
+{
+	uint64_t pending = 0;
+	int rc = sync_fill(w->ix, w->opt, w->emb, w->sink, &w->stop, &pending);
+	if (rc == 0 && !pending) {
+		w->fill_at = 0;
+		w->fill_wait = 0;
+		return;
+	}
+	plan_fill(w, true);
+}
+
 static void apply(struct idx_watch *w)
 {
 	if (w->full) {
@@ -230,6 +272,7 @@ static void apply(struct idx_watch *w)
 			free(paths[i]);
 		free(paths);
 	}
+	plan_fill(w, false);
 }
 
 static void drain_inotify(struct idx_watch *w)
@@ -262,9 +305,10 @@ static void *watch_main(void *arg)
 		say(w, IDX_EV_WATCH, msg);
 	}
 	idx_sync(w->ix, w->opt, w->emb, w->sink, &w->stop);
-	int64_t next_rescan = clock_ms() + RESCAN_MS;
+	plan_fill(w, false);
+	int64_t next_rescan = now_ms() + RESCAN_MS;
 	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
-		int64_t t = clock_ms();
+		int64_t t = now_ms();
 		int timeout = -1;
 		if (w->npending || w->full) {
 			int64_t due = w->last_ms + DEBOUNCE_MS;
@@ -274,6 +318,11 @@ static void *watch_main(void *arg)
 		}
 		if (w->fallback) {
 			int r = next_rescan > t ? (int)(next_rescan - t) : 0;
+			if (timeout < 0 || r < timeout)
+				timeout = r;
+		}
+		if (w->fill_at) {
+			int r = w->fill_at > t ? (int)(w->fill_at - t) : 0;
 			if (timeout < 0 || r < timeout)
 				timeout = r;
 		}
@@ -294,7 +343,7 @@ static void *watch_main(void *arg)
 			drain_inotify(w);
 		if (__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE))
 			break;
-		t = clock_ms();
+		t = now_ms();
 		if (w->fallback && t >= next_rescan) {
 			want_full(w);
 			w->first_ms = w->last_ms = 0;
@@ -307,6 +356,8 @@ static void *watch_main(void *arg)
 			if (t >= due)
 				apply(w);
 		}
+		if (w->fill_at && now_ms() >= w->fill_at)
+			try_fill(w);
 	}
 	return NULL;
 }

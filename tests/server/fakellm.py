@@ -43,7 +43,27 @@ Endpoints
                               "path", "query", "headers" (lower-case names), "body"
                               (parsed JSON or null), "body_text" (raw text when the body
                               is not JSON, else null), "scenario"}.
-  POST /_reset                clears the queue and the request list.
+  POST /_reset                clears the queue and the request list (not the mode).
+  POST /_mode                 JSON object merged into the server-wide mode (GET shows it):
+                                n_ctx=N     llama-server: GET /props, POST /tokenize, meta
+                                            in /v1/models, and a chat prompt of N tokens or
+                                            more gets llama-server's HTTP 400
+                                            exceed_context_size_error body
+                                ubatch=N    /v1/embeddings: an input over N tokens gets
+                                            llama-server's HTTP 500 "input (M tokens) is too
+                                            large to process..." body
+                                embed_down  /v1/embeddings and /api/embed answer HTTP 500
+                                            (a server that is loading) until set false
+                                ollama_ctx=N  POST /api/show says context_length N; /api/chat
+                                            silently drops the start of a prompt over
+                                            options.num_ctx (default 2048) tokens, as
+                                            Ollama does, and records "cut": true
+                                vllm_len=N  max_model_len N in /v1/models
+                              Tokens are counted by a fake tokenizer (up to 3 letters, a digit
+                              or a sign each: about 1.5 times footnote's estimate on prose),
+                              a chat prompt as the sum of its messages plus 4 per message + 3.
+  /_requests leaves out GET /props, /v1/models, /models and POST /tokenize, /api/show (the
+  probes a client makes to learn limits) unless asked with ?all=1.
   Anything else: 404 with a JSON error body (OpenAI shape under /v1, {"error": "..."}
   elsewhere); a wrong method on a known path: 405.
 
@@ -202,6 +222,26 @@ class State:
 
 
 STATE = State()
+MODE = {}
+MODE_LOCK = threading.Lock()
+PROBE_PATHS = {"/props", "/tokenize", "/api/show", "/v1/models", "/models"}
+FAKE_TOKEN = re.compile(r"[A-Za-z]{1,3}|[0-9]|[^\sA-Za-z0-9]")
+
+
+def mode(key, default=None):
+    with MODE_LOCK:
+        return MODE.get(key, default)
+
+
+def fake_tokens(text):
+    return FAKE_TOKEN.findall(text or "")
+
+
+def chat_prompt_tokens(body):
+    msgs = body.get("messages") if isinstance(body, dict) else None
+    if not isinstance(msgs, list):
+        return 0
+    return sum(len(fake_tokens(message_text(m))) + 4 for m in msgs) + 3
 
 
 def dumps(obj, ensure_ascii=True):
@@ -607,6 +647,9 @@ class Handler(BaseHTTPRequestHandler):
             "/api/embed": ("POST", self.ollama_embed),
             "/api/embeddings": ("POST", self.ollama_embeddings_legacy),
             "/api/version": ("GET", self.ollama_version),
+            "/api/show": ("POST", self.ollama_show),
+            "/props": ("GET", self.llama_props),
+            "/tokenize": ("POST", self.llama_tokenize),
             "/health": ("GET", self.health),
         }
         r = routes.get(path)
@@ -648,7 +691,24 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/_requests" and method == "GET":
             with STATE.lock:
                 reqs = list(STATE.requests)
+            if "all=1" not in (self.path.partition("?")[2] or ""):
+                reqs = [r for r in reqs if r["path"] not in PROBE_PATHS]
             return self.send_json(200, reqs)
+        if path == "/_mode" and method == "POST":
+            try:
+                data = json.loads(raw.decode("utf-8") or "{}")
+            except (UnicodeDecodeError, json.JSONDecodeError) as e:
+                return self.send_json(400, {"error": "bad mode: %s" % e})
+            if not isinstance(data, dict):
+                return self.send_json(400, {"error": "the mode is a JSON object"})
+            with MODE_LOCK:
+                MODE.update(data)
+                cur = dict(MODE)
+            return self.send_json(200, cur)
+        if path == "/_mode" and method == "GET":
+            with MODE_LOCK:
+                cur = dict(MODE)
+            return self.send_json(200, cur)
         if path == "/_reset" and method == "POST":
             with STATE.lock:
                 STATE.queue.clear()
@@ -878,9 +938,61 @@ class Handler(BaseHTTPRequestHandler):
                                    code="missing_required_parameter")
         if not isinstance(body.get("messages"), list):
             return self.error_json(400, "/v1", "'messages' is a required property")
+        n_ctx = mode("n_ctx")
+        if n_ctx:
+            n = chat_prompt_tokens(body)
+            if n >= n_ctx:
+                return self.send_json(400, {"error": {
+                    "code": 400,
+                    "message": "request (%d tokens) exceeds the available context size (%d "
+                               "tokens), try increasing it" % (n, n_ctx),
+                    "type": "exceed_context_size_error",
+                    "n_prompt_tokens": n, "n_ctx": n_ctx}})
         if body.get("stream") is True:
             return self.openai_stream(sc, body)
         return self.openai_full(sc, body)
+
+    def llama_props(self, sc, body):
+        n_ctx = mode("n_ctx")
+        if not n_ctx:
+            return self.not_found("GET", "/props")
+        return self.send_json(200, {
+            "default_generation_settings": {"id": 0, "id_task": -1, "n_ctx": n_ctx,
+                                            "speculative": False, "is_processing": False,
+                                            "params": {"n_predict": -1, "temperature": 0.8}},
+            "total_slots": 1, "model_path": "models/fake-2k.gguf",
+            "chat_template": "{{ messages }}", "modalities": {"vision": False},
+            "build_info": "b10587-fakellm"})
+
+    def llama_tokenize(self, sc, body):
+        if not mode("n_ctx") and not mode("vllm_len"):
+            return self.not_found("POST", "/tokenize")
+        text = body.get("content", body.get("prompt"))
+        if not isinstance(text, str):
+            return self.send_json(400, {"error": {"code": 400, "message": "\"content\" must be "
+                                                  "provided", "type": "invalid_request_error"}})
+        ids = [int.from_bytes(hashlib.sha256(t.encode()).digest()[:2], "little")
+               for t in fake_tokens(text)]
+        out = {"tokens": ids}
+        if mode("vllm_len"):
+            out.update({"count": len(ids), "max_model_len": mode("vllm_len")})
+        return self.send_json(200, out)
+
+    def ollama_show(self, sc, body):
+        model = body.get("model")
+        if not isinstance(model, str) or not model:
+            return self.send_json(400, {"error": "model is required"})
+        ctx = mode("ollama_ctx") or 131072
+        return self.send_json(200, {
+            "modelfile": "FROM /models/%s\n" % model, "parameters": "stop \"<|eot_id|>\"",
+            "template": "{{ .Prompt }}",
+            "details": {"parent_model": "", "format": "gguf", "family": "llama",
+                        "families": ["llama"], "parameter_size": "8.0B",
+                        "quantization_level": "Q4_0"},
+            "model_info": {"general.architecture": "llama", "general.parameter_count": 8030261248,
+                           "llama.context_length": ctx, "llama.embedding_length": 4096,
+                           "llama.block_count": 32},
+            "capabilities": ["completion"]})
 
     def answer_text(self, sc, body):
         if sc.kind == "evil":
@@ -1113,9 +1225,15 @@ class Handler(BaseHTTPRequestHandler):
     def openai_models(self, sc, body):
         now = int(time.time())
         names = list(MODEL_NAMES) + ["fixture:" + f for f in fixture_files()]
-        return self.send_json(200, {"object": "list", "data": [
-            {"id": n, "object": "model", "created": now - 86400, "owned_by": "fakellm"}
-            for n in names]})
+        items = [{"id": n, "object": "model", "created": now - 86400, "owned_by": "fakellm"}
+                 for n in names]
+        for it in items:
+            if mode("n_ctx"):
+                it["meta"] = {"vocab_type": 2, "n_vocab": 128256, "n_ctx_train": 131072,
+                              "n_embd": 4096, "n_params": 8030261248, "size": 4920733696}
+            if mode("vllm_len"):
+                it["max_model_len"] = mode("vllm_len")
+        return self.send_json(200, {"object": "list", "data": items})
 
     def openai_embeddings(self, sc, body):
         model = body.get("model")
@@ -1125,6 +1243,18 @@ class Handler(BaseHTTPRequestHandler):
         if texts is None or not texts:
             return self.error_json(400, "/v1", "'input' must be a string or a non-empty "
                                    "list of strings")
+        if mode("embed_down"):
+            return self.send_json(500, {"error": {"code": 500, "message": "Loading model",
+                                                  "type": "unavailable_error"}})
+        ubatch = mode("ubatch")
+        for t in texts if ubatch else []:
+            n = len(fake_tokens(t))
+            if n > ubatch:
+                return self.send_json(500, {"error": {
+                    "code": 500,
+                    "message": "input (%d tokens) is too large to process. increase the "
+                               "physical batch size (current batch size: %d)" % (n, ubatch),
+                    "type": "server_error"}})
         limit = sc.int_opt("limit", 0)
         if limit and any(len(t) > limit for t in texts):
             return self.error_json(400, "/v1", "This model's maximum context length is %d "
@@ -1161,6 +1291,18 @@ class Handler(BaseHTTPRequestHandler):
         if msgs is not None and not isinstance(msgs, list):
             return self.send_json(400, {"error": "messages must be a list"})
         stream = body.get("stream", True) is not False
+        if mode("ollama_ctx") and isinstance(msgs, list):
+            num_ctx = (body.get("options") or {}).get("num_ctx") or 2048
+            if chat_prompt_tokens(body) > num_ctx:
+                # Ollama keeps the end of a prompt that does not fit, without an error.
+                whole = "\n".join(message_text(m) for m in msgs)
+                toks = FAKE_TOKEN.finditer(whole)
+                spans = [m.start() for m in toks]
+                keep = whole[spans[max(0, len(spans) - num_ctx)]:] if spans else whole
+                body = dict(body, messages=[{"role": "user", "content": keep}])
+                with STATE.lock:
+                    if STATE.requests:
+                        STATE.requests[-1]["cut"] = True
         text = self.answer_text(sc, body)
         toks = tokenize(text)
         if sc.kind == "evil":
@@ -1264,6 +1406,8 @@ class Handler(BaseHTTPRequestHandler):
         texts = embed_inputs(body.get("input"))
         if texts is None:
             return self.send_json(400, {"error": "invalid input type"})
+        if mode("embed_down"):
+            return self.send_json(500, {"error": "model is loading"})
         limit = sc.int_opt("limit", DEFAULT_OLLAMA_EMBED_LIMIT)
         truncate = body.get("truncate", True) is not False
         if any(len(t) > limit for t in texts):

@@ -127,7 +127,7 @@ static const struct provider_msg question[] = {
 
 static net_id submit(struct run *r, const struct cfg_provider *p, const char *model, const char *key)
 {
-	struct provider_chat chat = {model, question, 2, 0.2, 0, false};
+	struct provider_chat chat = {.model = model, .messages = question, .n_messages = 2, .temperature = 0.2};
 	struct provider_request pr;
 	char *err = NULL;
 	assert_int_equal(provider_chat_request(p, &chat, &pr, &err), 0);
@@ -593,7 +593,7 @@ static void test_provider_urls_and_models(void **state)
 	free(err);
 
 	p.kind = PROVIDER_BUILTIN;
-	struct provider_chat chat = {"x", question, 2, 0.2, 0, false};
+	struct provider_chat chat = {.model = "x", .messages = question, .n_messages = 2, .temperature = 0.2};
 	struct provider_request pr;
 	assert_int_equal(provider_chat_request(&p, &chat, &pr, &err), -1);
 	free(err);

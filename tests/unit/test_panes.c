@@ -34,7 +34,7 @@ static void test_status_idle(void **state)
 	(void)state;
 	term_fake_resize(3, 60);
 	struct status_line st = {0};
-	st.idx.files_total = 2;
+	st.idx.files_indexed = 2; /* the index's total, from its events */
 	st.idx.chunks_total = 5;
 	struct status_view v = {.profile = "rag", .model = "offline (extractive)", .st = &st};
 	status_draw(&v, 1, 60);

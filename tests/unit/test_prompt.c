@@ -4,7 +4,9 @@
 
 #include "base/xmalloc.h"
 #include "core/answer/extractive.h"
+#include "core/answer/budget.h"
 #include "core/answer/prompt.h"
+#include "core/net/limits.h"
 
 static struct idx_hit hit(const char *path, const char *text, int line)
 {
@@ -116,6 +118,106 @@ static void test_extractive_cites_best_sentences(void **state)
 	cite_map_free(&m);
 }
 
+/* The one budget function: fixed part and answer first, history newest first (at most
+ * half of what is left when retrieving, all of it when not), sources best first (never [3]
+ * without [2]) with the rest, the answer shrinking before the question is refused. */
+static void test_budget_fit(void **state)
+{
+	(void)state;
+	int src[] = {300, 300, 300, 300};
+	int hist[] = {100, 600, 50};
+	struct budget_parts in = {.window = 2048, .answer = 512, .fixed = 200, .sources = src,
+				  .nsources = 4, .history = hist, .nhistory = 3, .history_half = true};
+	struct budget_fit f;
+	budget_fit(&in, &f);
+	assert_int_equal(f.margin, 64);
+	assert_int_equal(f.answer, 512);
+	assert_int_equal(f.left, 1272);  /* 2048 - 64 - 200 - 512 */
+	assert_int_equal(f.history, 1);  /* half is 636: the newest (100) fits, the next (600) not */
+	assert_int_equal(f.history_tokens, 100);
+	assert_int_equal(f.sources, 3);  /* 1172 left: three of 300 */
+	assert_int_equal(f.prompt, 1200);
+	assert_true(f.prompt + f.answer + f.margin <= in.window);
+	/* Not retrieving: the history may take all that is left (750 of 1272). */
+	in.history_half = false;
+	budget_fit(&in, &f);
+	assert_int_equal(f.history, 3);
+	assert_int_equal(f.history_tokens, 750);
+	assert_int_equal(f.sources, 1);  /* 522 left */
+	assert_int_equal(f.prompt, 1250);
+	in.nhistory = 0;
+	budget_fit(&in, &f);
+	assert_int_equal(f.sources, 4);  /* 200 + 1200 + 512 + 64 = 1976 */
+	assert_int_equal(f.prompt, 1400);
+	/* A long answer gives way only so far that the question fits, down to a quarter. */
+	in.answer = 4000;
+	budget_fit(&in, &f);
+	assert_int_equal(f.answer, 2048 - 64 - 200);
+	assert_int_equal(f.sources, 0);
+	assert_false(f.too_small);
+	in.fixed = 1900;
+	budget_fit(&in, &f);
+	assert_true(f.too_small);
+	assert_int_equal(f.sources, 0);
+}
+
+/* A counter that doubles the estimate: the fit follows the counter, not the estimate. */
+static int twice(void *ctx, const char *s, size_t len)
+{
+	(void)ctx;
+	return 2 * prompt_estimate_tokens(s, len);
+}
+
+static void test_budget_uses_the_counter(void **state)
+{
+	(void)state;
+	char text[2001];
+	memset(text, 'a', 2000);
+	for (int i = 7; i < 2000; i += 8)
+		text[i] = ' ';
+	text[2000] = '\0';
+	struct idx_hit h[4] = {hit("a.md", text, 1), hit("b.md", text, 1), hit("c.md", text, 1),
+			       hit("d.md", text, 1)};
+	struct idx_hits hits = {h, 4};
+	struct prompt_opts o = {.retrieval = true, .context_tokens = 3000, .answer_tokens = 256};
+	struct prompt p;
+	struct cite_map m;
+	prompt_build("Why?", &hits, &o, &p, &m);
+	size_t estimated = m.n;
+	prompt_free(&p);
+	cite_map_free(&m);
+	o.count = twice;
+	prompt_build("Why?", &hits, &o, &p, &m);
+	assert_true(m.n < estimated);
+	assert_int_equal(m.n + m.ndropped, 4);
+	assert_true(p.tokens + p.answer_tokens <= o.context_tokens);
+	/* Fewer sources on demand (a refusal): the first n blocks, the question last. */
+	char *u = prompt_user(&p, 0);
+	assert_null(strstr(u, "<<<SOURCE"));
+	assert_non_null(strstr(u, "Question: Why?"));
+	free(u);
+	prompt_free(&p);
+	cite_map_free(&m);
+}
+
+/* The numbers of the servers' refusals for length. */
+static void test_refusals(void **state)
+{
+	(void)state;
+	int prompt, window;
+	assert_true(limits_refusal("request (6650 tokens) exceeds the available context size (2048 "
+				   "tokens), try increasing it", &prompt, &window));
+	assert_int_equal(prompt, 6650);
+	assert_int_equal(window, 2048);
+	assert_true(limits_refusal("This model's maximum context length is 4096 tokens. However, you "
+				   "requested 5000 tokens (4000 in the messages, 1000 in the completion).",
+				   &prompt, &window));
+	assert_int_equal(prompt, 5000);
+	assert_int_equal(window, 4096);
+	assert_false(limits_refusal("Invalid API key", &prompt, &window));
+	assert_false(limits_refusal(NULL, &prompt, &window));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -124,6 +226,9 @@ int main(void)
 		cmocka_unit_test(test_hidden_text_stripped_and_flagged),
 		cmocka_unit_test(test_token_estimate),
 		cmocka_unit_test(test_extractive_cites_best_sentences),
+		cmocka_unit_test(test_budget_fit),
+		cmocka_unit_test(test_budget_uses_the_counter),
+		cmocka_unit_test(test_refusals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -71,7 +71,8 @@ static const struct provenance prov = {
 	.collections = (char *)"notes,work", .w_lexical = 1, .w_vector = 0.75, .min_score = 0.5,
 	.per_file_cap = 3, .context_tokens = 4096, .max_tokens = 512, .no_evidence = "answer",
 	.index_generation = 42, .index_files = 7, .index_chunks = 99, .retrieval_ms = 1.5,
-	.prompt_tokens_estimate = 790,
+	.prompt_tokens_estimate = 790, .context_window = 2048, .window_source = (char *)"GET /props n_ctx",
+	.token_count = (char *)"server /tokenize", .cut = (char *)"2 of 6 sources dropped to fit 2048 tokens",
 };
 
 static const struct turn_result done = {.outcome = TURN_COMPLETED, .outcome_name = (char *)"completed",
@@ -144,6 +145,10 @@ static const struct field prov_fields[] = {
 	FIELD(struct provenance, search_query, F_STR),
 	FIELD(struct provenance, rewrite, F_STR),
 	FIELD(struct provenance, search_context, F_BOOL),
+	FIELD(struct provenance, context_window, F_INT),
+	FIELD(struct provenance, window_source, F_STR),
+	FIELD(struct provenance, token_count, F_STR),
+	FIELD(struct provenance, cut, F_STR),
 };
 
 static const struct field source_fields[] = {
@@ -181,6 +186,8 @@ static const struct field result_fields[] = {
 	FIELD(struct turn_result, sentences, F_INT),
 	FIELD(struct turn_result, sentences_supported, F_INT),
 	FIELD(struct turn_result, citations_invalid, F_INT),
+	FIELD(struct turn_result, refit_window, F_INT),
+	FIELD(struct turn_result, refit_sources, F_INT),
 	FIELD(struct turn_result, verify, F_PTR), /* compared below */
 };
 

@@ -202,24 +202,56 @@ static void test_embedder_faults(void **state)
 	struct idx_stats before = stats(e->ix);
 	write_file(e->docs, "b.txt", "second file about bats\n");
 	write_file(e->docs, "a.txt", "first file about ravens now\n");
-	for (int mode = 1; mode <= 2; mode++) {
-		e->emb.mode = mode;
-		int rc = sync_(e);
-		assert_int_equal(rc, mode == 1 ? IDX_EEMBED : IDX_EDIM);
-		assert_true(e->sink.nerror >= 1);
-		struct idx_stats after = stats(e->ix);
-		assert_int_equal(after.generation, before.generation);
-		assert_int_equal(after.files, before.files);
-		assert_int_equal(after.chunks, before.chunks);
-		assert_int_equal(hits_for(e->ix, "bats", "b.txt"), 0);
-		assert_int_equal(hits_for(e->ix, "owls", "a.txt"), 1);
-		assert_true(after.last_error[0] != '\0');
-		check(e->ix);
-	}
-	e->emb.mode = 0;
+	/* A wrong dimension: the embedder is not the one recorded, nothing is written. */
+	e->emb.mode = 2;
+	assert_int_equal(sync_(e), IDX_EDIM);
+	assert_true(e->sink.nerror >= 1);
+	struct idx_stats after = stats(e->ix);
+	assert_int_equal(after.generation, before.generation);
+	assert_int_equal(after.files, before.files);
+	assert_int_equal(after.chunks, before.chunks);
+	assert_int_equal(hits_for(e->ix, "bats", "b.txt"), 0);
+	assert_int_equal(hits_for(e->ix, "owls", "a.txt"), 1);
+	assert_true(after.last_error[0] != '\0');
+	check(e->ix);
+	/* The embedder fails: the chunks go in without vectors, searchable by their words,
+	 * pending; the embedder is asked once in the pass, not once per batch. */
+	e->emb.mode = 1;
+	size_t calls = e->emb.calls;
+	tsink_reset(&e->sink);
 	assert_int_equal(sync_(e), 0);
+	assert_int_equal(e->emb.calls - calls, 1);
+	assert_true(e->sink.nerror >= 1);
+	after = stats(e->ix);
+	assert_int_equal(after.files, 2);
+	assert_int_equal(after.pending, 2);
 	assert_int_equal(hits_for(e->ix, "bats", "b.txt"), 1);
 	assert_int_equal(hits_for(e->ix, "ravens", "a.txt"), 1);
+	assert_int_equal(hits_for(e->ix, "owls", "a.txt"), 0);
+	assert_non_null(strstr(after.last_error, "filled in when the embedder answers again"));
+	check(e->ix);
+	/* A vector search finds neither yet; once the embedder answers, both get vectors. */
+	struct idx_query vq = {.text = "bats", .k = 3, .mode = IDX_VECTOR, .emb = &e->emb.e};
+	struct idx_hits vh;
+	e->emb.mode = 0;
+	assert_int_equal(idx_search(e->ix, &vq, &vh), 0);
+	for (size_t i = 0; i < vh.n; i++)
+		assert_null(strstr(vh.v[i].path, "b.txt"));
+	idx_hits_free(&vh);
+	/* The file that waits for its vectors is edited meanwhile: its pending chunk goes. */
+	e->emb.mode = 1;
+	write_file(e->docs, "b.txt", "second file about bats and moths\n");
+	assert_int_equal(sync_(e), 0);
+	assert_int_equal(stats(e->ix).pending, 2);
+	check(e->ix);
+	e->emb.mode = 0;
+	assert_int_equal(sync_(e), 0);
+	assert_int_equal(stats(e->ix).pending, 0);
+	assert_int_equal(hits_for(e->ix, "bats", "b.txt"), 1);
+	assert_int_equal(hits_for(e->ix, "ravens", "a.txt"), 1);
+	assert_int_equal(idx_search(e->ix, &vq, &vh), 0);
+	assert_true(vh.n >= 1);
+	idx_hits_free(&vh);
 	check(e->ix);
 
 	/* Another embedder: said through the sink, everything embedded again, no mixing. */

@@ -75,7 +75,7 @@ static void chat(struct run *r, int kind, const char *model, const char *scenari
 	snprintf(script, sizeof script, "[\"%s\"]", scenario);
 	fakellm_script(&F, script);
 	struct cfg_provider p = fakellm_provider(kind, kind == PROVIDER_OLLAMA ? base_ollama : base_openai, 0, 1);
-	struct provider_chat c = {model, question, 2, 0.2, 0, false};
+	struct provider_chat c = {.model = model, .messages = question, .n_messages = 2, .temperature = 0.2};
 	struct provider_request pr;
 	char *err = NULL;
 	assert_int_equal(provider_chat_request(&p, &c, &pr, &err), 0);

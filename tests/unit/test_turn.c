@@ -100,8 +100,8 @@ static struct turn_result *run_turn(struct fixture *f, struct chan *chan, const 
 				    const char *question, struct turn **out)
 {
 	static uint64_t gen;
-	struct turn_request req = {f->cfg, config_profile(f->cfg, profile), question, NULL, f->ix, f->s.emb, ++gen,
-				   NULL, 0};
+	struct turn_request req = {.cfg = f->cfg, .profile = config_profile(f->cfg, profile), .question = question,
+				   .ix = f->ix, .emb = f->s.emb, .gen = ++gen, .may_block = false};
 	assert_non_null(req.profile);
 	struct turn *t = turn_start(&req, NULL, chan);
 	struct turn_result *r = NULL;

@@ -582,10 +582,11 @@ int cmd_ask(struct cli *cli, int argc, char **argv)
 	size_t nhist;
 	struct history_turn *hist = session_history(sess, &nhist);
 	for (int i = 0; i < nruns; i++) {
-		struct turn_request req = {.cfg = cli->cfg, .profile = pf[i], .question = buf_str(&question),
-					   .extra_context = context.len ? context.p : NULL, .ix = app->ix,
-					   .emb = app->emb, .gen = (uint64_t)i + 1, .history = hist,
-					   .nhistory = nhist};
+		struct turn_request req = {
+			.cfg = cli->cfg, .profile = pf[i], .question = buf_str(&question),
+			.extra_context = context.len ? context.p : NULL, .ix = app->ix, .emb = app->emb,
+			.gen = (uint64_t)i + 1, .history = hist, .nhistory = nhist, .may_block = true,
+		};
 		runs[i].profile = pf[i];
 		runs[i].turn = turn_start(&req, app->net, chan);
 	}

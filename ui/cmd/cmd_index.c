@@ -39,7 +39,7 @@ struct progress {
 	struct reason reasons[16];
 	size_t nreasons;
 	uint64_t bytes;
-	size_t chunks;
+	size_t chunks, pending;
 	double started, last_draw;
 };
 
@@ -132,6 +132,7 @@ static void on_event(void *ctx, const struct idx_event *ev)
 	case IDX_EV_SCAN_DONE:
 		p->bytes = ev->bytes_done;
 		p->chunks = ev->chunks_total;
+		p->pending = ev->vectors_pending;
 		draw_bar(p, ev);
 		break;
 	case IDX_EV_WATCH:
@@ -167,6 +168,10 @@ static void summary(struct progress *p)
 	}
 	if (p->failed)
 		printf("; %zu failed", p->failed);
+	if (p->pending)
+		printf("; %zu chunks wait for vectors (searchable by their words meanwhile; run footnote "
+		       "index again, or keep the TUI or index --watch running, once the embedder answers)",
+		       p->pending);
 	printf("\n");
 	if (p->skipped || p->failed)
 		printf("(footnote index --status names each file and why)\n");
@@ -217,7 +222,8 @@ static int status(struct cli *cli)
 		       (unsigned long long)st.files, (unsigned long long)st.chunks,
 		       (unsigned long long)st.terms, (double)st.bytes / 1e6, (double)st.map_bytes / 1e6);
 		cli_print_safe(stdout, st.embedder, SAN_ONELINE);
-		printf(" (%d dimensions)\ngeneration %llu\nschema     %d\nlast error ", st.dim,
+		printf(" (%d dimensions)\npending    %llu chunks waiting for vectors\n"
+		       "generation %llu\nschema     %d\nlast error ", st.dim, (unsigned long long)st.pending,
 		       (unsigned long long)st.generation, st.schema_version);
 		cli_print_safe(stdout, *st.last_error ? st.last_error : "none", SAN_ONELINE);
 		putchar('\n');

@@ -34,6 +34,8 @@ void status_index(struct tui *t, const struct idx_event *ev)
 		t->st.idx.files_done = ev->files_done;
 		t->st.idx.files_total = ev->files_total;
 		t->st.idx.chunks_total = ev->chunks_total;
+		t->st.idx.files_indexed = ev->files_indexed;
+		t->st.idx.vectors_pending = ev->vectors_pending;
 		t->st.idx.queue = ev->queue;
 	}
 	if (ev->kind == IDX_EV_ERROR || ev->kind == IDX_EV_WATCH || ev->kind == IDX_EV_NOTICE)
@@ -84,7 +86,10 @@ void status_draw(const struct status_view *v, int y, int cols)
 	else if (st->indexing)
 		buf_addf(&b, " │ indexing %zu/%zu files", ix->files_done, ix->files_total);
 	else
-		buf_addf(&b, " │ %zu files, %zu chunks", ix->files_total, ix->chunks_total);
+		buf_addf(&b, " │ %zu file%s, %zu chunk%s", ix->files_indexed, ix->files_indexed == 1 ? "" : "s",
+			 ix->chunks_total, ix->chunks_total == 1 ? "" : "s");
+	if (ix->vectors_pending)
+		buf_addf(&b, ", %zu waiting for vectors", ix->vectors_pending);
 	if (ix->queue)
 		buf_addf(&b, ", queue %zu", ix->queue);
 	if (st->notice)

@@ -41,7 +41,11 @@ static void start_answer(struct tui *t, struct msg *a, const struct cfg_profile 
 	}
 	size_t nhist;
 	struct history_turn *hist = session_history(t->conv.session, &nhist); /* the conversation so far */
-	struct turn_request req = {t->cfg, &prof, question, NULL, t->w.ix, t->w.emb, a->gen, hist, nhist};
+	struct turn_request req = {
+		.cfg = t->cfg, .profile = &prof, .question = question, .ix = t->w.ix,
+		.emb = t->w.emb, .gen = a->gen, .history = hist, .nhistory = nhist,
+		.may_block = false, /* the UI thread never waits for the network */
+	};
 	a->turn = turn_start(&req, t->w.net, t->w.chan);
 	free(hist);
 	save_begin(t, question, a);
