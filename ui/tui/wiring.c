@@ -33,8 +33,11 @@ static void idx_msg_free(struct chan_msg *m)
 static void on_index_event(void *ctx, const struct idx_event *ev)
 {
 	struct chan *chan = ctx;
-	if (ev->kind == IDX_EV_FILE)
-		return; /* counts arrive with progress events: no need to wake the UI per file */
+	/* Counts arrive with progress events; of the files, only a change can matter to the UI
+	 * (a cited file gone stale), so a first scan of unchanged files wakes it for nothing. */
+	if (ev->kind == IDX_EV_FILE && ev->state != IDX_FILE_INDEXED && ev->state != IDX_FILE_REMOVED &&
+	    ev->state != IDX_FILE_MOVED && ev->state != IDX_FILE_FAILED)
+		return;
 	struct idx_msg *m = xcalloc(1, sizeof *m);
 	m->base.kind = MSG_IDX;
 	m->base.free = idx_msg_free;
