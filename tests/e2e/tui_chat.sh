@@ -77,9 +77,9 @@ check "F5 (ui.keys) hides the sources and F3 no longer does" tmx_wait_gone "Sour
 tmx_send F5
 check "F5 shows them again" tmx_wait_for "Sources" 5
 
-# Chat focus: search, copy.
+# Chat focus: search (C-f; / would start a command), copy.
 tmx_send Tab
-tmx_send /
+tmx_send C-f
 tmx_type "boil"
 check "the search prompt shows in the status line" tmx_wait_for "search: boil"
 tmx_send Enter
@@ -128,7 +128,7 @@ check "/model says so" tmx_wait_for "now uses model tiny-llm" 5
 check_contains "the status bar shows the model" "$(tmx_capture)" " md  tiny-llm"
 tmx_type "/model"
 tmx_send Enter
-check "/model alone resets" tmx_wait_for "configured model fixture:md.sse" 5
+check "/model alone resets" tmx_wait_for "configured model fixture:md" 5
 tmx_type "/profile r"
 tmx_send Tab
 check "Tab completes a profile name" tmx_wait_for "> /profile rag" 5

@@ -110,8 +110,7 @@ check "idle afterwards" tmx_wait_for "│ idle │"
 # Too narrow for two columns: one answer above the other. The sources overlay shows the
 # chosen side's sources even though the chat under it was never drawn.
 tmx_resize 56 40
-tmx_send F3
-check "narrow: the sources pane is hidden" tmx_wait_gone "Sources" 5
+check "narrow: the chat is the screen, the sources wait for F3" tmx_wait_gone "Sources" 5
 tmx_type "/compare left right At what temperature does water boil?"
 tmx_send Enter
 check "narrow: both answers, one above the other" tmx_wait_for "^.footnote · right · fixture:bare.sse *$" 20
@@ -120,6 +119,7 @@ check "narrow: the left one first, alone on its rows" sh -c 'printf "%s\n" "$1" 
 check "narrow: idle" tmx_wait_for "│ idle │"
 tmx_send F3
 check "narrow: the overlay lists the left side's sources" tmx_wait_for "✓ verified · Water"
+# The sources have the focus; "/" still starts a command, and the chat comes back.
 
 tmx_type "/quit"
 tmx_send Enter

@@ -137,11 +137,26 @@ check "the code answer is complete" tmx_wait_for "1 source · .*[0-9]+ ms"
 check "idle after the code answer" settled
 golden code
 
-# Under 80 columns the sources pane is an overlay over the chat.
-tmx_resize 70 24
-check "the narrow layout is drawn" tmx_wait_for "^│ Sources"
-check "narrow: the status bar is back" settled
-golden narrow
+# From 80 columns side by side, the chat the larger; below, the chat is the screen and F3
+# (shown in the status bar) lays the sources over it.
+tmx_resize 80 24
+check "80x24: side by side" tmx_wait_for "│ +# Water Water boils at"
+check "80x24: the status bar is back" settled
+golden w80x24
+tmx_resize 79 24
+check "79x24: the chat alone" tmx_wait_gone "Sources"
+check "79x24: F3 is offered" tmx_wait_for "F3 sources"
+check "79x24: the status bar is back" settled
+golden w79x24
+tmx_resize 60 20
+check "60x20: the chat alone, F3 offered" tmx_wait_for "footnote · code · fixture:code.sse *$"
+check "60x20: the status bar is back" tmx_wait_for "│ idle │ 2 files.*F3 sources"
+golden w60x20
+tmx_send F3
+check "60x20: F3 lays the sources over the chat" tmx_wait_for "^│ Sources"
+golden w60x20_sources
+tmx_send Escape
+check "60x20: Esc gives the chat back" tmx_wait_for "footnote · code · fixture:code.sse *$"
 tmx_kill
 
 # The mono theme: attributes only. -e keeps them, so the file shows there is no colour.

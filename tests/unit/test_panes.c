@@ -70,8 +70,73 @@ static void test_status_streaming_and_errors(void **state)
 	v.streaming = false;
 	term_fake_resize(1, 60);
 	status_draw(&v, 0, 60);
-	row_is(0, " qa  llama3 │ idle │ index: no space left │ index: the disk"); /* 60 columns */
+	row_is(0, " qa  llama3 │ idle │ index: no space left │ index: the disk…"); /* 60 columns */
 	assert_int_equal(term_fake_slot(0, 10), SLOT_STATUS_ERROR);
+}
+
+/* The focused pane's keys sit at the right: all that fit beside the rest, and the first
+ * one even when the rest is cut for it. */
+static void test_status_hints(void **state)
+{
+	(void)state;
+	struct status_line st = {0};
+	st.idx.files_total = 2;
+	st.idx.chunks_total = 2;
+	const char *hints[] = {"o open", "Enter preview", "F3 close"};
+	struct status_view v = {.profile = "rag", .model = "offline (extractive)", .st = &st, .hints = hints,
+				.nhints = 3};
+	term_fake_resize(1, 100);
+	status_draw(&v, 0, 100);
+	row_is(0, " rag  offline (extractive) │ idle │ 2 files, 2 chunks             o open · Enter preview · F3 close");
+	assert_int_equal(term_fake_slot(0, 98), SLOT_STATUS);
+	term_fake_resize(1, 60);
+	status_draw(&v, 0, 60);
+	row_is(0, " rag  offline (extractive) │ idle │ 2 files, 2 chu…  o open");
+	v.hints = (const char *[]){"F3 sources", "Tab chat"};
+	v.nhints = 2;
+	status_draw(&v, 0, 60);
+	row_is(0, " rag  offline (extractive) │ idle │ 2 files, 2…  F3 sources");
+}
+
+/* Which keys the bar offers follows the focus and the key table. */
+static void test_status_hints_follow_focus(void **state)
+{
+	(void)state;
+	struct tui *t = xcalloc(1, sizeof *t);
+	keys_default(&t->keys);
+	struct status_hints h;
+	t->focus = FOCUS_INPUT;
+	status_hints(t, true, &h);
+	assert_int_equal(h.n, 3);
+	assert_string_equal(h.p[0], "F3 sources");
+	assert_string_equal(h.p[1], "Tab chat");
+	status_hints(t, false, &h);
+	assert_string_equal(h.p[0], "Tab chat");
+	t->focus = FOCUS_CHAT;
+	status_hints(t, false, &h);
+	assert_string_equal(h.p[0], "C-f search");
+	assert_string_equal(h.p[1], "y copy");
+	buf_adds(&t->chat.search, "water");
+	status_hints(t, false, &h);
+	assert_string_equal(h.p[1], "n/N match");
+	t->focus = FOCUS_SOURCES;
+	status_hints(t, true, &h);
+	assert_int_equal(h.n, 3);
+	assert_string_equal(h.p[0], "o open");
+	assert_string_equal(h.p[1], "Enter preview");
+	assert_string_equal(h.p[2], "F3 close");
+	/* An error notice offers Esc first; a remapped key is shown as remapped. */
+	t->st.notice = xstrdup("export failed");
+	t->st.notice_error = true;
+	char *err = NULL;
+	const char *names[] = {"open"}, *specs[] = {"M-o"};
+	assert_int_equal(keys_configure(&t->keys, NULL, 1, names, specs, NULL, NULL, &err), 0);
+	status_hints(t, false, &h);
+	assert_string_equal(h.p[0], "Esc dismiss");
+	assert_string_equal(h.p[1], "M-o open");
+	status_free(&t->st);
+	buf_free(&t->chat.search);
+	free(t);
 }
 
 static void test_status_search(void **state)
@@ -267,6 +332,44 @@ static void test_help_overlay(void **state)
 	assert_null(t.ov.cls);
 }
 
+/* The help's text is wrapped to its box at any width: nothing is cut, long rows continue
+ * under their description. */
+static void test_help_wraps(void **state)
+{
+	(void)state;
+	int widths[] = {160, 60};
+	for (size_t wi = 0; wi < 2; wi++) {
+		int cols = widths[wi];
+		struct tui t = {0};
+		keys_default(&t.keys);
+		help_toggle(&t);
+		term_fake_resize(200, cols);
+		overlay_draw(&t, 200, cols);
+		struct buf all = {0};
+		for (int y = 0; y < 200; y++) {
+			char *r = term_fake_row(y);
+			if (getenv("FN_SHOW"))
+				fprintf(stderr, "%s|\n", r);
+			/* the box's text ends two columns inside it */
+			int left = cols > 84 ? (cols - 80) / 2 : 2;
+			assert_true(strlen(r) == 0 || text_width(r, strlen(r)) <= left + (cols > 84 ? 80 : cols - 4) - 1);
+			buf_addf(&all, "%s\n", r);
+			free(r);
+		}
+		/* Every word is there, only wrapped: the /compare line's end, under its description. */
+		struct buf flat = {0};
+		for (const char *p = all.p; *p; p++)
+			if (!(*p == ' ' || *p == '\n') || (flat.len && flat.p[flat.len - 1] != ' '))
+				buf_addc(&flat, *p == '\n' ? ' ' : *p);
+		bool whole = strstr(flat.p, "pick the side whose sources show /new") &&
+			     strstr(flat.p, "/ starts a command from anywhere.");
+		buf_free(&flat);
+		buf_free(&all);
+		overlay_close(&t);
+		assert_true(whole);
+	}
+}
+
 /* A wide character takes two cells; text stops at the width it was given. */
 static void test_fake_wide(void **state)
 {
@@ -284,10 +387,13 @@ int main(void)
 		cmocka_unit_test(test_status_idle),
 		cmocka_unit_test(test_status_streaming_and_errors),
 		cmocka_unit_test(test_status_search),
+		cmocka_unit_test(test_status_hints),
+		cmocka_unit_test(test_status_hints_follow_focus),
 		cmocka_unit_test(test_picker_scrolls),
 		cmocka_unit_test(test_picker_keys_remapped),
 		cmocka_unit_test(test_profile_picker_overlay),
 		cmocka_unit_test(test_help_overlay),
+		cmocka_unit_test(test_help_wraps),
 		cmocka_unit_test(test_fake_wide),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

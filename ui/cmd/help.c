@@ -102,6 +102,32 @@ const struct cli_exit cli_exits[] = {
 	{0, NULL},
 };
 
+/* "  name      " and the whole first sentence of help (to its ". " or its end, not its first
+ * line), wrapped at 80 columns under itself. */
+static void print_first_sentence(FILE *f, const char *name, const char *help)
+{
+	size_t end = 0;
+	while (help[end] && !(help[end] == '.' && (!help[end + 1] || help[end + 1] == ' ' || help[end + 1] == '\n')))
+		end++;
+	fprintf(f, "  %-9s", name);
+	int col = 11;
+	for (size_t at = 0; at < end;) {
+		while (at < end && (help[at] == ' ' || help[at] == '\n'))
+			at++;
+		size_t w = at;
+		while (w < end && help[w] != ' ' && help[w] != '\n')
+			w++;
+		if (col + 1 + (int)(w - at) > 80) {
+			fprintf(f, "\n%11s", "");
+			col = 11;
+		}
+		fprintf(f, " %.*s", (int)(w - at), help + at);
+		col += 1 + (int)(w - at);
+		at = w;
+	}
+	fputc('\n', f);
+}
+
 void cli_usage(FILE *f)
 {
 	fprintf(f,
@@ -111,7 +137,7 @@ void cli_usage(FILE *f)
 		"\n"
 		"commands:\n");
 	for (const struct cmd_help *c = cmd_helps; c->name; c++)
-		fprintf(f, "  %-9s %.*s\n", c->name, (int)strcspn(c->help, "\n."), c->help);
+		print_first_sentence(f, c->name, c->help);
 	fprintf(f, "\noptions:\n");
 	for (const struct cli_option *o = cli_options; o->name; o++) {
 		char head[32];

@@ -143,14 +143,60 @@ void term_flush(void)
 	doupdate();
 }
 
-/* ESC, then a character at once: Alt+character. ESC alone (nothing follows within
- * ESCDELAY, which curses already waited for) is Esc. */
+/* A CSI or SS3 sequence curses did not take whole: tmux sends ESC [ 4 ~ for End, which
+ * xterm-256color's terminfo does not list, and an Esc just before a key hides the key's
+ * sequence from curses. Read it to its final byte and map the usual ones; an unknown one
+ * is dropped, so none of its bytes is typed into the input. */
+static int csi_key(int intro)
+{
+	char p[16];
+	size_t n = 0;
+	wint_t ch;
+	for (;;) {
+		if (wget_wch(stdscr, &ch) != OK)
+			return K_UNKNOWN;
+		if (ch < 0x20 || ch > 0x3F)
+			break;
+		if (n + 1 < sizeof p)
+			p[n++] = (char)ch;
+	}
+	p[n] = '\0';
+	int num = atoi(p);
+	if (intro == 'O' && ch >= 'P' && ch <= 'S')
+		return K_F1 + (int)(ch - 'P');
+	switch (ch) {
+	case 'A': return K_UP;
+	case 'B': return K_DOWN;
+	case 'C': return K_RIGHT;
+	case 'D': return K_LEFT;
+	case 'H': return K_HOME;
+	case 'F': return K_END;
+	case 'Z': return K_BTAB;
+	case '~':
+		switch (num) {
+		case 1: case 7: return K_HOME;
+		case 4: case 8: return K_END;
+		case 3: return K_DELETE;
+		case 5: return K_PGUP;
+		case 6: return K_PGDN;
+		case 200: return K_PASTE_START;
+		case 201: return K_PASTE_END;
+		default: return K_UNKNOWN;
+		}
+	default: return K_UNKNOWN;
+	}
+}
+
+/* ESC, then a character at once: Alt+character, or the rest of a key's sequence. ESC
+ * alone (nothing follows within ESCDELAY, which curses already waited for) is Esc. */
 static int alt_key(void)
 {
 	wint_t ch;
 	int r = wget_wch(stdscr, &ch);
 	if (r == ERR)
 		return K_ESC;
+	if (r == OK && (ch == '[' || ch == 'O'))
+		return csi_key((int)ch);
 	if (r == OK && ch >= 0x20 && ch != 0x7F)
 		return K_ALT((int)ch);
 	if (r == OK && (ch == '\r' || ch == '\n'))

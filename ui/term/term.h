@@ -70,6 +70,7 @@ enum {
 	K_UP, K_DOWN, K_LEFT, K_RIGHT, K_HOME, K_END, K_PGUP, K_PGDN,
 	K_F1, K_F12 = K_F1 + 11, K_RESIZE, K_WHEEL_UP, K_WHEEL_DOWN,
 	K_PASTE_START, K_PASTE_END,
+	K_UNKNOWN,             /* a key's sequence that was not understood: to be ignored */
 };
 #define K_CTRL(c) ((c) & 0x1f)
 #define K_F(n) (K_F1 + (n) - 1)

@@ -331,13 +331,9 @@ void chat_draw(struct tui *t, const struct rect *r)
 			"Answers cite their sources like [1]; the sources pane shows them (Tab to focus, o opens).",
 			"F1 or /help: keys and commands · F2: switch profile · Esc: stop · Ctrl-C twice: quit",
 		};
-		for (int i = 0; i < 3 && i < height; i++) {
-			struct lines ls = {0};
-			wrap_plain(hello[i], strlen(hello[i]), width - 2, i ? SLOT_CHAT_META : SLOT_DEFAULT, &ls);
-			if (ls.n)
-				paint_line(top + 1 + i, 1, width - 1, &ls.v[0], SLOT_DEFAULT);
-			lines_free(&ls);
-		}
+		/* Wrapped whole: a line cut at the edge would lose what it says. */
+		for (int i = 0, y = top + 1; i < 3 && y < top + height; i++)
+			y = paint_wrapped(y, top + height, 1, width - 2, hello[i], i ? SLOT_CHAT_META : SLOT_DEFAULT);
 		return;
 	}
 	/* Scrolled up: new text below must not move what the user is reading. */

@@ -14,45 +14,81 @@
 #include "ui/tui/overlay.h"
 #include "ui/tui/paint.h"
 
-/* The help screen, generated from the key table. */
-static void help_lines(const struct tui *t, struct lines *out)
+enum { KEY_COL = 17 };
+
+/* "KEYS             what it does", the description wrapped to width under itself. */
+static void help_row(const char *keys, const char *what, int width, struct lines *out)
 {
-	char line[256], keys[96];
+	int col = (int)strlen(keys) + 1 > KEY_COL ? (int)strlen(keys) + 1 : KEY_COL;
+	struct lines ls = {0};
+	wrap_plain(what, strlen(what), width - col > 10 ? width - col : 10, SLOT_STATUS, &ls);
+	for (size_t i = 0; i < ls.n || i == 0; i++) {
+		char *row = xasprintf("%-*s%.*s", col, i ? "" : keys, i < ls.n ? (int)ls.v[i].len : 0,
+				      i < ls.n ? ls.v[i].text : "");
+		wrap_plain(row, strlen(row), width, SLOT_STATUS, out);
+		free(row);
+	}
+	lines_free(&ls);
+}
+
+static void help_title(const char *s, int width, struct lines *out)
+{
+	if (out->n)
+		wrap_plain("", 0, width, SLOT_STATUS, out);
+	wrap_plain(s, strlen(s), width, SLOT_STATUS_PROFILE, out);
+}
+
+/* The help screen, generated from the key table and wrapped to width. */
+static void help_lines(const struct tui *t, int width, struct lines *out)
+{
+	char keys[96];
 	for (int c = 0; c < KC_COUNT; c++) {
 		bool any = false;
 		for (int a = A_NONE + 1; a < A_COUNT; a++) {
 			if (action_ctx(a) != (enum key_ctx)c || !*action_keys(&t->keys, a, keys, sizeof keys))
 				continue;
-			if (!any) {
-				if (out->n)
-					wrap_plain("", 0, 200, SLOT_STATUS, out);
-				wrap_plain(key_ctx_name(c), strlen(key_ctx_name(c)), 200, SLOT_STATUS_PROFILE, out);
-				any = true;
-			}
-			snprintf(line, sizeof line, "%-16s %s", keys, action_help(a));
-			wrap_plain(line, strlen(line), 200, SLOT_STATUS, out);
+			if (!any)
+				help_title(key_ctx_name(c), width, out);
+			any = true;
+			help_row(keys, action_help(a), width, out);
 		}
 	}
-	static const char *const cmds[] = {
-		"", "Commands (Tab completes)",
-		"/profile NAME   switch profile        /model NAME   use another model",
-		"/compare A B [QUESTION]   the question (or the last one) to two profiles, side by side;",
-		"                 Left/Right (h/l) in the chat or sources pick the side whose sources show",
-		"/new   /sessions   /export [md|json] [FILE]   /reindex   /help   /quit",
-		"", "Keys are remapped in the config: ui.keys: {action: \"C-p\"} (actions as named in",
-		"the table in ui/tui/keys.c, e.g. profiles, toggle_sources, copy_code).",
+	static const char *const cmds[][2] = {
+		{"/profile NAME", "switch profile"},
+		{"/model NAME", "use another model (alone: the profile's own)"},
+		{"/compare A B [QUESTION]", "the question (or the last one) to two profiles, side by side; h/l (Left/Right) "
+					    "in the chat or sources pick the side whose sources show"},
+		{"/new", "a new conversation"},
+		{"/sessions", "pick a saved conversation"},
+		{"/export [md|json] [FILE]", "the conversation to a file"},
+		{"/reindex", "scan the folders again"},
+		{"/help", "this help"},
+		{"/quit", "quit"},
+	};
+	help_title("Commands (Tab completes)", width, out);
+	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
+		help_row(cmds[i][0], cmds[i][1], width, out);
+	static const char *const notes[] = {
+		"In the chat and the sources, a key they have no use for is typed into the input, and the "
+		"focus goes there: / starts a command from anywhere. The status bar shows the focused pane's "
+		"keys. Below 80 columns the chat has the screen; F3 (or Tab) shows the sources over it.",
+		"Keys are remapped in the config: ui.keys: {action: \"C-p\"} (actions as named in the table in "
+		"ui/tui/keys.c, e.g. profiles, toggle_sources, copy_code).",
 		"Up/Down scroll this help; any other key closes it.",
 	};
-	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
-		wrap_plain(cmds[i], strlen(cmds[i]), 200, i == 1 ? SLOT_STATUS_PROFILE : SLOT_STATUS, out);
+	for (size_t i = 0; i < sizeof notes / sizeof *notes; i++) {
+		wrap_plain("", 0, width, SLOT_STATUS, out);
+		wrap_plain(notes[i], strlen(notes[i]), width, SLOT_STATUS, out);
+	}
 }
 
 static void help_draw(struct tui *t, void *st, int rows, int cols)
 {
 	int *top = st;
 	struct lines ls = {0};
-	help_lines(t, &ls);
-	int n = (int)ls.n, w = cols > 84 ? 80 : cols - 4;
+	int w = cols > 84 ? 80 : cols - 4;
+	help_lines(t, w - 2, &ls);
+	int n = (int)ls.n;
 	int h = n + 2 < rows - 2 ? n + 2 : rows - 2;
 	if (*top > n - (h - 2))
 		*top = n - (h - 2) > 0 ? n - (h - 2) : 0;

@@ -36,13 +36,15 @@ static const struct {
 	[A_DOWN] = {"down", KC_VIEW, "Down j", "next line (chat) or source"},
 	[A_TOP] = {"top", KC_CHAT, "Home g", "first line of the conversation"},
 	[A_BOTTOM] = {"bottom", KC_CHAT, "End G", "last line; follow new text"},
-	[A_SEARCH] = {"search", KC_CHAT, "/", "search the conversation"},
-	[A_SEARCH_NEXT] = {"search_next", KC_CHAT, "n", "next match"},
-	[A_SEARCH_PREV] = {"search_prev", KC_CHAT, "N", "previous match"},
+	[A_SEARCH] = {"search", KC_CHAT, "C-f", "search the conversation"},
+	[A_SEARCH_NEXT] = {"search_next", KC_CHAT, "n", "next match (after a search)"},
+	[A_SEARCH_PREV] = {"search_prev", KC_CHAT, "N", "previous match (after a search)"},
 	[A_COPY_MESSAGE] = {"copy_message", KC_CHAT, "y", "copy the message under the cursor"},
 	[A_COPY_CODE] = {"copy_code", KC_CHAT, "c", "copy the code block under the cursor"},
 	[A_OPEN] = {"open", KC_SOURCES, "o", "open the source in $EDITOR (a PDF: xdg-open)"},
 	[A_PREVIEW] = {"preview", KC_SOURCES, "Enter", "show the whole passage"},
+	[A_SIDE_LEFT] = {"side_left", KC_VIEW, "h Left", "/compare: show the left answer's sources"},
+	[A_SIDE_RIGHT] = {"side_right", KC_VIEW, "l Right", "/compare: show the right answer's sources"},
 	[A_COMPLETE] = {"complete", KC_INPUT, "", "complete a /command (Tab when the input starts with /)"},
 	[A_LINE_START] = {"line_start", KC_INPUT, "C-a Home", "start of the input"},
 	[A_LINE_END] = {"line_end", KC_INPUT, "C-e End", "end of the input"},
@@ -247,6 +249,14 @@ enum action keys_action(const struct keymap *km, enum key_ctx ctx, int k)
 	if (a == A_NONE && !(ctx == KC_INPUT && k >= 0x20 && k < 0x110000))
 		a = find(km, KC_GLOBAL, k);
 	return a;
+}
+
+const char *action_key(const struct keymap *km, enum action a, char *buf, size_t size)
+{
+	for (int j = 0; j < KEYS_PER_ACTION; j++)
+		if (km->keys[a][j])
+			return key_name(km->keys[a][j], buf, size);
+	return NULL;
 }
 
 const char *action_keys(const struct keymap *km, enum action a, char *buf, size_t size)

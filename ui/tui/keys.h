@@ -4,7 +4,9 @@
  * An action belongs to a context: global (any focus), input, view (chat or sources), chat
  * or sources. A key is looked up in the focused context first, then in the view context,
  * then globally; a global binding to a printable character does not apply while the input
- * has focus (so `?` types a question mark there). Pure apart from the keymap it fills;
+ * has focus (so `?` types a question mark there). The chat and the sources use few
+ * printable keys: any other one is typed into the input (ui/tui/loop.c), so `/` starts a
+ * command from anywhere and the chat's search is C-f. Pure apart from the keymap it fills;
  * UI thread. */
 #ifndef FN_KEYS_H
 #define FN_KEYS_H
@@ -17,7 +19,7 @@ enum action {
 	A_TOGGLE_SOURCES, A_EDIT_INPUT, A_PAGE_UP, A_PAGE_DOWN,
 	A_UP, A_DOWN, A_TOP, A_BOTTOM,
 	A_SEARCH, A_SEARCH_NEXT, A_SEARCH_PREV, A_COPY_MESSAGE, A_COPY_CODE,
-	A_OPEN, A_PREVIEW,
+	A_OPEN, A_PREVIEW, A_SIDE_LEFT, A_SIDE_RIGHT,
 	A_COMPLETE, A_LINE_START, A_LINE_END, A_CHAR_BACK, A_CHAR_FORWARD, A_DELETE_CHAR,
 	A_BACKSPACE, A_KILL_LINE, A_KILL_START, A_KILL_WORD, A_HISTORY_PREV, A_HISTORY_NEXT,
 	A_COUNT
@@ -50,6 +52,8 @@ const char *key_name(int k, char *buf, size_t size);
 const char *action_name(enum action a);
 const char *action_help(enum action a);
 enum key_ctx action_ctx(enum action a);
+/* The first key of action a by name ("F3"), in buf; NULL when it has none. */
+const char *action_key(const struct keymap *km, enum action a, char *buf, size_t size);
 /* The keys of action a as "F2 / C-p" (or "" when none), in buf. */
 const char *action_keys(const struct keymap *km, enum action a, char *buf, size_t size);
 const char *key_ctx_name(enum key_ctx c);

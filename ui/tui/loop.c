@@ -31,18 +31,93 @@ enum { FRAME_MS = 15 };
 
 /* ---- keys ------------------------------------------------------------------------------ */
 
+static bool printable(int k)
+{
+	return k >= 0x20 && k < 0x110000 && k != 0x7F;
+}
+
+static bool narrow_now(void)
+{
+	int rows, cols;
+	term_size(&rows, &cols);
+	return layout_narrow(cols);
+}
+
+static bool compare_selected(const struct tui *t)
+{
+	return t->conv.selected < t->conv.n && t->conv.v[t->conv.selected].role == ROLE_COMPARE;
+}
+
+static void focus_set(struct tui *t, enum focus f)
+{
+	if (f == t->focus)
+		return;
+	t->focus = f;
+	if (f == FOCUS_CHAT)
+		chat_cursor_enter(t);
+}
+
+/* Tab's round: input -> chat -> sources; the sources are skipped while F3 hides them side
+ * by side (narrow, Tab opens them over the chat). */
+static void focus_cycle(struct tui *t, int dir)
+{
+	enum focus f = t->focus;
+	do
+		f = (f + (dir > 0 ? 1 : FOCUS_COUNT - 1)) % FOCUS_COUNT;
+	while (f == FOCUS_SOURCES && !t->src.show && !narrow_now());
+	focus_set(t, f);
+}
+
+/* Whether the focused pane has a use for a printable key bound to a: its own actions and
+ * the global ones; n/N only after a search, h/l only on a comparison. The rest is typed
+ * into the input. */
+static bool pane_uses(const struct tui *t, enum action a)
+{
+	if (a == A_NONE)
+		return false;
+	if (a == A_SEARCH_NEXT || a == A_SEARCH_PREV)
+		return t->chat.search.len > 0;
+	if (a == A_SIDE_LEFT || a == A_SIDE_RIGHT)
+		return compare_selected(t);
+	return true;
+}
+
+static void stop(struct tui *t)
+{
+	if (t->src.preview)
+		t->src.preview = false;
+	else if (chat_search_stop(t))
+		;
+	else if (t->focus == FOCUS_SOURCES && narrow_now())
+		focus_set(t, FOCUS_INPUT); /* the sources over the chat close */
+	else if (conv_live(t))
+		turns_cancel(t);
+	else
+		status_dismiss(t);
+}
+
 /* The open overlay takes every key, then a search being typed; the rest are actions of
- * the focused room or global ones. */
+ * the focused room or global ones. In the chat or the sources, a printable key they have
+ * no use for goes to the input, and the focus with it. */
 static void handle_key(struct tui *t, int k)
 {
 	if (k == K_PASTE_START || k == K_PASTE_END) {
 		t->in.pasting = k == K_PASTE_START;
+		if (t->in.pasting) /* a paste is text, wherever the focus was */
+			focus_set(t, FOCUS_INPUT);
+		t->dirty = true;
 		return;
 	}
 	if (k == K_RESIZE) {
 		t->dirty = true;
 		return;
 	}
+	if (k == K_UNKNOWN)
+		return;
+	/* A key says the notice was read; not while a search is typed, whose notice is the
+	 * count of matches for what is typed. */
+	if (!t->chat.search_edit)
+		status_key(t);
 	enum key_ctx ctx = t->focus == FOCUS_INPUT ? KC_INPUT : t->focus == FOCUS_CHAT ? KC_CHAT : KC_SOURCES;
 	enum action a = t->in.pasting && t->focus == FOCUS_INPUT ? A_NONE : keys_action(&t->keys, ctx, k);
 	if (a != A_INTERRUPT)
@@ -57,10 +132,15 @@ static void handle_key(struct tui *t, int k)
 		chat_scroll_by(t, k == K_WHEEL_UP ? 3 : -3);
 		return;
 	}
+	t->dirty = true;
+	if (t->focus != FOCUS_INPUT && printable(k) && !pane_uses(t, a)) {
+		focus_set(t, FOCUS_INPUT);
+		input_key(t, A_NONE, k);
+		return;
+	}
 	/* Tab in an input that starts with '/' completes instead of moving the focus. */
 	if (a == A_FOCUS_NEXT && t->focus == FOCUS_INPUT && commands_complete(t))
 		return;
-	t->dirty = true;
 	switch (a) {
 	case A_INTERRUPT:
 		if (conv_live(t)) {
@@ -72,29 +152,31 @@ static void handle_key(struct tui *t, int k)
 			status_notice(t, false, "press Ctrl-C again to quit");
 		}
 		return;
-	case A_STOP:
-		if (t->src.preview)
-			t->src.preview = false;
-		else if (!chat_search_stop(t))
-			turns_cancel(t);
-		return;
+	case A_STOP: stop(t); return;
 	case A_FOCUS_NEXT:
-	case A_FOCUS_PREV:
-		t->focus = (t->focus + (a == A_FOCUS_NEXT ? 1 : FOCUS_COUNT - 1)) % FOCUS_COUNT;
-		if (t->focus == FOCUS_CHAT)
-			chat_cursor_enter(t);
-		return;
+	case A_FOCUS_PREV: focus_cycle(t, a == A_FOCUS_NEXT ? 1 : -1); return;
 	case A_HELP: help_toggle(t); return;
 	case A_PROFILES: profiles_pick(t); return;
-	case A_TOGGLE_SOURCES: t->src.show = !t->src.show; return;
+	case A_TOGGLE_SOURCES:
+		if (narrow_now()) {
+			focus_set(t, t->focus == FOCUS_SOURCES ? FOCUS_INPUT : FOCUS_SOURCES);
+		} else {
+			t->src.show = !t->src.show;
+			if (!t->src.show && t->focus == FOCUS_SOURCES)
+				focus_set(t, FOCUS_INPUT);
+		}
+		return;
 	case A_EDIT_INPUT: input_edit(t); return;
 	case A_PAGE_UP:
 	case A_PAGE_DOWN: chat_page(t, a == A_PAGE_UP); return;
+	case A_SIDE_LEFT:
+	case A_SIDE_RIGHT:
+		if (t->focus != FOCUS_INPUT)
+			sources_compare_side(t, a == A_SIDE_RIGHT);
+		return;
 	default: break;
 	}
-	if (t->focus != FOCUS_INPUT && a == A_NONE && (k == K_LEFT || k == K_RIGHT || k == 'h' || k == 'l'))
-		sources_compare_side(t, k == K_RIGHT || k == 'l');
-	else if (t->focus == FOCUS_INPUT)
+	if (t->focus == FOCUS_INPUT)
 		input_key(t, a, k);
 	else if (t->focus == FOCUS_SOURCES)
 		sources_key(t, a);
@@ -115,6 +197,10 @@ static void draw_status(struct tui *t, const struct rect *r)
 		.streaming = live != NULL,
 		.st = &t->st,
 	};
+	struct status_hints h;
+	status_hints(t, layout_narrow(r->w), &h);
+	v.hints = h.p;
+	v.nhints = h.n;
 	if (live) {
 		v.secs = (clock_ms_f() - live->started_ms) / 1000.0;
 		v.tokens = live->role == ROLE_COMPARE ? live->side[0].tokens + live->side[1].tokens : live->tokens;
@@ -130,7 +216,7 @@ static void draw(struct tui *t)
 	struct lines in = {0};
 	int ih = cols >= 2 ? input_lines(t, cols - 2, &in) : 1;
 	struct layout lay;
-	layout_compute(rows, cols, ih, t->src.show, t->cfg->ui.sources_width, &lay);
+	layout_compute(rows, cols, ih, t->src.show, t->focus == FOCUS_SOURCES, t->cfg->ui.sources_width, &lay);
 	if (lay.too_small) {
 		lines_free(&in);
 		term_text(0, 0, cols, SLOT_DEFAULT, "window too small", 16);
@@ -158,7 +244,9 @@ static void handle_msgs(struct tui *t)
 	for (struct chan_msg *m = chan_take(t->w.chan), *next; m; m = next) {
 		next = m->next;
 		const struct idx_event *ev = wiring_index_event(m);
-		if (ev)
+		if (ev && ev->kind == IDX_EV_FILE) /* redraws only when a shown source went stale */
+			sources_file_event(t, ev->state == IDX_FILE_MOVED ? NULL : ev->path);
+		else if (ev)
 			status_index(t, ev);
 		else if (!wiring_handle(t, m))
 			turns_handle(t, (struct turn_msg *)m);

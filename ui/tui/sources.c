@@ -12,7 +12,9 @@
 #include "base/xmalloc.h"
 #include "core/app/config.h"
 #include "core/answer/turn.h"
+#include "ui/render/cut.h"
 #include "ui/render/hl.h"
+#include "ui/render/passage.h"
 #include "ui/render/wrap.h"
 #include "ui/term/term.h"
 #include "ui/tui/clip.h"
@@ -85,11 +87,73 @@ static bool is_pdf(const struct source *s)
 	return s->page > 0 || (n > 4 && !strcasecmp(s->path + n - 4, ".pdf"));
 }
 
+/* A file event from the watcher (changed, removed, moved): the shown answer's sources of
+ * that file are looked at again at once, so a stale mark does not wait for the selection
+ * to move. path NULL: all of them. */
+void sources_file_event(struct tui *t, const char *path)
+{
+	struct msg *c = t->conv.selected < t->conv.n ? &t->conv.v[t->conv.selected] : NULL;
+	if (!c)
+		return;
+	for (int side = 0; side < (c->role == ROLE_COMPARE ? 2 : 1); side++) {
+		struct msg *m = c->role == ROLE_COMPARE ? &c->side[side] : c;
+		if (!m->turn || m->streaming || !m->checks)
+			continue;
+		const struct cite_map *map = turn_sources(m->turn);
+		for (size_t i = 0; i < map->n; i++) {
+			if (path && strcmp(path, map->v[i].path))
+				continue;
+			enum src_state was = m->checks[i].state;
+			sources_check(m, i);
+			if (m->checks[i].state != was)
+				t->dirty = true;
+		}
+	}
+}
+
+/* The sentence of m's answer that cites source number n (one that holds first), as bytes
+ * of its raw text; false when none does. */
+static bool citing_sentence(const struct msg *m, int n, const char **text, size_t *len)
+{
+	const struct verify_result *v = m->result ? m->result->verify : NULL;
+	const struct verify_sentence *found = NULL;
+	for (size_t i = 0; v && i < v->n; i++)
+		for (int j = 0; j < v->v[i].nsources; j++)
+			if (v->v[i].sources[j] == n && (!found || (v->v[i].holds[j] && found->status != VERIFY_SUPPORTED)))
+				found = &v->v[i];
+	if (!found || found->start + found->len > m->raw.len)
+		return false;
+	*text = m->raw.p + found->start;
+	*len = found->len;
+	return true;
+}
+
+/* Where to open a source: the line of its passage that holds the sentence citing it (the
+ * question's best line when nothing cites it), not the chunk's first line. */
+static unsigned open_line(struct tui *t, const struct msg *m, const struct source *s)
+{
+	unsigned first = s->line_start ? s->line_start : 1;
+	const char *claim = m->question;
+	size_t clen = claim ? strlen(claim) : 0;
+	citing_sentence(m, s->n, &claim, &clen);
+	if (!claim || !s->text)
+		return first;
+	return first + (unsigned)passage_line(s->text, strlen(s->text), claim, clen, t->cfg->index.language);
+}
+
 static void sources_open(struct tui *t)
 {
-	const struct source *s = msg_shown_source(conv_selected(t), t->src.sel, NULL);
+	struct msg *m = conv_selected(t);
+	size_t mi = 0;
+	const struct source *s = msg_shown_source(m, t->src.sel, &mi);
 	if (!s) {
 		status_notice(t, true, "no source selected");
+		return;
+	}
+	struct stat st;
+	if (stat(s->path, &st) < 0) {
+		sources_check(m, mi);
+		status_notice(t, true, "%s is gone (deleted or moved since this answer): nothing to open", s->path);
 		return;
 	}
 	if (is_pdf(s)) {
@@ -105,7 +169,7 @@ static void sources_open(struct tui *t)
 		return;
 	}
 	char line[32];
-	snprintf(line, sizeof line, "+%u", (unsigned)(s->line_start ? s->line_start : 1));
+	snprintf(line, sizeof line, "+%u", open_line(t, m, s));
 	if (clip_run_editor(line, s->path) < 0)
 		status_notice(t, true, "the editor (%s) did not run cleanly", getenv("FN_EDITOR"));
 	t->dirty = true;
@@ -153,17 +217,15 @@ static int draw_source(struct tui *t, struct msg *m, size_t i, int y, int bottom
 	buf_addf(&loc, ":%u-%u", (unsigned)s->line_start, (unsigned)s->line_end);
 	char *safe = sanitize_str(buf_str(&loc), SAN_ONELINE);
 	buf_free(&loc);
-	/* Long paths keep their end: the file name matters most. */
-	const char *shown = safe;
-	int room = width - (int)strlen(head);
-	while (text_width(shown, strlen(shown)) > room && *shown)
-		shown += input_next_char(&(struct buf){(char *)shown, strlen(shown), 0}, 0);
+	/* A long path loses its middle, never its file name, and says so. */
+	char *shown = cut_path(safe, width - (int)strlen(head));
 	if (sel)
 		term_fill(y, x, width, SLOT_SOURCES_SELECTED);
 	int c = term_text(y, x, width, sel ? SLOT_SOURCES_SELECTED : cited ? SLOT_CHAT_CITATION : SLOT_SOURCES_UNCITED,
 			  head, strlen(head));
 	term_text(y, x + c, width - c, sel ? SLOT_SOURCES_SELECTED : cited ? SLOT_SOURCES_PATH : SLOT_SOURCES_UNCITED,
 		  shown, strlen(shown));
+	free(shown);
 	free(safe);
 	y++;
 	if (y < bottom) {
@@ -180,14 +242,25 @@ static int draw_source(struct tui *t, struct msg *m, size_t i, int y, int bottom
 			st_slot = SLOT_SOURCES_UNSUPPORTED;
 		}
 		int c0 = st ? term_text(y, x + 4, width - 4, st_slot, st, strlen(st)) : 0;
+		/* The score only when it fits whole (a cut number reads as another number);
+		 * then the heading, cut with a mark. */
 		struct buf info = {0};
-		if (st)
+		if (st && *s->heading)
 			buf_adds(&info, " · ");
-		if (*s->heading)
-			buf_addf(&info, "%s · ", s->heading);
-		buf_addf(&info, "score %.3g", s->score);
+		buf_adds(&info, s->heading);
+		size_t bare = info.len;
+		buf_addf(&info, "%sscore %.3g", st || *s->heading ? " · " : "", s->score);
 		char *h = sanitize_str(buf_str(&info), SAN_ONELINE);
-		term_text(y++, x + 4 + c0, width - 4 - c0, cited ? SLOT_CHAT_META : SLOT_SOURCES_UNCITED, h, strlen(h));
+		int room = width - 4 - c0;
+		if (text_width(h, strlen(h)) > room && bare) {
+			free(h);
+			info.len = bare;
+			info.p[bare] = '\0';
+			h = sanitize_str(buf_str(&info), SAN_ONELINE);
+		}
+		char *hc = cut_end(h, room);
+		term_text(y++, x + 4 + c0, room, cited ? SLOT_CHAT_META : SLOT_SOURCES_UNCITED, hc, strlen(hc));
+		free(hc);
 		free(h);
 		buf_free(&info);
 	}

@@ -1,7 +1,8 @@
 /* sources.h - the sources pane: the selected answer's sources, cited first, each with its
  * place, what verification found, a stale mark when its file changed since the answer
- * (re-stat on selection, the content hash only when size or mtime moved), and a snippet
- * with the question's terms highlighted; o opens one, Enter previews the whole passage.
+ * (re-stat on selection and when the watcher sees the file change, the content hash only
+ * when size or mtime moved), and a snippet with the question's terms highlighted; o opens
+ * one at the line holding the sentence that cites it, Enter previews the whole passage.
  * Owns t->src. UI thread only. */
 #ifndef FN_TUI_SOURCES_H
 #define FN_TUI_SOURCES_H
@@ -25,6 +26,9 @@ struct sources_view {
 void sources_check(struct msg *m, size_t i);
 /* Message i becomes the selected answer: its sources are looked at once. */
 void sources_select(struct tui *t, size_t i);
+/* The watcher saw path change (NULL: some file moved): the shown answer's sources of it are
+ * looked at again, so a stale mark shows at once. */
+void sources_file_event(struct tui *t, const char *path);
 /* In a comparison, the side whose sources the pane shows (0 left, 1 right). */
 void sources_compare_side(struct tui *t, int side);
 /* An action with the focus in the sources pane. */

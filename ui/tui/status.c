@@ -8,6 +8,7 @@
 
 #include "base/buf.h"
 #include "base/sanitize.h"
+#include "ui/render/cut.h"
 #include "ui/term/term.h"
 #include "ui/tui/loop.h"
 
@@ -22,6 +23,80 @@ void status_notice(struct tui *t, bool error, const char *fmt, ...)
 	t->st.notice = sanitize_str(tmp, SAN_ONELINE);
 	t->st.notice_error = error;
 	t->dirty = true;
+}
+
+void status_key(struct tui *t)
+{
+	if (t->st.notice && !t->st.notice_error) {
+		free(t->st.notice);
+		t->st.notice = NULL;
+		t->dirty = true;
+	}
+}
+
+bool status_dismiss(struct tui *t)
+{
+	if (!t->st.notice)
+		return false;
+	free(t->st.notice);
+	t->st.notice = NULL;
+	t->dirty = true;
+	return true;
+}
+
+/* "KEY what", or "KEY/KEY2 what" for a pair; nothing when the action has no key. */
+static void hint(const struct tui *t, struct status_hints *h, enum action a, enum action a2, const char *what)
+{
+	char k1[24], k2[24];
+	if (h->n == STATUS_HINTS_MAX || !action_key(&t->keys, a, k1, sizeof k1))
+		return;
+	int n;
+	if (a2 != A_NONE && action_key(&t->keys, a2, k2, sizeof k2))
+		n = snprintf(h->v[h->n], sizeof h->v[h->n], "%s/%s %s", k1, k2, what);
+	else
+		n = snprintf(h->v[h->n], sizeof h->v[h->n], "%s %s", k1, what);
+	if (n < 0 || (size_t)n >= sizeof h->v[h->n])
+		return;
+	h->p[h->n] = h->v[h->n];
+	h->n++;
+}
+
+void status_hints(struct tui *t, bool narrow, struct status_hints *h)
+{
+	h->n = 0;
+	const struct msg *sel = t->conv.selected < t->conv.n ? &t->conv.v[t->conv.selected] : NULL;
+	bool compare = sel && sel->role == ROLE_COMPARE;
+	if (conv_live(t))
+		hint(t, h, A_STOP, A_NONE, "stop");
+	else if (t->st.notice && t->st.notice_error)
+		hint(t, h, A_STOP, A_NONE, "dismiss");
+	switch (t->focus) {
+	case FOCUS_INPUT:
+		if (narrow)
+			hint(t, h, A_TOGGLE_SOURCES, A_NONE, "sources");
+		hint(t, h, A_FOCUS_NEXT, A_NONE, "chat");
+		hint(t, h, A_HELP, A_NONE, "help");
+		break;
+	case FOCUS_CHAT:
+		hint(t, h, A_SEARCH, A_NONE, "search");
+		if (t->chat.search.len)
+			hint(t, h, A_SEARCH_NEXT, A_SEARCH_PREV, "match");
+		hint(t, h, A_COPY_MESSAGE, A_NONE, "copy");
+		hint(t, h, A_COPY_CODE, A_NONE, "code");
+		if (compare)
+			hint(t, h, A_SIDE_LEFT, A_SIDE_RIGHT, "side");
+		if (narrow)
+			hint(t, h, A_TOGGLE_SOURCES, A_NONE, "sources");
+		break;
+	default:
+		hint(t, h, A_OPEN, A_NONE, "open");
+		hint(t, h, A_PREVIEW, A_NONE, t->src.preview ? "close" : "preview");
+		if (compare)
+			hint(t, h, A_SIDE_LEFT, A_SIDE_RIGHT, "side");
+		if (narrow)
+			hint(t, h, A_TOGGLE_SOURCES, A_NONE, "close");
+		break;
+	}
 }
 
 void status_index(struct tui *t, const struct idx_event *ev)
@@ -95,8 +170,31 @@ void status_draw(const struct status_view *v, int y, int cols)
 	if (st->notice)
 		buf_addf(&b, " │ %s", st->notice);
 	safe = sanitize_str(buf_str(&b), SAN_ONELINE);
-	term_text(y, x, cols - x, st->notice && st->notice_error ? SLOT_STATUS_ERROR
-				  : v->streaming ? SLOT_STATUS_STREAMING : SLOT_STATUS, safe, strlen(safe));
+	/* The keys at the right: as many as fit beside the rest; with no notice to read, the
+	 * first one even when the rest must be cut for it (it is the way to what is hidden). A
+	 * notice lasts until the next key, and the keys come back then. */
+	int restw = text_width(safe, strlen(safe));
+	struct buf hb = {0};
+	int hw = 0;
+	for (size_t i = 0; i < v->nhints; i++) {
+		size_t at = hb.len;
+		buf_addf(&hb, "%s%s", at ? " · " : "", v->hints[i]);
+		int w = text_width(hb.p, hb.len);
+		if (x + restw + 2 + w + 1 <= cols || (!at && !st->notice && x + 12 + 2 + w + 1 <= cols)) {
+			hw = w;
+			continue;
+		}
+		hb.len = at;
+		break;
+	}
+	int room = cols - x - (hw ? hw + 3 : 0);
+	char *shown = cut_end(safe, room);
+	term_text(y, x, room, st->notice && st->notice_error ? SLOT_STATUS_ERROR
+			      : v->streaming ? SLOT_STATUS_STREAMING : SLOT_STATUS, shown, strlen(shown));
+	if (hw)
+		term_text(y, cols - hw - 1, hw, SLOT_STATUS, hb.p, hb.len);
+	free(shown);
 	free(safe);
 	buf_free(&b);
+	buf_free(&hb);
 }

@@ -124,8 +124,9 @@ void turns_handle(struct tui *t, struct turn_msg *m)
 			status_notice(t, false, "%d oldest turn%s left out to fit the context", dropped,
 				      dropped == 1 ? "" : "s");
 		}
+		/* A stop the user asked for is news, not an error: it goes with the next key. */
 		if (a->result->outcome != TURN_COMPLETED && a->result->outcome != TURN_DECLINED)
-			status_notice(t, true, "%s%s%s: %s", live != a ? a->profile : "", live != a ? ": " : "",
+			status_notice(t, a->result->outcome != TURN_CANCELLED, "%s%s%s: %s", live != a ? a->profile : "", live != a ? ": " : "",
 				      a->result->outcome_name, a->result->message ? a->result->message : "");
 		save_end(t, a, a->result);
 	}

@@ -87,7 +87,10 @@ void wiring_start(struct tui *t)
 	struct app *app = t->cli->app;
 	w->app = app;
 	/* The channel first: the watcher posts into it (index events without per-file ones). */
-	if (app_need(app, APP_CHAN, NULL, 0) == 0 && app_need(app, APP_WATCH, NULL, 0) < 0) {
+	/* File events too: a cited file that changes or goes is marked at once (sources.c). */
+	if (app_need(app, APP_CHAN, NULL, 0) == 0)
+		app->index_sink = index_events_sink(app->chan, true);
+	if ((app->have & APP_CHAN) && app_need(app, APP_WATCH, NULL, 0) < 0) {
 		t->st.idx_error = xstrdup(app->error);
 		log_error("index: %s", app->error);
 	}
