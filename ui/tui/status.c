@@ -170,9 +170,10 @@ void status_draw(const struct status_view *v, int y, int cols)
 	if (st->notice)
 		buf_addf(&b, " │ %s", st->notice);
 	safe = sanitize_str(buf_str(&b), SAN_ONELINE);
-	/* The keys at the right: as many as fit beside the rest; with no notice to read, the
-	 * first one even when the rest must be cut for it (it is the way to what is hidden). A
-	 * notice lasts until the next key, and the keys come back then. */
+	/* The keys at the right: as many as fit beside the rest; the first one even when the
+	 * rest must be cut for it when there is no notice to read (it is the way to what is
+	 * hidden) or the notice is an error (the first key is the one that dismisses it). Any
+	 * other notice lasts until the next key, and the keys come back then. */
 	int restw = text_width(safe, strlen(safe));
 	struct buf hb = {0};
 	int hw = 0;
@@ -180,7 +181,7 @@ void status_draw(const struct status_view *v, int y, int cols)
 		size_t at = hb.len;
 		buf_addf(&hb, "%s%s", at ? " · " : "", v->hints[i]);
 		int w = text_width(hb.p, hb.len);
-		if (x + restw + 2 + w + 1 <= cols || (!at && !st->notice && x + 12 + 2 + w + 1 <= cols)) {
+		if (x + restw + 2 + w + 1 <= cols || (!at && (!st->notice || st->notice_error) && x + 12 + 2 + w + 1 <= cols)) {
 			hw = w;
 			continue;
 		}
