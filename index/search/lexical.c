@@ -405,6 +405,7 @@ struct qterm {
 	size_t len;
 	double qw;     /* occurrences in the query, a context occurrence counting its weight */
 	int stop;
+	int own;       /* occurs in the query itself, not only in its context */
 	uint64_t *ids;
 	uint32_t *tfs;
 	size_t n, cap, ctf, pos;
@@ -416,6 +417,7 @@ struct qctx {
 	size_t n;
 	struct tokenizer *t;
 	double weight; /* of the text being read: 1 for the query, less for its context */
+	int own;       /* the text being read is the query */
 };
 
 static int on_qtoken(void *ctx, const struct token *tk)
@@ -426,6 +428,7 @@ static int on_qtoken(void *ctx, const struct token *tk)
 	for (size_t i = 0; i < q->n; i++) {
 		if (q->v[i].len == tk->len && memcmp(q->v[i].term, tk->term, tk->len) == 0) {
 			q->v[i].qw += q->weight;
+			q->v[i].own |= q->own;
 			return 0;
 		}
 	}
@@ -436,6 +439,7 @@ static int on_qtoken(void *ctx, const struct token *tk)
 	qt->term = xstrndup(tk->term, tk->len);
 	qt->len = tk->len;
 	qt->qw = q->weight;
+	qt->own = q->own;
 	qt->stop = tok_is_stopword(q->t, tk->term, tk->len);
 	return 0;
 }
@@ -474,15 +478,19 @@ int lex_search(MDB_txn *txn, idx *ix, struct tokenizer *t, const struct lex_quer
 	struct qctx *q = xcalloc(1, sizeof *q);
 	q->t = t;
 	q->weight = 1;
+	q->own = 1;
 	/* The query's own terms first, so its context can never crowd them out of MAX_QTERMS. */
 	tok_each(t, lq->text, strlen(lq->text), on_qtoken, q);
 	if (lq->context && lq->context_weight > 0) {
 		q->weight = lq->context_weight;
+		q->own = 0;
 		tok_each(t, lq->context, strlen(lq->context), on_qtoken, q);
 	}
-	size_t nstop = 0;
-	for (size_t i = 0; i < q->n; i++)
+	size_t nstop = 0, own = 0;
+	for (size_t i = 0; i < q->n; i++) {
 		nstop += q->v[i].stop != 0;
+		own += q->v[i].own && !q->v[i].stop;
+	}
 	/* Stopwords add cost and little ranking signal; keep them only when nothing else. */
 	int keep_stop = nstop == q->n;
 	double N = (double)meta_u64(txn, ix, "chunks");
@@ -511,6 +519,20 @@ int lex_search(MDB_txn *txn, idx *ix, struct tokenizer *t, const struct lex_quer
 	}
 	if (c)
 		mdb_cursor_close(c);
+	/* A query with words of its own that none of the documents has asks about something
+	 * else: its context (an earlier topic) must not answer it on its own words alone. A
+	 * query of only stopwords ("and why?") is all context, and keeps it. */
+	size_t own_found = 0;
+	for (size_t i = 0; i < nt; i++)
+		own_found += q->v[i].own && !q->v[i].stop;
+	if (own && !own_found) {
+		for (size_t i = 0; i < nt; i++) {
+			free(q->v[i].term);
+			free(q->v[i].ids);
+			free(q->v[i].tfs);
+		}
+		nt = 0;
+	}
 	struct topk top;
 	topk_init(&top, k);
 	/* Document-at-a-time over the sorted lists, so cinfo blocks are read in order. */

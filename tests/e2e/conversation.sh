@@ -146,6 +146,9 @@ check_not_contains "builtin: the bare follow-up misses the passage" "$bare" "lip
 out=$(bio ask --session 20261201-000000-bio "Where is it made?")
 check_contains "builtin: with the conversation it finds it" "$out" "lipase.md"
 check_contains "builtin: and answers from it" "$out" "Lipase is made in the pancreas of mammals"
+out=$(bio ask --session 20261201-000000-bio "What is the capital of Peru?")
+check_contains "builtin: a new topic no document has is declined" "$out" "Not found in your documents"
+check_not_contains "... the earlier topic does not answer it" "$out" "lipase.md"
 
 # ---- stdin as the question --------------------------------------------------------------------
 out=$(printf 'At what temperature does water boil?\n' | fn ask --profile offline); rc=$?

@@ -9,8 +9,22 @@
 cd "$FN_TMP" || exit 1
 fakellm_start >/dev/null || tap_bail "fakellm did not start"
 
-# A port that was free a moment ago: nothing listens there.
-closed=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# A port bound and never listened on, held for the whole test: a connection there is
+# refused, and no other program (another test's server) can take the port meanwhile.
+python3 - closed.port <<'PY' >/dev/null 2>&1 &
+import os, signal, socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write(str(s.getsockname()[1]))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+signal.pause()
+PY
+closed_pid=$!
+at_exit "kill $closed_pid"
+i=0
+while [ ! -s closed.port ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+closed=$(cat closed.port) || tap_bail "no closed port"
 
 # A TLS server with a self-signed certificate (made here by openssl; never trusted).
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \

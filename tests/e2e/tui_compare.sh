@@ -116,7 +116,7 @@ tmx_send Enter
 check "narrow: both answers, one above the other" tmx_wait_for "^.footnote · right · fixture:bare.sse *$" 20
 screen=$(tmx_capture)
 check "narrow: the left one first, alone on its rows" sh -c 'printf "%s\n" "$1" | grep -q "^.footnote · left · fixture:cited.sse *$"' - "$screen"
-check "narrow: idle" tmx_wait_for "│ idle │"
+check "narrow: idle" tmx_wait_for " idle │"
 tmx_send F3
 check "narrow: the overlay lists the left side's sources" tmx_wait_for "✓ verified · Water"
 # The sources have the focus; "/" still starts a command, and the chat comes back.

@@ -70,7 +70,12 @@ static void test_status_streaming_and_errors(void **state)
 	v.streaming = false;
 	term_fake_resize(1, 60);
 	status_draw(&v, 0, 60);
-	row_is(0, " qa  llama3 │ idle │ index: no space left │ index: the disk…"); /* 60 columns */
+	/* 60 columns: the counts and the model give way to the notice, the state stays. */
+	row_is(0, " qa   idle │ index: the disk is full, free some space and r…");
+	/* Wider: the model comes back before the index's state. */
+	term_fake_resize(1, 110);
+	status_draw(&v, 0, 110);
+	row_is(0, " qa  llama3 │ idle │ index: the disk is full, free some space and run /reindex again please");
 	assert_int_equal(term_fake_slot(0, 10), SLOT_STATUS_ERROR);
 }
 
@@ -318,13 +323,13 @@ static void test_help_overlay(void **state)
 	assert_string_equal(t.ov.cls->name, "help");
 	term_fake_resize(10, 90);
 	overlay_draw(&t, 10, 90);
-	row_is(2, "      Anywhere");
-	row_is(3, "      Esc              stop the answer; close a preview, search or list");
+	row_is(2, "      Marks in answers");
+	row_is(3, "      [1]              the answer cites source 1 (the sources pane shows it; ✓ when");
 	assert_true(overlay_key(&t, K_DOWN));
 	assert_non_null(t.ov.cls);
 	term_erase();
 	overlay_draw(&t, 10, 90);
-	row_is(2, "      Esc              stop the answer; close a preview, search or list");
+	row_is(2, "      [1]              the answer cites source 1 (the sources pane shows it; ✓ when");
 	overlay_key(&t, 'x');
 	assert_null(t.ov.cls);
 	help_toggle(&t);

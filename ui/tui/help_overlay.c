@@ -42,6 +42,17 @@ static void help_title(const char *s, int width, struct lines *out)
 static void help_lines(const struct tui *t, int width, struct lines *out)
 {
 	char keys[96];
+	static const char *const marks[][2] = {
+		{"[1]", "the answer cites source 1 (the sources pane shows it; ✓ when its words support the sentence)"},
+		{"[auto: 1]", "the model gave this sentence no marker, so footnote attached the source that supports "
+			      "it best: read that source before trusting the sentence"},
+		{"(model knowledge)", "a sentence no source supports: it comes from the model, not your documents"},
+		{"stale", "the cited file changed after the answer; o opens it as it is now"},
+	};
+	/* First what a reader of an answer wonders about, then the keys. */
+	help_title("Marks in answers", width, out);
+	for (size_t i = 0; i < sizeof marks / sizeof *marks; i++)
+		help_row(marks[i][0], marks[i][1], width, out);
 	for (int c = 0; c < KC_COUNT; c++) {
 		bool any = false;
 		for (int a = A_NONE + 1; a < A_COUNT; a++) {

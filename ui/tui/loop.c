@@ -244,10 +244,12 @@ static void handle_msgs(struct tui *t)
 	for (struct chan_msg *m = chan_take(t->w.chan), *next; m; m = next) {
 		next = m->next;
 		const struct idx_event *ev = wiring_index_event(m);
-		if (ev && ev->kind == IDX_EV_FILE) /* redraws only when a shown source went stale */
+		if (ev && ev->kind == IDX_EV_FILE) { /* redraws only when a shown source went stale */
 			sources_file_event(t, ev->state == IDX_FILE_MOVED ? NULL : ev->path);
-		else if (ev)
 			status_index(t, ev);
+		} else if (ev) {
+			status_index(t, ev);
+		}
 		else if (!wiring_handle(t, m))
 			turns_handle(t, (struct turn_msg *)m);
 		chan_msg_free(m);

@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/xmalloc.h"
 #include "base/sanitize.h"
+#include "index/text/text.h"
 #include "ui/render/cut.h"
 #include "ui/term/term.h"
 #include "ui/tui/loop.h"
@@ -99,12 +101,49 @@ void status_hints(struct tui *t, bool narrow, struct status_hints *h)
 	}
 }
 
+/* A file the pass did not index: remembered when the user would want to know. */
+static void left_out(struct status_line *st, const struct idx_event *ev)
+{
+	const char *why = ev->message ? ev->message : "";
+	if (ev->state == IDX_FILE_SKIPPED && (strcmp(why, "binary file") == 0 || strcmp(why, TEXT_OWN_EXPORT) == 0))
+		return;
+	if (!st->left_first && ev->path) {
+		const char *slash = strrchr(ev->path, '/');
+		st->left_first = xasprintf("%s: %s", slash ? slash + 1 : ev->path, why);
+	}
+	st->left_out++;
+	if (ev->state == IDX_FILE_FAILED)
+		st->left_failed++;
+}
+
+/* The end of a pass that left files out names the first and says where the rest are. */
+static void left_out_notice(struct tui *t)
+{
+	struct status_line *st = &t->st;
+	if (st->left_out == 1)
+		status_notice(t, st->left_failed > 0, "index: %s %s (index --status lists all)",
+			      st->left_failed ? "could not index" : "skipped", st->left_first);
+	else if (st->left_out > 1)
+		status_notice(t, st->left_failed > 0, "index: left out %zu files%s, first %s (index --status lists all)",
+			      st->left_out, st->left_failed ? " (some failed)" : "", st->left_first);
+	free(st->left_first);
+	st->left_first = NULL;
+	st->left_out = st->left_failed = 0;
+}
+
 void status_index(struct tui *t, const struct idx_event *ev)
 {
+	if (ev->kind == IDX_EV_FILE) {
+		if (ev->state == IDX_FILE_SKIPPED || ev->state == IDX_FILE_FAILED)
+			left_out(&t->st, ev);
+		return;
+	}
 	if (ev->kind == IDX_EV_SCAN_START)
 		t->st.indexing = true;
-	if (ev->kind == IDX_EV_SCAN_DONE)
+	if (ev->kind == IDX_EV_SCAN_DONE) {
 		t->st.indexing = false;
+		left_out_notice(t);
+	}
 	if (ev->kind == IDX_EV_PROGRESS || ev->kind == IDX_EV_SCAN_DONE || ev->kind == IDX_EV_SCAN_START) {
 		t->st.idx.files_done = ev->files_done;
 		t->st.idx.files_total = ev->files_total;
@@ -122,7 +161,8 @@ void status_free(struct status_line *st)
 {
 	free(st->notice);
 	free(st->idx_error);
-	st->notice = st->idx_error = NULL;
+	free(st->left_first);
+	st->notice = st->idx_error = st->left_first = NULL;
 }
 
 void status_draw(const struct status_view *v, int y, int cols)
@@ -155,6 +195,7 @@ void status_draw(const struct status_view *v, int y, int cols)
 	} else {
 		buf_adds(&b, " │ idle");
 	}
+	size_t model_end = strlen(v->model) + 1, state_end = b.len;
 	const struct idx_event *ix = &st->idx;
 	if (st->idx_error)
 		buf_addf(&b, " │ index: %s", st->idx_error);
@@ -167,8 +208,25 @@ void status_draw(const struct status_view *v, int y, int cols)
 		buf_addf(&b, ", %zu waiting for vectors", ix->vectors_pending);
 	if (ix->queue)
 		buf_addf(&b, ", queue %zu", ix->queue);
-	if (st->notice)
-		buf_addf(&b, " │ %s", st->notice);
+	/* A notice is there to be read: when it and the rest do not fit, the index's counts go
+	 * first, then the model; the profile and the state (idle or streaming) stay. */
+	if (st->notice) {
+		char *n = xasprintf(" │ %s", st->notice);
+		int need = text_width(n, strlen(n)) + (st->notice_error ? 14 : 1);
+		const char *state = b.p + model_end + strlen(" │");
+		size_t state_len = state_end - model_end - strlen(" │");
+		struct buf nb = {0};
+		if (x + text_width(b.p, b.len) + need <= cols)
+			buf_add(&nb, b.p, b.len);
+		else if (x + text_width(b.p, state_end) + need <= cols)
+			buf_add(&nb, b.p, state_end);
+		else
+			buf_addf(&nb, " %.*s", (int)state_len, state);
+		buf_adds(&nb, n);
+		buf_free(&b);
+		b = nb;
+		free(n);
+	}
 	safe = sanitize_str(buf_str(&b), SAN_ONELINE);
 	/* The keys at the right: as many as fit beside the rest; the first one even when the
 	 * rest must be cut for it when there is no notice to read (it is the way to what is

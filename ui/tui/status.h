@@ -23,6 +23,10 @@ struct status_line {
 	struct idx_event idx;        /* the counts of the last progress event (no strings) */
 	char *idx_error;             /* the index did not open, and why */
 	bool indexing;
+	/* This pass's files left out for a reason worth telling (not a binary file or footnote's
+	 * own export, which are expected): counted, the first one named at the end of the pass. */
+	size_t left_out, left_failed;
+	char *left_first;            /* "name: reason" */
 };
 
 /* What the bar shows. Strings may be NULL where marked; none needs to be sanitized. */
@@ -54,7 +58,8 @@ bool status_dismiss(struct tui *t);
 /* The keys worth showing for the focus (through the ui.keys table), in h; narrow: one pane
  * at a time (ui/tui/layout.h). */
 void status_hints(struct tui *t, bool narrow, struct status_hints *h);
-/* An index event from the watcher: progress, start and end of a scan, errors. */
+/* An index event from the watcher: progress, start and end of a scan, errors, and files
+ * skipped or failed (named in a notice when the pass ends; index --status lists them all). */
 void status_index(struct tui *t, const struct idx_event *ev);
 void status_free(struct status_line *st);
 /* Draws the bar on row y, cols wide; while a search is typed, the cursor goes there. */
