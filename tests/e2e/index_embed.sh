@@ -82,8 +82,8 @@ fakellm_script pass embed:500
 out=$(fn index 2>&1); rc=$?
 check_eq "an HTTP 500: the run still indexes (exit 0)" "$rc" 0
 check_contains "an HTTP 500 is explained" "$out" "HTTP 500"
-check_contains "... and the chunk waits for its vector" "$out" "1 chunks wait for vectors"
-check_eq "HTTP 500: the status counts it" "$(field pending)" "1 chunks waiting for vectors"
+check_contains "... and the chunk waits for its vector" "$out" "1 chunk waits for vectors"
+check_eq "HTTP 500: the status counts it" "$(field pending)" "1 chunk waiting for vectors"
 check_contains "HTTP 500: the new file is searchable by its words" "$(fn search --mode lexical 'icy comet tails' | head -n 1)" "comet.txt"
 check_eq "HTTP 500: the vector results are the old ones" "$(results)" "$before"
 fakellm_reset
@@ -139,7 +139,7 @@ printf 'Tides follow the moon.\n' >notes/tides.txt
 out=$(fn index 2>&1); rc=$?
 check_eq "a server that is down: the run still indexes (exit 0)" "$rc" 0
 check_contains "... saying the vectors follow" "$out" "filled in when the embedder answers again"
-check_eq "server down: the chunk waits for its vector" "$(field pending)" "1 chunks waiting for vectors"
+check_eq "server down: the chunk waits for its vector" "$(field pending)" "1 chunk waiting for vectors"
 check_contains "server down: searchable by its words" "$(fn search --mode lexical 'tides moon' 2>&1 | head -n 1)" "tides.txt"
 out=$(fn search "lava" 2>&1); rc=$?
 check "search with the server down fails clearly" [ "$rc" -ne 0 ]

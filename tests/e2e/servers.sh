@@ -118,8 +118,8 @@ mode '{"embed_down": true}'
 printf 'Quokkas are small marsupials that live on Rottnest Island.\n' >notes/quokka.md
 out=$("$FN_BIN" --config emb.yaml index 2>&1); rc=$?
 check_eq "embedder down: index exits 0" "$rc" 0
-check_contains "embedder down: says the chunks wait" "$out" "1 chunks wait for vectors"
-check_contains "embedder down: the status shows them" "$("$FN_BIN" --config emb.yaml index --status)" "pending    1 chunks"
+check_contains "embedder down: says the chunks wait" "$out" "1 chunk waits for vectors"
+check_contains "embedder down: the status shows them" "$("$FN_BIN" --config emb.yaml index --status)" "pending    1 chunk waiting"
 check_contains "embedder down: searchable by its words at once" \
 	"$("$FN_BIN" --config emb.yaml search --mode lexical quokkas 2>&1)" "quokka.md"
 mode '{"embed_down": false}'

@@ -169,9 +169,9 @@ static void summary(struct progress *p)
 	if (p->failed)
 		printf("; %zu failed", p->failed);
 	if (p->pending)
-		printf("; %zu chunks wait for vectors (searchable by their words meanwhile; run footnote "
+		printf("; %zu %s for vectors (searchable by their words meanwhile; run footnote "
 		       "index again, or keep the TUI or index --watch running, once the embedder answers)",
-		       p->pending);
+		       p->pending, plural(p->pending, "chunk waits", "chunks wait"));
 	printf("\n");
 	if (p->skipped || p->failed)
 		printf("(footnote index --status names each file and why)\n");
@@ -222,8 +222,9 @@ static int status(struct cli *cli)
 		       (unsigned long long)st.files, (unsigned long long)st.chunks,
 		       (unsigned long long)st.terms, (double)st.bytes / 1e6, (double)st.map_bytes / 1e6);
 		cli_print_safe(stdout, st.embedder, SAN_ONELINE);
-		printf(" (%d dimensions)\npending    %llu chunks waiting for vectors\n"
+		printf(" (%d dimensions)\npending    %llu %s waiting for vectors\n"
 		       "generation %llu\nschema     %d\nlast error ", st.dim, (unsigned long long)st.pending,
+		       plural(st.pending, "chunk", "chunks"),
 		       (unsigned long long)st.generation, st.schema_version);
 		cli_print_safe(stdout, *st.last_error ? st.last_error : "none", SAN_ONELINE);
 		putchar('\n');
