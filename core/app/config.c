@@ -142,6 +142,11 @@ static void builtin_profiles(struct config *c)
 		const struct cfg_profile *from = have_ft ? &c->profiles.v[ft] : &c->profiles.v[rag];
 		set_str(&p->provider, from->provider);
 		set_str(&p->model, from->model);
+		/* The same fine-tune: its adapter, checkpoint and data go with it. */
+		set_str(&p->adapter, from->adapter);
+		p->adapter_scale = from->adapter_scale;
+		set_str(&p->checkpoint, from->checkpoint);
+		set_str(&p->dataset_version, from->dataset_version);
 		p->retrieval.top_k = 4;
 		p->no_evidence = NO_EVIDENCE_LABEL;
 		p->builtin = true;
