@@ -156,6 +156,8 @@ void status_draw(const struct status_view *v, int y, int cols)
 		buf_adds(&b, " │ idle");
 	}
 	const struct idx_event *ix = &st->idx;
+	if (v->cost)
+		buf_addf(&b, " │ %s", v->cost);
 	if (st->idx_error)
 		buf_addf(&b, " │ index: %s", st->idx_error);
 	else if (st->indexing)
