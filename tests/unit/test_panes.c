@@ -80,7 +80,7 @@ static void test_status_hints(void **state)
 {
 	(void)state;
 	struct status_line st = {0};
-	st.idx.files_total = 2;
+	st.idx.files_indexed = 2;
 	st.idx.chunks_total = 2;
 	const char *hints[] = {"o open", "Enter preview", "F3 close"};
 	struct status_view v = {.profile = "rag", .model = "offline (extractive)", .st = &st, .hints = hints,
