@@ -222,10 +222,14 @@ static bool submit(struct link *l, size_t n, int answer)
 	struct net_request nreq;
 	provider_net_request(&l->prov, &preq, l->key, &nreq);
 	struct net_callbacks cb = {.event = on_event, .retry = on_retry, .done = on_done, .ctx = l};
-	net_id id = net_submit(l->net, &nreq, &cb);
-	__atomic_store_n(&l->req->id, id, __ATOMIC_RELEASE);
-	if (__atomic_load_n(&l->req->cancelled, __ATOMIC_ACQUIRE))
-		net_cancel(l->net, id);
+	/* The link may be freed by its done callback on the net thread as soon as it is
+	 * submitted; the handle is the turn's too (refs), so it outlives the call. */
+	struct handle *h = l->req;
+	struct net *net = l->net;
+	net_id id = net_submit(net, &nreq, &cb);
+	__atomic_store_n(&h->id, id, __ATOMIC_RELEASE);
+	if (__atomic_load_n(&h->cancelled, __ATOMIC_ACQUIRE))
+		net_cancel(net, id);
 	provider_request_free(&preq);
 	return true;
 }

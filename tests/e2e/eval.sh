@@ -119,7 +119,7 @@ printf 'q1\twater\n' >b6.tsv
 bad "qrels columns" 'b6.tsv:1: expected query-id, corpus-id and score' beir --qrels b6.tsv
 printf '{"id": "a", "question": "x"}\n' >b7.jsonl
 bad "no judgments at all" "no qrels" b7.jsonl
-printf '{"id": "a", "question": "x", "relevant": []}\n' >b8.jsonl
+printf '{"id": "a", "question": "x", "relevant": {"water": 0}}\n' >b8.jsonl
 bad "judged nothing" "b8.jsonl: no question has a relevance judgment" b8.jsonl
 bad "missing file" "nope.jsonl: cannot open" nope.jsonl
 bad "unknown profile" 'no profile named "nope"' q.jsonl --profiles lexical,nope
