@@ -353,6 +353,16 @@ static int finish(struct walker *w, struct config *c, bool from_file)
 		free(c->default_profile);
 		c->default_profile = xstrdup(c->profiles.v[0].name);
 	}
+	if (*c->eval.judge_provider && !config_provider(c, c->eval.judge_provider)) {
+		const struct pos *ps = cfgw_find_pos(w, &c->eval.judge_provider);
+		return cfgw_fail_at(w, ps ? ps->line : 0, ps ? ps->col : 0, "eval.judge_provider",
+				    "expected the name of a provider or nothing, got \"%s\"", c->eval.judge_provider);
+	}
+	if (*c->eval.judge_provider && !*c->eval.judge_model) {
+		const struct pos *ps = cfgw_find_pos(w, &c->eval.judge_provider);
+		return cfgw_fail_at(w, ps ? ps->line : 0, ps ? ps->col : 0, "eval.judge_model",
+				    "expected the judge's model id, got nothing");
+	}
 	if (strcmp(c->embedder.provider, "builtin")) {
 		const struct cfg_provider *prov = config_provider(c, c->embedder.provider);
 		const struct pos *ps = cfgw_find_pos(w, &c->embedder.provider);

@@ -9,15 +9,7 @@ T=$(pwd -P)
 mkdir notes fixtures
 printf 'Water boils at 100 degrees Celsius at sea level.\n' >notes/water.md
 printf 'Iron rusts when exposed to oxygen and water.\n' >notes/iron.md
-c='{"id":"x","object":"chat.completion.chunk","created":1,"model":"m","choices":'
-{
-	printf 'data: %s[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}\n\n' "$c"
-	printf 'data: %s[{"index":0,"delta":{"content":"Water boils at 100 degrees [1]. "},"finish_reason":null}]}\n\n' "$c"
-	printf 'data: %s[{"index":0,"delta":{"content":"It is also blue [7]."},"finish_reason":null}]}\n\n' "$c"
-	printf 'data: %s[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n' "$c"
-	printf 'data: %s[],"usage":{"prompt_tokens":120,"completion_tokens":9,"total_tokens":129}}\n\n' "$c"
-	printf 'data: [DONE]\n\n'
-} >fixtures/badcite.sse
+cp "$FN_ROOT"/tests/data/eval-fixtures/*.sse fixtures/
 fakellm_start --fixtures "$T/fixtures" >/dev/null || tap_bail "fakellm did not start"
 cat >cfg.yaml <<YAML
 index: {folders: [{path: $T/notes}]}

@@ -34,7 +34,9 @@ GET(g_ft50, answered(r) ? r->first_token_p50_ms : -1)
 GET(g_ft95, answered(r) ? r->first_token_p95_ms : -1)
 GET(g_tt50, answered(r) ? r->total_p50_ms : -1)
 GET(g_tt95, answered(r) ? r->total_p95_ms : -1)
-GET(g_tokens, answered(r) ? r->prompt_tokens + r->completion_tokens : -1)
+/* 0 tokens: the server did not say, not a free answer. */
+GET(g_tokens, answered(r) && r->prompt_tokens + r->completion_tokens > 0
+		      ? r->prompt_tokens + r->completion_tokens : -1)
 GET(g_cost, r->answers_run && r->priced == r->answers_run
 		    ? (double)((r->cost_micros + (int64_t)r->answers_run / 2) / (int64_t)r->answers_run) : -1)
 #undef GET

@@ -72,6 +72,16 @@ const struct cmd_help cmd_helps[] = {
 	 "prefix. delete asks first on a terminal; without one it needs --yes. export writes to\n"
 	 "stdout when piped (or with -o -), else to -o FILE or, by default, under the data\n"
 	 "directory's exports/ (footnote paths); footnote never indexes its own exports."},
+	{"log", "footnote log [--profile P] [--model TEXT] [--checkpoint TEXT] [--dataset TEXT]\n"
+	 "                   [--session ID] [--since DATE] [--until DATE] [--limit N] [--json|--csv]",
+	 "The decision log: every answer saved in the sessions, oldest first, with what produced\n"
+	 "it - date, profile, provider and model, the fine-tune (kind, adapter, checkpoint,\n"
+	 "training data version), retrieval settings, index generation, outcome, tokens and\n"
+	 "cost. Filters: --profile, --model, --checkpoint and --dataset match exactly, --session\n"
+	 "an id prefix, --since and --until ISO dates or times (2026-11-21, 2026-11-21T14:00);\n"
+	 "--limit N keeps the latest N. --json: one object {version, answers: [{time, session,\n"
+	 "turn, question, provenance, outcome, usage, cost}]}; --csv: one line per answer, for a\n"
+	 "spreadsheet."},
 	{"doctor", "footnote doctor",
 	 "Check every provider (reachable, models listed, key present) and the embedder."},
 	{"paths", "footnote paths",
