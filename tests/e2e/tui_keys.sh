@@ -42,7 +42,7 @@ profiles:
 default_profile: rag
 YAML
 EDITOR="$FN_TMP/bin/edit.sh" tmx_start 120 30 "$FN_BIN" --config "$FN_TMP/config.yaml"
-check "started" tmx_wait_for "│ idle │ 1 files" 20
+check "started" tmx_wait_for "│ idle │ 1 file" 20
 tmx_type "Where are the encrypted passwords?"
 tmx_send Enter
 check "an answer" tmx_wait_for "extractive answer"

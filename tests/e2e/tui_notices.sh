@@ -22,7 +22,7 @@ profiles:
 default_profile: water
 YAML
 tmx_start 120 30 "$FN_BIN" --config "$FN_TMP/config.yaml"
-check "started" tmx_wait_for "│ idle │ 1 files" 20
+check "started" tmx_wait_for "│ idle │ 1 file" 20
 
 tmx_type "/profile slow"
 tmx_send Enter

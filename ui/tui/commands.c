@@ -55,10 +55,9 @@ void commands_run(struct tui *t, const char *line)
 		conv_cost(t, &c);
 		char money[48];
 		cost_format(c.micros, t->cfg->currency, money, sizeof money);
-		status_notice(t, false, "this conversation: %zu answer%s, %lld tokens in, %lld out, %s%s%s", c.answers,
-			      c.answers == 1 ? "" : "s", c.prompt_tokens, c.completion_tokens, money,
-			      c.unpriced ? " (not counting answers of models without a price: set prices: in the config)" : "",
-			      "");
+		status_notice(t, false, "%s for %zu answer%s, %lld+%lld tokens%s", money, c.answers,
+			      c.answers == 1 ? "" : "s", c.prompt_tokens, c.completion_tokens,
+			      c.unpriced ? "; models without a price not counted (prices: in the config)" : "");
 	} else if (!strcmp(name, "sessions")) {
 		pick_sessions_open(t);
 	} else if (!strcmp(name, "export")) {

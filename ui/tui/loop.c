@@ -201,7 +201,8 @@ static void draw_status(struct tui *t, const struct rect *r)
 	struct conv_cost cc;
 	conv_cost(t, &cc);
 	char money[48];
-	if (cc.answers > cc.unpriced && cc.micros >= 0)
+	/* Only what was paid: the builtin answerer and declines cost nothing to show. */
+	if (cc.micros > 0)
 		v.cost = cost_format(cc.micros, t->cfg->currency, money, sizeof money);
 	struct status_hints h;
 	status_hints(t, layout_narrow(r->w), &h);

@@ -173,8 +173,9 @@ void status_draw(const struct status_view *v, int y, int cols)
 		buf_addf(&b, " │ %s", st->notice);
 	safe = sanitize_str(buf_str(&b), SAN_ONELINE);
 	/* The keys at the right: as many as fit beside the rest; with no notice to read, the
-	 * first one even when the rest must be cut for it (it is the way to what is hidden). A
-	 * notice lasts until the next key, and the keys come back then. */
+	 * first one even when the rest must be cut for it (it is the way to what is hidden); so
+	 * too with an error, whose first key dismisses it. Another notice lasts until the next
+	 * key, and the keys come back then. */
 	int restw = text_width(safe, strlen(safe));
 	struct buf hb = {0};
 	int hw = 0;
@@ -182,7 +183,10 @@ void status_draw(const struct status_view *v, int y, int cols)
 		size_t at = hb.len;
 		buf_addf(&hb, "%s%s", at ? " · " : "", v->hints[i]);
 		int w = text_width(hb.p, hb.len);
-		if (x + restw + 2 + w + 1 <= cols || (!at && !st->notice && x + 12 + 2 + w + 1 <= cols)) {
+		/* An error stays until dismissed: its first key (Esc dismiss) is shown even when the
+		 * message must be cut for it. */
+		bool first_anyway = !at && (!st->notice || st->notice_error);
+		if (x + restw + 2 + w + 1 <= cols || (first_anyway && x + 12 + 2 + w + 1 <= cols)) {
 			hw = w;
 			continue;
 		}
