@@ -38,6 +38,8 @@ want_cmd zsh            zsh
 want_cmd fish           fish
 want_cmd lintian        lintian
 [ -f /usr/share/bash-completion/bash_completion ] || missing="$missing bash-completion"
+# tests/e2e/eval_html.sh: the eval report opened in headless Chromium, a screenshot checked.
+want_cmd chromium       chromium
 if [ "${1:-}" = "--bench" ]; then
     want_hdr sqlite3.h             libsqlite3-dev
     want_hdr hnswlib/hnswlib.h     libhnswlib-dev

@@ -30,7 +30,8 @@ struct command {
 /* In the order of cmd_helps (ui/cmd/help.c), which says what each one is. */
 static const struct command commands[] = {
 	{"index", cmd_index},   {"search", cmd_search}, {"ask", cmd_ask},
-	{"eval", cmd_eval},     {"sessions", cmd_sessions}, {"doctor", cmd_doctor},
+	{"eval", cmd_eval},     {"sessions", cmd_sessions}, {"log", cmd_log},
+	{"doctor", cmd_doctor},
 	{"paths", cmd_paths},   {"mcp", cmd_mcp},       {"init", cmd_init},
 	{NULL, NULL},
 };

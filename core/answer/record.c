@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/xmalloc.h"
+#include "core/answer/cost.h"
 #include "core/app/config.h"
 
 /* ---- writing helpers ----------------------------------------------------------------------- */
@@ -238,6 +239,13 @@ cJSON *record_provenance_json(const struct provenance *p)
 	add_str(w, "from", p->window_source);
 	add_str(w, "counting", p->token_count);
 	add_str(w, "cut", p->cut);
+	cJSON *ft = cJSON_AddObjectToObject(o, "fine_tune");
+	add_str(ft, "kind", p->fine_tune);
+	add_str(ft, "base_model", p->base_model);
+	add_str(ft, "adapter", p->adapter);
+	cJSON_AddNumberToObject(ft, "adapter_scale", p->adapter_scale);
+	add_str(ft, "checkpoint", p->checkpoint);
+	add_str(ft, "dataset_version", p->dataset_version);
 	return o;
 }
 
@@ -302,6 +310,13 @@ void record_provenance_from(struct provenance *p, const cJSON *o)
 	p->window_source = jstr(w, "from");
 	p->token_count = jstr(w, "counting");
 	p->cut = jstr(w, "cut");
+	const cJSON *ft = jget(o, "fine_tune");
+	p->fine_tune = jstr(ft, "kind");
+	p->base_model = jstr(ft, "base_model");
+	p->adapter = jstr(ft, "adapter");
+	p->adapter_scale = jnum(ft, "adapter_scale", 0);
+	p->checkpoint = jstr(ft, "checkpoint");
+	p->dataset_version = jstr(ft, "dataset_version");
 }
 
 void record_provenance_copy(struct provenance *d, const struct provenance *s)
@@ -321,6 +336,11 @@ void record_provenance_copy(struct provenance *d, const struct provenance *s)
 	d->window_source = dup0(s->window_source);
 	d->token_count = dup0(s->token_count);
 	d->cut = dup0(s->cut);
+	d->fine_tune = dup0(s->fine_tune);
+	d->base_model = dup0(s->base_model);
+	d->adapter = dup0(s->adapter);
+	d->checkpoint = dup0(s->checkpoint);
+	d->dataset_version = dup0(s->dataset_version);
 	if (!d->no_evidence)
 		d->no_evidence = "";
 }
@@ -341,6 +361,11 @@ void record_provenance_clear(struct provenance *p)
 	free(p->window_source);
 	free(p->token_count);
 	free(p->cut);
+	free(p->fine_tune);
+	free(p->base_model);
+	free(p->adapter);
+	free(p->checkpoint);
+	free(p->dataset_version);
 	memset(p, 0, sizeof *p); /* no_evidence is static */
 }
 
@@ -474,6 +499,20 @@ static cJSON *usage_timings(cJSON *o, const struct turn_result *r)
 	return tm;
 }
 
+/* cost {priced, micros, cents}: micro-units of the config's currency; cents is null when the
+ * model has no price (micros is then 0). */
+static void add_cost(cJSON *o, const struct turn_result *r)
+{
+	cJSON *c = cJSON_AddObjectToObject(o, "cost");
+	cJSON_AddBoolToObject(c, "priced", r->priced);
+	add_u64(c, "micros", r->cost_micros > 0 ? (uint64_t)r->cost_micros : 0);
+	char cents[32];
+	if (r->priced)
+		cJSON_AddStringToObject(c, "cents", cost_cents(r->cost_micros, cents, sizeof cents));
+	else
+		cJSON_AddNullToObject(c, "cents");
+}
+
 /* The result's fields, added to o (a result record, or the whole answer record). */
 static void result_fields(cJSON *o, const struct turn_result *r, const char *answer, size_t len)
 {
@@ -483,6 +522,7 @@ static void result_fields(cJSON *o, const struct turn_result *r, const char *ans
 	if (r->message)
 		cJSON_AddStringToObject(o, "message", r->message);
 	usage_timings(o, r);
+	add_cost(o, r);
 	cJSON_AddBoolToObject(o, "extractive", r->extractive);
 	cJSON_AddBoolToObject(o, "not_grounded", r->not_grounded);
 	cJSON_AddBoolToObject(o, "label_uncited", r->label_uncited);
@@ -548,6 +588,10 @@ void record_result_from(struct turn_result *r, const cJSON *o, size_t answer_len
 	const cJSON *tm = jget(o, "timings");
 	r->first_token_ms = jnum(tm, "first_token_ms", 0);
 	r->total_ms = jnum(tm, "total_ms", 0);
+	const cJSON *c = jget(o, "cost");
+	r->priced = jbool(c, "priced");
+	uint64_t micros = ju64(c, "micros", 10);
+	r->cost_micros = micros <= INT64_MAX ? (int64_t)micros : INT64_MAX;
 	r->extractive = jbool(o, "extractive");
 	r->not_grounded = jbool(o, "not_grounded");
 	r->label_uncited = jbool(o, "label_uncited");

@@ -14,9 +14,14 @@
  *                            per_file_cap, min_score, retrieval_ms, search_query,
  *                            rewrite, context},
  *                conversation: {turns_sent, turns_dropped},
- *                index: {generation, files, chunks}, prompt_tokens_estimate}
+ *                index: {generation, files, chunks}, prompt_tokens_estimate,
+ *                window: {tokens, from, counting, cut},
+ *                fine_tune: {kind, base_model, adapter, adapter_scale, checkpoint,
+ *                            dataset_version}}
  *   result      {outcome, outcome_code, finish_reason, message (only when there is one),
  *                usage: {prompt_tokens, completion_tokens},
+ *                cost: {priced, micros, cents} (micro-units of the currency; null when
+ *                       the model has no price),
  *                timings: {first_token_ms, total_ms}, extractive, not_grounded,
  *                label_uncited, grounding (share, or null: not computed), sentences,
  *                sentences_supported, citations_invalid, verification}

@@ -9,7 +9,9 @@
 #include "base/clock.h"
 #include "base/xmalloc.h"
 #include "core/answer/budget.h"
+#include "core/answer/cost.h"
 #include "core/answer/extractive.h"
+#include "core/answer/finetune.h"
 #include "core/answer/rewrite.h"
 #include "core/app/log.h"
 #include "core/net/limits.h"
@@ -56,6 +58,7 @@ struct turn {
 	bool rewriting;        /* a rewrite is in flight: turn_step goes on */
 	bool cancelled;
 	struct handle *handle; /* the model request's id, shared with its link */
+	struct finetune_lora lora; /* the adapter each request carries */
 };
 
 /* What the net thread's callbacks need. Owned by the request: freed in its done callback,
@@ -82,6 +85,8 @@ struct link {
 	char *model, *key;
 	double temperature;
 	bool send_max_tokens;
+	struct price price;      /* the model's, for the result's cost */
+	struct finetune_lora lora;
 };
 
 static void msg_free(struct chan_msg *m)
@@ -124,6 +129,7 @@ static void post_end(struct chan *chan, uint64_t gen, double started, struct tur
 
 static void send_end(struct turn *t, struct turn_result *r)
 {
+	r->priced = true; /* nothing was asked of a server: nothing to pay */
 	post_end(t->chan, t->gen, t->started, r);
 }
 
@@ -203,6 +209,7 @@ static bool submit(struct link *l, size_t n, int answer)
 		.model = l->model, .messages = msgs, .n_messages = nm, .temperature = l->temperature,
 		.max_tokens = l->send_max_tokens ? answer : 0,
 		.num_ctx = l->prov.kind == PROVIDER_OLLAMA ? l->window : 0,
+		.lora = l->lora.send, .lora_id = l->lora.id, .lora_scale = l->lora.scale,
 	};
 	struct provider_request preq;
 	char *err = NULL;
@@ -215,10 +222,14 @@ static bool submit(struct link *l, size_t n, int answer)
 	struct net_request nreq;
 	provider_net_request(&l->prov, &preq, l->key, &nreq);
 	struct net_callbacks cb = {.event = on_event, .retry = on_retry, .done = on_done, .ctx = l};
-	net_id id = net_submit(l->net, &nreq, &cb);
-	__atomic_store_n(&l->req->id, id, __ATOMIC_RELEASE);
-	if (__atomic_load_n(&l->req->cancelled, __ATOMIC_ACQUIRE))
-		net_cancel(l->net, id);
+	/* The link may be freed by its done callback on the net thread as soon as it is
+	 * submitted; the handle is the turn's too (refs), so it outlives the call. */
+	struct handle *h = l->req;
+	struct net *net = l->net;
+	net_id id = net_submit(net, &nreq, &cb);
+	__atomic_store_n(&h->id, id, __ATOMIC_RELEASE);
+	if (__atomic_load_n(&h->cancelled, __ATOMIC_ACQUIRE))
+		net_cancel(net, id);
 	provider_request_free(&preq);
 	return true;
 }
@@ -281,6 +292,8 @@ static void on_done(void *ctx, const struct stream_result *sr, const struct net_
 				     "model's own knowledge.");
 	r->prompt_tokens = sr->usage.prompt_tokens;
 	r->completion_tokens = sr->usage.completion_tokens;
+	r->priced = l->price.known;
+	r->cost_micros = cost_micros(&l->price, r->prompt_tokens, r->completion_tokens);
 	r->first_token_ms = tm->first_token_ms;
 	r->not_grounded = l->not_grounded;
 	r->label_uncited = l->label;
@@ -359,6 +372,8 @@ static void ask_model(struct turn *t, const struct turn_request *req, const stru
 	l->model = xstrdup(pf->model ? pf->model : "");
 	l->key = key->key ? xstrdup(key->key) : NULL;
 	l->temperature = pf->temperature;
+	l->price = cost_price(req->cfg, provider_kind_name(prov->kind), pf->model);
+	l->lora = t->lora;
 	t->net = net;
 	if (!submit(l, l->nsources, l->answer_sent)) {
 		struct turn_result *r = result_new();
@@ -506,7 +521,9 @@ static void answer(struct turn *t, const char *query)
 	/* A decline asks nothing of the server, not even its window. */
 	bool declines = pf->retrieval.enabled && !evidence.n && pf->no_evidence == NO_EVIDENCE_DECLINE;
 	struct turn_counter cnt;
-	int window = turn_window(req, prov, key.key, have_key && !declines, &cnt, &t->prov);
+	struct server_limits lim;
+	int window = turn_window(req, prov, key.key, have_key && !declines, &cnt, &t->prov, &lim);
+	finetune_fill(pf, prov, lim.learned ? &lim : NULL, &t->prov, &t->lora);
 
 	int answer_want = pf->max_tokens > 0 ? pf->max_tokens : window / 4 < 1024 ? window / 4 : 1024;
 	struct prompt_opts po = {

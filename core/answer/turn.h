@@ -74,6 +74,10 @@ struct turn_result {
 	 * again, smaller: the window it named (0 = not named) and how many sources of the map
 	 * remained (turn_finish drops the rest). 0, 0 when that did not happen. */
 	int refit_window, refit_sources;
+	/* What the answer cost (core/answer/cost.h): micro-units of the config's currency, known
+	 * when the model has a price (or nothing was asked of a server). */
+	int64_t cost_micros;
+	bool priced;
 	struct verify_result *verify; /* per sentence: byte range, status, sources; NULL when
 				 * not computed (declined, no text). Freed with the result. */
 };
@@ -115,6 +119,16 @@ struct provenance {
 	char *window_source;
 	char *token_count;
 	char *cut;
+	/* The fine-tune that answered (core/answer/finetune.h): its kind ("" = a base model,
+	 * "openai" for an ft:... id, "lora" for a llama-server adapter, "ollama" for a model
+	 * built with ADAPTER), its base model when the id names one, the adapter (path or id)
+	 * and its scale, the checkpoint and the training data's version ("" = not said). */
+	char *fine_tune;
+	char *base_model;
+	char *adapter;
+	double adapter_scale;
+	char *checkpoint;
+	char *dataset_version;
 };
 
 struct turn_request {

@@ -23,7 +23,7 @@ int turn_count_part(void *ctx, const char *s, size_t len)
 }
 
 int turn_window(const struct turn_request *req, const struct cfg_provider *prov, const char *key,
-		bool learn, struct turn_counter *cnt, struct provenance *pv)
+		bool learn, struct turn_counter *cnt, struct provenance *pv, struct server_limits *lim_out)
 {
 	const struct cfg_profile *pf = req->profile;
 	struct server_limits lim = {.ratio = 1};
@@ -40,6 +40,8 @@ int turn_window(const struct turn_request *req, const struct cfg_provider *prov,
 		from = lim.window_from;
 	}
 	*cnt = (struct turn_counter){prov, key, req->may_block && lim.tokenize, lim.ratio > 1 ? lim.ratio : 1};
+	if (lim_out)
+		*lim_out = lim;
 	pv->context_window = window;
 	free(pv->window_source);
 	pv->window_source = xstrdup(from);

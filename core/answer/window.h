@@ -30,9 +30,11 @@ struct turn_counter {
 int turn_count_part(void *ctx, const char *s, size_t len);
 
 /* The window a turn fits into: the profile's budget, capped by the server's window when it
- * is known (learn: ask the server, or its cache, at all). Sets *cnt and pv's window fields. */
+ * is known (learn: ask the server, or its cache, at all). Sets *cnt and pv's window fields,
+ * and *lim_out (may be NULL) to what is known of the server. */
+struct server_limits;
 int turn_window(const struct turn_request *req, const struct cfg_provider *prov, const char *key,
-		bool learn, struct turn_counter *cnt, struct provenance *pv);
+		bool learn, struct turn_counter *cnt, struct provenance *pv, struct server_limits *lim_out);
 
 /* Passages were found but not one fits: says so, and what to change. Caller frees. */
 char *turn_none_fits(const struct prompt *p, const struct cite_map *m, int window);

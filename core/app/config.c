@@ -142,6 +142,11 @@ static void builtin_profiles(struct config *c)
 		const struct cfg_profile *from = have_ft ? &c->profiles.v[ft] : &c->profiles.v[rag];
 		set_str(&p->provider, from->provider);
 		set_str(&p->model, from->model);
+		/* The same fine-tune: its adapter, checkpoint and data go with it. */
+		set_str(&p->adapter, from->adapter);
+		p->adapter_scale = from->adapter_scale;
+		set_str(&p->checkpoint, from->checkpoint);
+		set_str(&p->dataset_version, from->dataset_version);
 		p->retrieval.top_k = 4;
 		p->no_evidence = NO_EVIDENCE_LABEL;
 		p->builtin = true;
@@ -347,6 +352,16 @@ static int finish(struct walker *w, struct config *c, bool from_file)
 		/* Not set and no "rag" profile: the first one. */
 		free(c->default_profile);
 		c->default_profile = xstrdup(c->profiles.v[0].name);
+	}
+	if (*c->eval.judge_provider && !config_provider(c, c->eval.judge_provider)) {
+		const struct pos *ps = cfgw_find_pos(w, &c->eval.judge_provider);
+		return cfgw_fail_at(w, ps ? ps->line : 0, ps ? ps->col : 0, "eval.judge_provider",
+				    "expected the name of a provider or nothing, got \"%s\"", c->eval.judge_provider);
+	}
+	if (*c->eval.judge_provider && !*c->eval.judge_model) {
+		const struct pos *ps = cfgw_find_pos(w, &c->eval.judge_provider);
+		return cfgw_fail_at(w, ps ? ps->line : 0, ps ? ps->col : 0, "eval.judge_model",
+				    "expected the judge's model id, got nothing");
 	}
 	if (strcmp(c->embedder.provider, "builtin")) {
 		const struct cfg_provider *prov = config_provider(c, c->embedder.provider);

@@ -80,6 +80,12 @@ struct cfg_profile {
 	char *rewrite_provider; /* "" = the profile's provider */
 	char *rewrite_model;    /* "" = the profile's model */
 	int rewrite_timeout_s;  /* the whole rewrite request; then the plain question is searched */
+	/* What the model is, for the provenance of every answer (core/answer/finetune.h). */
+	char *adapter;          /* llama-server LoRA adapter: its id or its path as GET
+				 * /lora-adapters lists it; "" = none */
+	double adapter_scale;   /* the adapter's scale sent per request */
+	char *checkpoint;       /* fine-tune checkpoint id; "" = the model id when it is ft:... */
+	char *dataset_version;  /* the training data's version; "" = not said */
 	/* Resolved at load, not keys. */
 	bool builtin;           /* one of footnote's own four (rag, fine-tuned, hybrid, offline),
 				 * not written in the file */
@@ -89,6 +95,16 @@ struct cfg_profile {
 };
 struct cfg_profiles {
 	struct cfg_profile *v;
+	size_t n;
+};
+
+/* A model's price per million tokens, in the config's currency (prices:). */
+struct cfg_price {
+	char *name;             /* the model id, as profiles name it */
+	double input, output;
+};
+struct cfg_prices {
+	struct cfg_price *v;
 	size_t n;
 };
 
@@ -121,6 +137,12 @@ struct config {
 	} index;
 	struct cfg_profiles profiles;
 	char *default_profile;
+	struct cfg_prices prices;
+	char *currency;         /* the prices' currency, as shown: "$", "EUR" */
+	struct {
+		char *judge_provider;   /* the judge model of `footnote eval`; "" = no judge */
+		char *judge_model;
+	} eval;
 	struct {
 		char *theme;
 		int sources_width;

@@ -129,6 +129,17 @@ static const struct opt profile_opts[] = {
 	{.name = "rewrite_timeout_s", .type = T_INT, .off = O(cfg_profile, rewrite_timeout_s),
 	 .def = "8", .min = 1, .max = 600,
 	 .help = "longest wait for a rewrite; then the plain question is searched"},
+	{.name = "adapter", .type = T_STR, .off = O(cfg_profile, adapter), .def = "",
+	 .help = "llama-server LoRA adapter sent with each request: its id or its path as GET "
+		 "/lora-adapters lists it (Ollama: build the model with ADAPTER instead)"},
+	{.name = "adapter_scale", .type = T_NUM, .off = O(cfg_profile, adapter_scale),
+	 .def = "1.0", .max = 10,
+	 .help = "the adapter's scale"},
+	{.name = "checkpoint", .type = T_STR, .off = O(cfg_profile, checkpoint), .def = "",
+	 .help = "fine-tune checkpoint id, recorded with every answer; empty = the model id when it "
+		 "is an ft:... id"},
+	{.name = "dataset_version", .type = T_STR, .off = O(cfg_profile, dataset_version), .def = "",
+	 .help = "version of the training data of the fine-tune, recorded with every answer"},
 	END,
 };
 const struct schema config_profile_schema = {sizeof(struct cfg_profile), O(cfg_profile, name),
@@ -142,6 +153,15 @@ static const struct opt folder_opts[] = {
 	END,
 };
 static const struct schema folder_schema = {sizeof(struct cfg_folder), SIZE_MAX, folder_opts};
+
+static const struct opt price_opts[] = {
+	{.name = "input", .type = T_NUM, .off = O(cfg_price, input), .def = "0", .max = 1000000,
+	 .help = "price of a million prompt tokens"},
+	{.name = "output", .type = T_NUM, .off = O(cfg_price, output), .def = "0", .max = 1000000,
+	 .help = "price of a million answer tokens"},
+	END,
+};
+static const struct schema price_schema = {sizeof(struct cfg_price), O(cfg_price, name), price_opts};
 
 static const char *const level_names[] = {"error", "warn", "info", "debug", NULL};
 
@@ -212,6 +232,16 @@ static const struct opt log_opts[] = {
 };
 static const struct schema log_schema = {0, SIZE_MAX, log_opts};
 
+static const struct opt eval_opts[] = {
+	{.name = "judge_provider", .type = T_STR, .off = C(eval.judge_provider) - C(eval), .def = "",
+	 .help = "provider of the judge model that grades eval answers against the reference; "
+		 "empty = no judge (token F1 and containment only)"},
+	{.name = "judge_model", .type = T_STR, .off = C(eval.judge_model) - C(eval), .def = "",
+	 .help = "the judge model's id"},
+	END,
+};
+static const struct schema eval_schema = {0, SIZE_MAX, eval_opts};
+
 static const struct opt top_opts[] = {
 	{.name = "providers", .type = T_MAP, .off = C(providers), .sub = &config_provider_schema,
 	 .help = "model servers by name; a provider named builtin always exists"},
@@ -223,6 +253,12 @@ static const struct opt top_opts[] = {
 	 .help = "model + prompt + retrieval bundles, switched at any time"},
 	{.name = "default_profile", .type = T_STR, .off = C(default_profile), .def = "rag",
 	 .help = "profile used at start"},
+	{.name = "prices", .type = T_MAP, .off = C(prices), .sub = &price_schema,
+	 .help = "model id -> {input, output}: price per million tokens, for the cost of answers"},
+	{.name = "currency", .type = T_STR, .off = C(currency), .def = "$",
+	 .help = "how the prices' currency is shown"},
+	{.name = "eval", .type = T_STRUCT, .off = C(eval), .sub = &eval_schema,
+	 .help = "footnote eval"},
 	{.name = "ui", .type = T_STRUCT, .off = C(ui), .sub = &ui_schema,
 	 .help = "terminal interface"},
 	{.name = "log", .type = T_STRUCT, .off = C(log), .sub = &log_schema,

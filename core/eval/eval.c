@@ -19,7 +19,9 @@
 #include "base/xmalloc.h"
 #include "core/app/chan.h"
 #include "core/answer/cite.h"
+#include "core/eval/judge.h"
 #include "core/eval/metrics.h"
+#include "core/eval/score.h"
 #include "core/answer/turn.h"
 
 enum { CUT = 10 }; /* MRR@10 and nDCG@10, whatever -k says */
@@ -157,9 +159,17 @@ static int question_line(struct loader *l, char *line, size_t lineno, char **err
 	struct eval_question *q = &s->v[s->n++];
 	*q = (struct eval_question){.id = id, .text = xstrdup(text->valuestring), .line = lineno};
 	const cJSON *rel = cJSON_GetObjectItemCaseSensitive(o, "relevant");
-	if (rel) {
+	const cJSON *ref = cJSON_GetObjectItemCaseSensitive(o, "answer");
+	if (!ref)
+		ref = cJSON_GetObjectItemCaseSensitive(o, "reference");
+	if (cJSON_IsString(ref) && *ref->valuestring)
+		q->reference = xstrdup(ref->valuestring);
+	else if (ref && !cJSON_IsNull(ref))
+		rc = fail(err, l, lineno, "\"answer\" (the reference answer) must be a non-empty string");
+	if (rel && !rc) {
 		l->inline_rel = true;
 		rc = json_relevant(l, rel, q, lineno, err);
+		q->out_of_scope = !rc && cJSON_GetArraySize(rel) == 0;
 	}
 	cJSON_Delete(o);
 	return rc;
@@ -285,14 +295,19 @@ static void question_free(struct eval_question *q)
 	free(q->rel);
 	free(q->id);
 	free(q->text);
+	free(q->reference);
 }
 
 /* Keeps the judged questions, in order, and counts the rest. */
 static void keep_judged(struct eval_set *s)
 {
 	size_t n = 0;
+	s->out_of_scope = 0;
 	for (size_t i = 0; i < s->n; i++) {
-		if (s->v[i].nrel)
+		if (s->v[i].nrel && s->v[i].out_of_scope)
+			s->v[i].out_of_scope = false; /* a qrels file judged it after all */
+		s->out_of_scope += s->v[i].out_of_scope;
+		if (s->v[i].nrel || s->v[i].out_of_scope)
 			s->v[n++] = s->v[i];
 		else
 			question_free(&s->v[i]);
@@ -327,7 +342,8 @@ static int load(const char *questions, const char *qrels, struct loader *l, char
 		return rc;
 	keep_judged(s);
 	if (!s->n) {
-		*err = xasprintf("%s: no question has a relevance judgment%s", s->questions_file,
+		*err = xasprintf("%s: no question has a relevance judgment (or \"relevant\": [] for one out of scope)%s",
+				 s->questions_file,
 				 s->qrels_file ? " in the qrels file (do the query ids match?)" : "");
 		return -1;
 	}
@@ -395,6 +411,9 @@ struct tally {
 	double *first_ms, *total_ms; /* one per completed answer */
 	size_t completed;
 	double prompt_tokens, completion_tokens, grounding;
+	double f1, contains, judge;
+	size_t oos_answered;
+	size_t scoped;            /* in-scope questions: the retrieval figures' count */
 };
 
 /* The grade of each hit, best first. A document counts once (its best rank); each
@@ -433,6 +452,10 @@ static int retrieve_one(const struct eval_question *q, const struct cfg_profile 
 	t->retrieval_ms[qi] = clock_ms_f() - t0;
 	if (rc)
 		return rc;
+	if (q->out_of_scope) { /* nothing is relevant: only its time counts */
+		idx_hits_free(&h);
+		return 0;
+	}
 	double *gains = xcalloc(h.n + 1, sizeof *gains);
 	bool *used = xcalloc(q->nrel, sizeof *used);
 	double *judged = xmalloc(q->nrel * sizeof *judged);
@@ -453,30 +476,66 @@ static int retrieve_one(const struct eval_question *q, const struct cfg_profile 
 	return 0;
 }
 
+/* What an answer scored against its question: the reference, the scope, the judge. */
+static void score_one(const struct eval_question *q, const struct eval_opts *o, struct chan *chan, uint64_t gen,
+		      const char *text, const struct turn_result *res, struct tally *t, struct eval_report *r,
+		      struct eval_item *it)
+{
+	bool completed = res && res->outcome == TURN_COMPLETED, declined = res && res->outcome == TURN_DECLINED;
+	it->outcome = completed ? "completed" : declined ? "declined" : "failed";
+	it->f1 = it->contains = it->judge = -1;
+	if (q->out_of_scope) {
+		r->right_declines += declined;
+		t->oos_answered += completed;
+		return;
+	}
+	if (completed) {
+		r->sentences += (size_t)(res->sentences > 0 ? res->sentences : 0);
+		r->unsupported += (size_t)(res->sentences > res->sentences_supported
+						  ? res->sentences - res->sentences_supported : 0);
+	}
+	if (!q->reference)
+		return;
+	r->referenced++;
+	it->f1 = completed ? score_f1(text, q->reference) : 0;
+	it->contains = completed ? score_contains(text, q->reference) : 0;
+	t->f1 += it->f1;
+	t->contains += it->contains;
+	if (!o->judge)
+		return;
+	struct judge_verdict v;
+	if (completed) {
+		judge_ask(o->cfg, o->net, chan, gen, q->text, q->reference, text, &v);
+	} else { /* a decline or a failure states nothing: no need to ask */
+		v = (struct judge_verdict){0, "incorrect", xstrdup("not answered"), 0};
+	}
+	it->verdict = v.verdict;
+	it->judge_reply = v.reply;
+	r->judge_cost_micros += v.cost_micros;
+	if (v.score >= 0) {
+		it->judge = v.score;
+		t->judge += v.score;
+		r->judged++;
+	}
+}
+
 /* One answer through turn_start, waited for on its own channel. */
 static void answer_one(const struct eval_question *q, const struct cfg_profile *pf, const struct eval_opts *o,
 		       struct chan *chan, uint64_t gen, struct tally *t, struct eval_report *r)
 {
 	struct turn_request req = {.cfg = o->cfg, .profile = pf, .question = q->text, .ix = o->ix,
 				   .emb = o->emb, .gen = gen, .may_block = true};
-	struct turn *turn = turn_start(&req, o->net, chan);
 	struct buf text = {0};
-	struct turn_result *res = NULL;
-	while (!res) {
-		struct pollfd p = {chan_fd(chan), POLLIN, 0};
-		if (poll(&p, 1, -1) < 0 && errno != EINTR)
-			break;
-		for (struct chan_msg *m = chan_take(chan), *next; m; m = next) {
-			next = m->next;
-			struct turn_msg *tm = (struct turn_msg *)m;
-			if (m->gen == gen && m->kind == TURN_TEXT)
-				buf_adds(&text, tm->text);
-			else if (m->gen == gen && m->kind == TURN_END && !res) {
-				res = tm->result;
-				tm->result = NULL;
-			}
-			chan_msg_free(m);
-		}
+	struct turn *turn;
+	struct turn_result *res = eval_answer(&req, o->net, chan, &text, &turn);
+	struct eval_item *it = &r->items[r->nitems++];
+	it->id = xstrdup(q->id);
+	it->out_of_scope = q->out_of_scope;
+	r->answers_run++;
+	if (res && res->priced) {
+		r->priced++;
+		r->cost_micros += res->cost_micros;
+		it->cost_micros = res->cost_micros;
 	}
 	if (res && res->outcome == TURN_COMPLETED) {
 		t->first_ms[t->completed] = res->first_token_ms;
@@ -501,6 +560,8 @@ static void answer_one(const struct eval_question *q, const struct cfg_profile *
 								   : res->message ? res->message : res->outcome_name);
 		}
 	}
+	/* The judge's turn takes the next generation: gen + n is never an answer's. */
+	score_one(q, o, chan, gen | (1ull << 62), buf_str(&text), res, t, r, it);
 	turn_result_free(res);
 	turn_free(turn);
 	buf_free(&text);
@@ -511,8 +572,14 @@ static double mean(double sum, size_t n)
 	return n ? sum / (double)n : 0;
 }
 
-static void summarize(struct eval_report *r, const struct tally *t, size_t n)
+static double share_or_none(size_t part, size_t whole)
 {
+	return whole ? (double)part / (double)whole : -1;
+}
+
+static void summarize(struct eval_report *r, const struct tally *t, size_t all)
+{
+	size_t n = t->scoped;
 	if (r->retrieval) {
 		r->recall = mean(t->recall, n);
 		r->precision = mean(t->precision, n);
@@ -520,8 +587,8 @@ static void summarize(struct eval_report *r, const struct tally *t, size_t n)
 		r->ndcg = mean(t->ndcg, n);
 		r->no_hit = mean((double)t->no_hit, n);
 		r->empty = mean((double)t->empty, n);
-		r->retrieval_p50_ms = metric_percentile(t->retrieval_ms, n, 50);
-		r->retrieval_p95_ms = metric_percentile(t->retrieval_ms, n, 95);
+		r->retrieval_p50_ms = metric_percentile(t->retrieval_ms, all, 50);
+		r->retrieval_p95_ms = metric_percentile(t->retrieval_ms, all, 95);
 	}
 	if (r->answered) {
 		r->completed = t->completed;
@@ -532,6 +599,11 @@ static void summarize(struct eval_report *r, const struct tally *t, size_t n)
 		r->prompt_tokens = mean(t->prompt_tokens, t->completed);
 		r->completion_tokens = mean(t->completion_tokens, t->completed);
 		r->grounding = r->grounded ? t->grounding / (double)r->grounded : -1;
+		r->f1 = r->referenced ? t->f1 / (double)r->referenced : -1;
+		r->contains = r->referenced ? t->contains / (double)r->referenced : -1;
+		r->judge = r->judged ? t->judge / (double)r->judged : -1;
+		r->right_decline_rate = share_or_none(r->right_declines, r->out_of_scope);
+		r->hallucination_rate = share_or_none(t->oos_answered, r->out_of_scope);
 	}
 }
 
@@ -555,6 +627,11 @@ int eval_profile(const struct eval_set *s, const struct cfg_profile *pf, const s
 	};
 	struct chan *chan = o->answers ? chan_new() : NULL;
 	int rc = 0;
+	out->items = xcalloc(n + 1, sizeof *out->items);
+	out->f1 = out->contains = out->judge = out->right_decline_rate = out->hallucination_rate = -1;
+	for (size_t i = 0; i < n; i++)
+		out->out_of_scope += s->v[i].out_of_scope;
+	t.scoped = n - out->out_of_scope;
 	for (size_t i = 0; i < n && !rc; i++) {
 		if (out->retrieval)
 			rc = retrieve_one(&s->v[i], pf, o, &t, i);
@@ -575,6 +652,11 @@ int eval_profile(const struct eval_set *s, const struct cfg_profile *pf, const s
 
 void eval_report_free(struct eval_report *r)
 {
+	for (size_t i = 0; i < r->nitems; i++) {
+		free(r->items[i].id);
+		free(r->items[i].judge_reply);
+	}
+	free(r->items);
 	free(r->profile);
 	free(r->mode);
 	free(r->first_error);

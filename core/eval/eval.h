@@ -5,7 +5,10 @@
  * BEIR layout: queries.jsonl ({"_id", "text"}) plus a qrels TSV (query-id, corpus-id,
  * score; the header line is optional). A judged document is named by a path or a document
  * id: see eval_doc_matches. Only questions with at least one judgment (grade > 0) are
- * evaluated; the others are counted and skipped.
+ * evaluated, and the out-of-scope ones ("relevant": [], an empty list written out): their
+ * answers must be declines. The others are counted and skipped. A question may carry its
+ * reference answer ("answer" or "reference"): answers are then scored against it
+ * (core/eval/score.h), and by the judge model when the config names one.
  *
  * Retrieval is the turn's own (turn_query: the profile's mode, collections, per-file cap,
  * weights) with k raised to the cut-off asked for; answers go through turn_start, the same
@@ -34,12 +37,15 @@ struct eval_question {
 	struct eval_judgment *rel;
 	size_t nrel;
 	size_t line;    /* where it was read, for messages */
+	char *reference; /* the reference answer, or NULL */
+	bool out_of_scope; /* "relevant": [] - nothing in the documents answers it */
 };
 
 struct eval_set {
 	struct eval_question *v; /* only judged questions, in file order */
 	size_t n;
 	size_t unjudged;         /* questions read without any judgment (not evaluated) */
+	size_t out_of_scope;     /* of v, the out-of-scope questions */
 	char *questions_file;    /* what was read */
 	char *qrels_file;        /* or NULL when the judgments were inline */
 };
@@ -69,10 +75,23 @@ struct eval_opts {
 	size_t k;                         /* cut-off for recall and precision */
 	size_t limit;                     /* most questions to run; 0 = all */
 	bool answers;                     /* also answer each question (turn_start) */
+	bool judge;                       /* and have the config's judge grade them */
 	struct net *net;                  /* for a model server; NULL with the builtin provider */
 	/* Called after each question, on this thread. May be NULL. */
 	void (*progress)(void *ctx, const char *profile, size_t done, size_t total);
 	void *ctx;
+};
+
+/* One answer's scores, for --json and the verdicts file. */
+struct eval_item {
+	char *id;
+	const char *outcome;    /* static: "completed", "declined", "failed" */
+	bool out_of_scope;
+	double f1, contains;    /* -1 when the question has no reference */
+	double judge;           /* -1 when not judged */
+	const char *verdict;    /* static, or NULL */
+	char *judge_reply;      /* or NULL */
+	int64_t cost_micros;
 };
 
 struct eval_report {
@@ -98,6 +117,21 @@ struct eval_report {
 	size_t citations, citations_invalid;
 	char *first_error;      /* "ID: message" of the first failed answer, or NULL */
 	int first_failure;      /* its enum turn_outcome */
+	/* Accuracy, over the in-scope questions with a reference answer (declines score 0). */
+	size_t referenced;      /* questions with a reference */
+	double f1, contains;    /* means; -1 when none has a reference */
+	size_t judged;          /* answers the judge graded */
+	double judge;           /* mean verdict; -1 when none */
+	/* Out-of-scope questions: declined is right, an answer is a hallucination. */
+	size_t out_of_scope, right_declines;
+	double right_decline_rate, hallucination_rate; /* -1 when there is none */
+	size_t sentences, unsupported;                 /* in completed in-scope answers */
+	/* Cost (core/answer/cost.h), summed in micro-units over the answers; priced is how
+	 * many had a price (the others count 0). */
+	int64_t cost_micros, judge_cost_micros;
+	size_t priced, answers_run;
+	struct eval_item *items; /* one per question answered, in order */
+	size_t nitems;
 };
 
 /* Runs every question of s through profile pf. Returns 0, or an IDX_* code when a search

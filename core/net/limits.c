@@ -83,7 +83,7 @@ static char *root_url(const char *base, const char *path)
 }
 
 /* One blocking request; the parsed JSON reply on a 2xx, else NULL. */
-static cJSON *ask(const struct target *t, const char *method, const char *url, const char *body)
+static cJSON *ask_any(const struct target *t, const char *method, const char *url, const char *body)
 {
 	struct net_http_req req = {
 		.method = method, .url = url, .body = body, .api_key = t->key,
@@ -98,6 +98,13 @@ static cJSON *ask(const struct target *t, const char *method, const char *url, c
 		root = cJSON_ParseWithLength(rep.body, rep.len);
 	net_http_reply_free(&rep);
 	net_easy_free(e);
+	return root;
+}
+
+/* A JSON object from the server, or NULL. */
+static cJSON *ask(const struct target *t, const char *method, const char *url, const char *body)
+{
+	cJSON *root = ask_any(t, method, url, body);
 	if (root && !cJSON_IsObject(root)) {
 		cJSON_Delete(root);
 		root = NULL;
@@ -146,8 +153,47 @@ static int models_window(const struct target *t, char *from, size_t fromlen)
 	return n;
 }
 
-/* Ollama: model_info["<architecture>.context_length"]. */
-static int show_window(const struct target *t)
+/* llama-server's adapters: GET /lora-adapters -> [{"id", "path", "scale"}, ...]. */
+static void lora_adapters(const struct target *t, struct server_limits *out)
+{
+	char *url = root_url(t->base_url, "lora-adapters");
+	cJSON *r = ask_any(t, "GET", url, NULL), *it;
+	free(url);
+	if (!cJSON_IsArray(r)) {
+		cJSON_Delete(r);
+		return;
+	}
+	cJSON_ArrayForEach(it, r) {
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(it, "id");
+		const cJSON *path = cJSON_GetObjectItemCaseSensitive(it, "path");
+		const cJSON *scale = cJSON_GetObjectItemCaseSensitive(it, "scale");
+		if (out->nlora == LIMITS_LORA_MAX || !cJSON_IsNumber(id) || id->valuedouble < 0 ||
+		    id->valuedouble > 1e6)
+			continue;
+		struct limits_lora *l = &out->lora[out->nlora++];
+		l->id = (int)id->valuedouble;
+		l->scale = cJSON_IsNumber(scale) ? scale->valuedouble : 1;
+		snprintf(l->path, sizeof l->path, "%s", cJSON_IsString(path) ? path->valuestring : "");
+	}
+	cJSON_Delete(r);
+}
+
+/* The argument of a Modelfile's ADAPTER line, or "". */
+static void modelfile_adapter(const cJSON *mf, char *out, size_t len)
+{
+	*out = '\0';
+	for (const char *p = cJSON_IsString(mf) ? mf->valuestring : NULL; p && *p;) {
+		size_t n = strcspn(p, "\n");
+		if (n > 8 && !strncmp(p, "ADAPTER ", 8)) {
+			snprintf(out, len, "%.*s", (int)(n - 8), p + 8);
+			return;
+		}
+		p += n + (p[n] == '\n');
+	}
+}
+
+/* Ollama: model_info["<architecture>.context_length"], and the Modelfile's ADAPTER. */
+static int show_window(const struct target *t, struct server_limits *lim)
 {
 	char *url = provider_url(t->base_url, "api/show");
 	cJSON *b = cJSON_CreateObject();
@@ -170,6 +216,7 @@ static int show_window(const struct target *t)
 		if (!n && kl > 15 && !strcmp(it->string + kl - 15, ".context_length"))
 			n = positive(it);
 	}
+	modelfile_adapter(cJSON_GetObjectItemCaseSensitive(r, "modelfile"), lim->adapter, sizeof lim->adapter);
 	cJSON_Delete(r);
 	return n;
 }
@@ -199,9 +246,10 @@ static void learn(const struct target *t, struct server_limits *out)
 	out->ratio = 1;
 	out->learned = true;
 	if (t->kind == PROVIDER_OPENAI) {
-		if ((out->window = props_window(t)))
+		if ((out->window = props_window(t))) {
 			snprintf(out->window_from, sizeof out->window_from, "GET /props n_ctx");
-		else
+			lora_adapters(t, out);
+		} else
 			out->window = models_window(t, out->window_from, sizeof out->window_from);
 		if (t->tokenizer == 0) {
 			int n = count_tokens(t, sample);
@@ -211,7 +259,7 @@ static void learn(const struct target *t, struct server_limits *out)
 			}
 		}
 	} else if (t->kind == PROVIDER_OLLAMA) {
-		if ((out->window = show_window(t)))
+		if ((out->window = show_window(t, out)))
 			snprintf(out->window_from, sizeof out->window_from, "POST /api/show context_length");
 	}
 	if (t->context_window > 0) {

@@ -6,8 +6,10 @@
  *            (vLLM), else data[].meta.n_ctx_train (llama-server without /props: the
  *            window the model was trained for). POST {root}/tokenize {"content", "prompt"}
  *            -> {"tokens": [...]} says whether the server counts tokens (llama-server,
- *            vLLM). {root} is base_url without a trailing /v1.
- *   ollama   POST {base_url}/api/show {"model"} -> model_info["<arch>.context_length"].
+ *            vLLM). {root} is base_url without a trailing /v1. A server that has /props
+ *            (llama-server) is also asked GET {root}/lora-adapters.
+ *   ollama   POST {base_url}/api/show {"model"} -> model_info["<arch>.context_length"], and
+ *            the Modelfile's ADAPTER line (a model built on a fine-tune's adapter).
  *            Ollama cuts the start of a prompt longer than options.num_ctx without an
  *            error, so footnote sends num_ctx = the window it fits the prompt into.
  * A provider's context_window (config) overrides what is learned; a provider's tokenizer
@@ -24,12 +26,25 @@
 
 struct cfg_provider;
 
+/* A LoRA adapter llama-server loaded (GET /lora-adapters: [{id, path, scale}]). */
+struct limits_lora {
+	int id;
+	double scale;          /* the server's global scale; a request may send its own */
+	char path[192];
+};
+enum { LIMITS_LORA_MAX = 16 };
+
 struct server_limits {
 	int window;            /* tokens the server holds, prompt and answer; 0 = not known */
 	char window_from[64];  /* "config", "GET /props", "GET /v1/models max_model_len", ... */
 	bool tokenize;         /* POST /tokenize answers */
 	double ratio;          /* server tokens per estimated token, on a sample (1 = unknown) */
 	bool learned;          /* the server was asked (even when it told nothing) */
+	/* Fine-tunes as served: llama-server's adapters (asked only of a server with /props),
+	 * and the ADAPTER line of an Ollama model's Modelfile (POST /api/show), "" = none. */
+	struct limits_lora lora[LIMITS_LORA_MAX];
+	int nlora;
+	char adapter[192];
 };
 
 /* Fills *out from the cache, or asks the server and caches the answer. api_key may be NULL. */

@@ -59,6 +59,12 @@ int provider_chat_request(const struct cfg_provider *p, const struct provider_ch
 		cJSON_AddNumberToObject(root, "temperature", chat->temperature);
 		if (chat->max_tokens > 0)
 			cJSON_AddNumberToObject(root, "max_tokens", chat->max_tokens);
+		if (chat->lora) {
+			cJSON *one = cJSON_CreateObject();
+			cJSON_AddNumberToObject(one, "id", chat->lora_id);
+			cJSON_AddNumberToObject(one, "scale", chat->lora_scale);
+			cJSON_AddItemToArray(cJSON_AddArrayToObject(root, "lora"), one);
+		}
 		out->url = provider_url(p->base_url, "chat/completions");
 		out->proto = STREAM_OPENAI_SSE;
 		break;

@@ -1,7 +1,8 @@
 /* provider.h - what each provider kind expects on the wire.
  *
  *   openai   POST {base_url}/chat/completions  {model, messages, stream: true,
- *            stream_options: {include_usage: true}, temperature, max_tokens (when > 0)}
+ *            stream_options: {include_usage: true}, temperature, max_tokens (when > 0),
+ *            lora: [{id, scale}] (a llama-server adapter, when asked)}
  *            -> SSE.  GET {base_url}/models.
  *   ollama   POST {base_url}/api/chat  {model, messages, stream: true,
  *            options: {temperature, num_predict (when > 0), num_ctx (when > 0)}} -> NDJSON.
@@ -34,6 +35,9 @@ struct provider_chat {
 	int max_tokens;      /* 0 = the server's default */
 	bool no_stream;      /* one JSON reply (the stream decoder reads it too) instead of a stream */
 	int num_ctx;         /* ollama: options.num_ctx, the window to run (0 = the server's) */
+	bool lora;           /* openai (llama-server): "lora": [{"id": lora_id, "scale": lora_scale}] */
+	int lora_id;
+	double lora_scale;
 };
 
 /* {base_url}/{path} with exactly one slash between; caller frees. */

@@ -19,6 +19,7 @@
 #include "base/buf.h"
 #include "base/sanitize.h"
 #include "base/xmalloc.h"
+#include "core/answer/cost.h"
 #include "core/answer/cite.h"
 #include "core/answer/verify.h"
 
@@ -211,6 +212,20 @@ static void yaml_turn(struct buf *b, const struct session_turn *t)
 		 r->prompt_tokens, r->completion_tokens, p->prompt_tokens_estimate);
 	buf_addf(b, "    timings_ms: {retrieval: %.1f, first_token: %.1f, total: %.1f}\n", p->retrieval_ms,
 		 r->first_token_ms, r->total_ms);
+	if (r->priced) {
+		char cents[32];
+		buf_addf(b, "    cost: {micros: %lld, cents: %s}\n", (long long)r->cost_micros,
+			 cost_cents(r->cost_micros, cents, sizeof cents));
+	}
+	if ((p->fine_tune && *p->fine_tune) || (p->checkpoint && *p->checkpoint) ||
+	    (p->dataset_version && *p->dataset_version)) {
+		buf_adds(b, "    fine_tune:\n");
+		ykey(b, "      ", "kind", p->fine_tune);
+		ykey(b, "      ", "base_model", p->base_model);
+		ykey(b, "      ", "adapter", p->adapter);
+		ykey(b, "      ", "checkpoint", p->checkpoint);
+		ykey(b, "      ", "dataset_version", p->dataset_version);
+	}
 	if (r->grounding >= 0)
 		buf_addf(b, "    grounding: %.2f\n", r->grounding);
 	else

@@ -119,7 +119,7 @@ printf 'q1\twater\n' >b6.tsv
 bad "qrels columns" 'b6.tsv:1: expected query-id, corpus-id and score' beir --qrels b6.tsv
 printf '{"id": "a", "question": "x"}\n' >b7.jsonl
 bad "no judgments at all" "no qrels" b7.jsonl
-printf '{"id": "a", "question": "x", "relevant": []}\n' >b8.jsonl
+printf '{"id": "a", "question": "x", "relevant": {"water": 0}}\n' >b8.jsonl
 bad "judged nothing" "b8.jsonl: no question has a relevance judgment" b8.jsonl
 bad "missing file" "nope.jsonl: cannot open" nope.jsonl
 bad "unknown profile" 'no profile named "nope"' q.jsonl --profiles lexical,nope
@@ -131,15 +131,7 @@ bad "no questions" "which questions?"
 # profile declines without calling the model. The badcite fixture cites [1] and [7] with
 # one source given, and reports 120 prompt and 9 completion tokens.
 mkdir fixtures
-c='{"id":"x","object":"chat.completion.chunk","created":1,"model":"m","choices":'
-{
-	printf 'data: %s[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}\n\n' "$c"
-	printf 'data: %s[{"index":0,"delta":{"content":"Water boils at 100 degrees [1]. "},"finish_reason":null}]}\n\n' "$c"
-	printf 'data: %s[{"index":0,"delta":{"content":"It is also blue [7]."},"finish_reason":null}]}\n\n' "$c"
-	printf 'data: %s[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n' "$c"
-	printf 'data: %s[],"usage":{"prompt_tokens":120,"completion_tokens":9,"total_tokens":129}}\n\n' "$c"
-	printf 'data: [DONE]\n\n'
-} >fixtures/badcite.sse
+cp "$FN_ROOT"/tests/data/eval-fixtures/*.sse fixtures/
 fakellm_start --fixtures "$T/fixtures" >/dev/null || tap_bail "fakellm did not start"
 cat >>cfg.yaml <<YAML
   model: {provider: fake, model: llama3.1, retrieval: {mode: lexical, top_k: 2}}

@@ -1,4 +1,4 @@
-# interface.sh - the JSON of ask, search, eval and the MCP tools has every path that
+# interface.sh - the JSON of ask, search, eval, log and the MCP tools has every path that
 # docs/INTERFACE.md documents (tests/e2e/interface.py reads the tables).
 . "$FN_ROOT/tests/lib/tap.sh"
 cd "$FN_TMP" || exit 1
@@ -17,6 +17,9 @@ fn search --json "water boils" >out/search.json
 echo "water boils" | fn search --queries - >out/search-queries.json
 printf '{"id":"q1","question":"water boiling temperature","relevant":["water.md"]}\n' >q.jsonl
 fn eval q.jsonl --json >out/eval.json
+sessions=$(fn paths | awk '$1 == "sessions" {print $2}')
+mkdir -p "$sessions" && cp "$FN_ROOT"/tests/data/sessions/*.json "$sessions/"
+fn log --json >out/log.json
 {
 	printf '%s\n' '{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}'
 	printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"search","arguments":{"query":"water boils"}}}'

@@ -62,8 +62,11 @@ Endpoints
                               Tokens are counted by a fake tokenizer (up to 3 letters, a digit
                               or a sign each: about 1.5 times footnote's estimate on prose),
                               a chat prompt as the sum of its messages plus 4 per message + 3.
-  /_requests leaves out GET /props, /v1/models, /models and POST /tokenize, /api/show (the
-  probes a client makes to learn limits) unless asked with ?all=1.
+  /_requests leaves out GET /props, /lora-adapters, /v1/models, /models and POST /tokenize,
+  /api/show (the probes a client makes to learn limits) unless asked with ?all=1.
+  GET  /lora-adapters         llama-server's adapter list [{id, path, scale}] from mode
+                              lora=[paths]; a chat request's "lora": [{id, scale}] naming an
+                              id not loaded gets HTTP 400 "invalid adapter id", as there.
   Anything else: 404 with a JSON error body (OpenAI shape under /v1, {"error": "..."}
   elsewhere); a wrong method on a known path: 405.
 
@@ -224,7 +227,7 @@ class State:
 STATE = State()
 MODE = {}
 MODE_LOCK = threading.Lock()
-PROBE_PATHS = {"/props", "/tokenize", "/api/show", "/v1/models", "/models"}
+PROBE_PATHS = {"/props", "/tokenize", "/api/show", "/v1/models", "/models", "/lora-adapters"}
 FAKE_TOKEN = re.compile(r"[A-Za-z]{1,3}|[0-9]|[^\sA-Za-z0-9]")
 
 
@@ -398,6 +401,15 @@ def default_answer(messages):
         m = re.search(r"^Follow-up question: (.*)$", message_text(messages[-1]), re.M)
         if m:
             return m.group(1).strip()
+        # A judge's request (footnote eval): CORRECT when every word of the reference is in
+        # the candidate, else INCORRECT.
+        j = re.search(r"^Reference answer: (.*)\nCandidate answer: (.*)$", message_text(messages[-1]),
+                      re.M | re.S)
+        if j:
+            ref = set(re.findall(r"[a-z0-9]+", j.group(1).lower()))
+            cand = set(re.findall(r"[a-z0-9]+", j.group(2).lower()))
+            return ("CORRECT. The answer states the reference." if ref and ref <= cand
+                    else "INCORRECT. The answer misses the reference.")
     src = request_sources(messages)
     w1 = words_of(src.get(1, ""))
     w2 = words_of(src.get(2, ""))
@@ -649,6 +661,7 @@ class Handler(BaseHTTPRequestHandler):
             "/api/version": ("GET", self.ollama_version),
             "/api/show": ("POST", self.ollama_show),
             "/props": ("GET", self.llama_props),
+            "/lora-adapters": ("GET", self.llama_lora_adapters),
             "/tokenize": ("POST", self.llama_tokenize),
             "/health": ("GET", self.health),
         }
@@ -938,6 +951,16 @@ class Handler(BaseHTTPRequestHandler):
                                    code="missing_required_parameter")
         if not isinstance(body.get("messages"), list):
             return self.error_json(400, "/v1", "'messages' is a required property")
+        lora = body.get("lora")
+        if lora is not None:
+            # llama-server's parse_lora_request + construct_lora_list: a list of {id, scale};
+            # an id it did not load is "invalid adapter id" (HTTP 400, invalid_request_error).
+            loaded = len(mode("lora") or [])
+            if not isinstance(lora, list) or any(
+                    not isinstance(e, dict) or not isinstance(e.get("id"), int)
+                    or not 0 <= e["id"] < loaded for e in lora):
+                return self.send_json(400, {"error": {"code": 400, "message": "invalid adapter id",
+                                                      "type": "invalid_request_error"}})
         n_ctx = mode("n_ctx")
         if n_ctx:
             n = chat_prompt_tokens(body)
@@ -951,6 +974,12 @@ class Handler(BaseHTTPRequestHandler):
         if body.get("stream") is True:
             return self.openai_stream(sc, body)
         return self.openai_full(sc, body)
+
+    def llama_lora_adapters(self, sc, body):
+        """llama-server's GET /lora-adapters: [{id, path, scale}] of the adapters loaded
+        with --lora (mode lora=[paths]; none: [])."""
+        return self.send_json(200, [{"id": i, "path": p, "scale": 1.0}
+                                    for i, p in enumerate(mode("lora") or [])])
 
     def llama_props(self, sc, body):
         n_ctx = mode("n_ctx")

@@ -149,6 +149,12 @@ static const struct field prov_fields[] = {
 	FIELD(struct provenance, window_source, F_STR),
 	FIELD(struct provenance, token_count, F_STR),
 	FIELD(struct provenance, cut, F_STR),
+	FIELD(struct provenance, fine_tune, F_STR),
+	FIELD(struct provenance, base_model, F_STR),
+	FIELD(struct provenance, adapter, F_STR),
+	FIELD(struct provenance, adapter_scale, F_DBL),
+	FIELD(struct provenance, checkpoint, F_STR),
+	FIELD(struct provenance, dataset_version, F_STR),
 };
 
 static const struct field source_fields[] = {
@@ -188,6 +194,8 @@ static const struct field result_fields[] = {
 	FIELD(struct turn_result, citations_invalid, F_INT),
 	FIELD(struct turn_result, refit_window, F_INT),
 	FIELD(struct turn_result, refit_sources, F_INT),
+	FIELD(struct turn_result, cost_micros, F_LL),
+	FIELD(struct turn_result, priced, F_BOOL),
 	FIELD(struct turn_result, verify, F_PTR), /* compared below */
 };
 

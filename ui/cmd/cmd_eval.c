@@ -2,6 +2,7 @@
  * JSON, with a progress bar on a terminal. The exit code says whether --min-recall was met,
  * so the command can gate a CI job. The work is core/eval/eval.c's; this file is argv and output. */
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,10 +14,13 @@
 #include "base/xmalloc.h"
 #include "core/app/app.h"
 #include "core/app/config.h"
+#include "core/answer/cost.h"
 #include "core/eval/eval.h"
+#include "core/eval/judge.h"
 #include "core/answer/turn.h"
 #include "core/answer/record.h"
 #include "ui/cmd/cmds.h"
+#include "ui/cmd/eval_report.h"
 
 enum { MAX_PROFILES = 16 };
 
@@ -28,6 +32,8 @@ struct args {
 	bool json;
 	int answers;        /* -1 = as the provider says, 0 = never, 1 = always */
 	double min_recall;  /* < 0 = no threshold */
+	const char *html, *baseline, *verdicts;
+	double tolerance;   /* of --baseline */
 };
 
 static int parse_profiles(const struct config *cfg, const char *list, struct args *a)
@@ -81,9 +87,13 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct args *a)
 		{"answers", no_argument, NULL, 'a'},
 		{"no-answers", no_argument, NULL, 'n'},
 		{"limit", required_argument, NULL, 'l'},
+		{"html", required_argument, NULL, 'H'},
+		{"baseline", required_argument, NULL, 'b'},
+		{"tolerance", required_argument, NULL, 't'},
+		{"verdicts", required_argument, NULL, 'v'},
 		{NULL, 0, NULL, 0},
 	};
-	*a = (struct args){.k = 10, .answers = -1, .min_recall = -1};
+	*a = (struct args){.k = 10, .answers = -1, .min_recall = -1, .tolerance = 0.02};
 	int o, rc = EXIT_OK;
 	while (!rc && (o = getopt_long(argc, argv, "q:p:k:jr:anl:", opts, NULL)) != -1) {
 		switch (o) {
@@ -95,6 +105,10 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct args *a)
 		case 'a': a->answers = 1; break;
 		case 'n': a->answers = 0; break;
 		case 'l': rc = parse_count("--limit", optarg, 1000000000, &a->limit); break;
+		case 'H': a->html = optarg; break;
+		case 'b': a->baseline = optarg; break;
+		case 't': rc = parse_number("--tolerance", optarg, 0, 1, &a->tolerance); break;
+		case 'v': a->verdicts = optarg; break;
 		default: rc = cli_usage_error("eval", "unknown option"); break;
 		}
 	}
@@ -160,10 +174,36 @@ static double share(size_t part, size_t whole)
 	return whole ? (double)part / (double)whole : 0;
 }
 
+static void num_or_null(cJSON *o, const char *key, double v)
+{
+	if (v >= 0)
+		cJSON_AddNumberToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static cJSON *item_json(const struct eval_item *it)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "id", it->id);
+	cJSON_AddStringToObject(o, "outcome", it->outcome);
+	cJSON_AddBoolToObject(o, "out_of_scope", it->out_of_scope);
+	num_or_null(o, "token_f1", it->f1);
+	num_or_null(o, "contains_reference", it->contains);
+	num_or_null(o, "judge", it->judge);
+	if (it->verdict)
+		cJSON_AddStringToObject(o, "verdict", it->verdict);
+	if (it->judge_reply)
+		cJSON_AddStringToObject(o, "judge_reply", it->judge_reply);
+	cJSON_AddNumberToObject(o, "cost_micros", (double)it->cost_micros);
+	return o;
+}
+
 static cJSON *report_json(const struct eval_report *r)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "profile", r->profile);
+	cJSON_AddItemToObject(o, "figures", eval_figures_json(r));
 	cJSON_AddStringToObject(o, "mode", r->mode);
 	cJSON_AddNumberToObject(o, "top_k", r->top_k);
 	cJSON_AddNumberToObject(o, "questions", (double)r->questions);
@@ -203,6 +243,29 @@ static cJSON *report_json(const struct eval_report *r)
 	cJSON_AddNumberToObject(x, "invalid_share", share(r->citations_invalid, r->citations));
 	if (r->first_error)
 		cJSON_AddStringToObject(x, "first_error", r->first_error);
+	cJSON *acc = cJSON_AddObjectToObject(x, "accuracy");
+	cJSON_AddNumberToObject(acc, "referenced", (double)r->referenced);
+	num_or_null(acc, "token_f1", r->f1);
+	num_or_null(acc, "contains_reference", r->contains);
+	cJSON_AddNumberToObject(acc, "judged", (double)r->judged);
+	num_or_null(acc, "judge", r->judge);
+	cJSON *sc = cJSON_AddObjectToObject(x, "scope");
+	cJSON_AddNumberToObject(sc, "out_of_scope", (double)r->out_of_scope);
+	cJSON_AddNumberToObject(sc, "right_declines", (double)r->right_declines);
+	num_or_null(sc, "right_decline_rate", r->right_decline_rate);
+	num_or_null(sc, "hallucination_rate", r->hallucination_rate);
+	cJSON_AddNumberToObject(sc, "sentences", (double)r->sentences);
+	cJSON_AddNumberToObject(sc, "unsupported_sentences", (double)r->unsupported);
+	cJSON *c = cJSON_AddObjectToObject(x, "cost");
+	char cents[32];
+	cJSON_AddNumberToObject(c, "answers", (double)r->answers_run);
+	cJSON_AddNumberToObject(c, "priced", (double)r->priced);
+	cJSON_AddNumberToObject(c, "micros", (double)r->cost_micros);
+	cJSON_AddStringToObject(c, "cents", cost_cents(r->cost_micros, cents, sizeof cents));
+	cJSON_AddNumberToObject(c, "judge_micros", (double)r->judge_cost_micros);
+	cJSON *items = cJSON_AddArrayToObject(x, "items");
+	for (size_t i = 0; i < r->nitems; i++)
+		cJSON_AddItemToArray(items, item_json(&r->items[i]));
 	return o;
 }
 
@@ -218,6 +281,7 @@ static void print_json(const struct eval_set *s, const struct args *a, const str
 		cJSON_AddNullToObject(o, "qrels_file");
 	cJSON_AddNumberToObject(o, "questions", (double)(r[0].questions));
 	cJSON_AddNumberToObject(o, "unjudged", (double)s->unjudged);
+	cJSON_AddNumberToObject(o, "out_of_scope", (double)s->out_of_scope);
 	cJSON_AddNumberToObject(o, "k", (double)a->k);
 	cJSON *ix = cJSON_AddObjectToObject(o, "index");
 	cJSON_AddNumberToObject(ix, "files", (double)st->files);
@@ -279,13 +343,15 @@ static void c_grounding(const struct eval_report *r, char *out, size_t len)
 }
 
 static void print_table(const struct eval_set *s, const struct args *a, const struct idx_stats *st,
-			const struct eval_report *r, size_t n)
+			const struct eval_report *r, size_t n, const char *currency)
 {
 	char *qf = sanitize_str(s->questions_file, SAN_ONELINE);
 	char *rf = s->qrels_file ? sanitize_str(s->qrels_file, SAN_ONELINE) : NULL;
 	printf("%zu questions with judgments from %s%s%s", r[0].questions, qf, rf ? " + " : "", rf ? rf : "");
 	if (s->unjudged)
 		printf(" (%zu without judgments skipped)", s->unjudged);
+	if (s->out_of_scope)
+		printf(", %zu of them out of scope", s->out_of_scope);
 	printf("\nindex: %llu files, %llu passages, generation %llu\n\n", (unsigned long long)st->files,
 	       (unsigned long long)st->chunks, (unsigned long long)st->generation);
 	free(qf);
@@ -314,6 +380,9 @@ static void print_table(const struct eval_set *s, const struct args *a, const st
 		answers |= r[i].answered;
 	if (!answers)
 		return;
+	putchar('\n');
+	eval_print_comparison(stdout, r, n, currency, isatty(STDOUT_FILENO));
+	putchar('\n');
 	row("answered/declined/failed", r, n, true, c_answers);
 	row("declined", r, n, true, c_declined);
 	row("first token p50 / p95 ms", r, n, true, c_first);
@@ -321,6 +390,67 @@ static void print_table(const struct eval_set *s, const struct args *a, const st
 	row("tokens in / out (mean)", r, n, true, c_tokens);
 	row("grounding", r, n, true, c_grounding);
 	row("invalid citations", r, n, true, c_invalid);
+}
+
+/* The judge's verdicts, one JSON line per graded answer. */
+static int write_verdicts(const char *path, const struct eval_report *r, size_t n)
+{
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "footnote eval: cannot write the verdicts to %s: %s; choose another --verdicts FILE\n",
+			path, strerror(errno));
+		return EXIT_FAIL;
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < r[i].nitems; k++) {
+			const struct eval_item *it = &r[i].items[k];
+			if (!it->verdict)
+				continue;
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "profile", r[i].profile);
+			cJSON_AddStringToObject(o, "id", it->id);
+			cJSON_AddStringToObject(o, "verdict", it->verdict);
+			cJSON_AddNumberToObject(o, "score", it->judge);
+			cJSON_AddStringToObject(o, "reply", it->judge_reply ? it->judge_reply : "");
+			char *line = cJSON_PrintUnformatted(o);
+			fprintf(f, "%s\n", line);
+			free(line);
+			cJSON_Delete(o);
+		}
+	return fclose(f) ? EXIT_FAIL : EXIT_OK;
+}
+
+/* --html, --verdicts and --baseline, after the figures are printed. */
+static int outputs(struct cli *cli, const struct args *a, const struct eval_set *set, const struct eval_report *r,
+		   size_t n, int rc)
+{
+	if (a->html) {
+		char *title = xasprintf("footnote eval: %s", set->questions_file);
+		if (eval_write_html(a->html, title, r, n, cli->cfg->currency) < 0) {
+			fprintf(stderr, "footnote eval: cannot write %s: %s; choose another --html FILE\n", a->html,
+				strerror(errno));
+			rc = rc ? rc : EXIT_FAIL;
+		}
+		free(title);
+	}
+	if (a->verdicts) {
+		int v = write_verdicts(a->verdicts, r, n);
+		rc = rc ? rc : v;
+	}
+	if (a->baseline) {
+		char *err = NULL;
+		int drops = eval_compare_baseline(a->baseline, r, n, a->tolerance, stderr, &err);
+		if (drops < 0) {
+			char *safe = sanitize_str(err, SAN_ONELINE);
+			fprintf(stderr, "footnote eval: --baseline %s; give a file written by `footnote eval --json`\n", safe);
+			free(safe);
+			free(err);
+			rc = rc ? rc : EXIT_USAGE;
+		} else if (drops) {
+			rc = EXIT_UNMET;
+		}
+	}
+	return rc;
 }
 
 /* ---- verdict ------------------------------------------------------------------------- */
@@ -357,20 +487,24 @@ static int verdict(const struct args *a, const struct eval_report *r, size_t n)
 static int run(struct cli *cli, const struct args *a, const struct eval_set *set)
 {
 	struct app *app = cli->app;
-	for (size_t i = 0; i < a->nprofiles; i++)
-		if (wants_answers(cli->cfg, a, a->profiles[i]) && app_profile_remote(cli->cfg, a->profiles[i]) &&
-		    app_need(app, APP_NET, NULL, 0) < 0)
+	bool judge = false;
+	for (size_t i = 0; i < a->nprofiles; i++) {
+		bool ans = wants_answers(cli->cfg, a, a->profiles[i]);
+		judge |= ans && judge_configured(cli->cfg);
+		if (((ans && app_profile_remote(cli->cfg, a->profiles[i])) || judge) && app_need(app, APP_NET, NULL, 0) < 0)
 			return cli_app_error("eval", app);
+	}
 	idx *ix = app->ix;
 	struct net *net = app->net;
 	struct progress pr = {-1};
-	struct eval_opts o = {cli->cfg, ix, app->emb, (size_t)a->k, (size_t)a->limit, false, net,
+	struct eval_opts o = {cli->cfg, ix, app->emb, (size_t)a->k, (size_t)a->limit, false, false, net,
 			      isatty(STDERR_FILENO) ? progress : NULL, &pr};
 	struct eval_report reports[MAX_PROFILES];
 	size_t n = 0;
 	int rc = EXIT_OK;
 	for (; n < a->nprofiles && !rc; n++) {
 		o.answers = wants_answers(cli->cfg, a, a->profiles[n]);
+		o.judge = o.answers && judge;
 		pr.last = -1;
 		int r = eval_profile(set, a->profiles[n], &o, &reports[n]);
 		if (r) {
@@ -387,8 +521,8 @@ static int run(struct cli *cli, const struct args *a, const struct eval_set *set
 		if (a->json)
 			print_json(set, a, &st, reports, n, v != EXIT_UNMET);
 		else
-			print_table(set, a, &st, reports, n);
-		rc = v;
+			print_table(set, a, &st, reports, n, cli->cfg->currency);
+		rc = outputs(cli, a, set, reports, n, v);
 	}
 	for (size_t i = 0; i < n; i++)
 		eval_report_free(&reports[i]);

@@ -26,7 +26,8 @@ enum comp_kind usage_arg_kind(const char *opt, const char *arg)
 		return CK_SESSION;
 	if (!strcmp(arg, "FILE"))
 		return CK_FILE;
-	if (!strcmp(arg, "N") || !strcmp(arg, "R") || strspn(arg, "0123456789") == strlen(arg))
+	if (!strcmp(arg, "N") || !strcmp(arg, "R") || !strcmp(arg, "TEXT") || !strcmp(arg, "DATE") ||
+	    strspn(arg, "0123456789") == strlen(arg))
 		return CK_NONE;
 	return CK_UNKNOWN;
 }

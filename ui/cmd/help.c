@@ -27,7 +27,8 @@ const struct cmd_help cmd_helps[] = {
 	 "conversation (an id or a unique prefix): the model gets the earlier turns, and the new\n"
 	 "turn is saved to it."},
 	{"eval", "footnote eval QUESTIONS [--qrels FILE] [--profiles rag,hybrid] [-k 10] [--json]\n"
-	 "                     [--min-recall R] [--answers|--no-answers] [--limit N]",
+	 "                     [--min-recall R] [--answers|--no-answers] [--limit N] [--html FILE]\n"
+	 "                     [--baseline FILE] [--tolerance R] [--verdicts FILE]",
 	 "Measure retrieval (recall, precision, MRR, nDCG) and answers per profile.\n"
 	 "\n"
 	 "QUESTIONS is JSONL, one {\"id\", \"question\", \"relevant\": [...]} per line; relevant names\n"
@@ -51,6 +52,17 @@ const struct cmd_help cmd_helps[] = {
 	 "  --min-recall R   exit 6 when a profile's recall@k is below R (0..1), for CI\n"
 	 "  --answers        answer with the builtin provider too; --no-answers: retrieval only\n"
 	 "  --limit N        only the first N judged questions\n"
+	 "  --html FILE      also write a self-contained HTML report (inline SVG charts)\n"
+	 "  --baseline FILE  compare with an earlier --json run; exit 6 when a figure is worse\n"
+	 "                   by more than --tolerance R (default 0.02; relative for times,\n"
+	 "                   tokens and cost)\n"
+	 "  --verdicts FILE  save the judge model's verdicts (eval.judge_* in the config), JSONL\n"
+	 "\n"
+	 "A question may carry \"answer\": its reference. Answers are then scored by token F1,\n"
+	 "by containing the reference, and by the judge model when one is configured. A\n"
+	 "question with \"relevant\": [] is out of scope: declining it is right, answering it is\n"
+	 "a hallucination. The comparison table marks the best profile per figure with *; cost\n"
+	 "comes from prices: in the config.\n"
 	 "\n"
 	 "Exit codes: 2 bad input (FILE:LINE says where), 3/4 an answer failed, 5 index error,\n"
 	 "6 --min-recall not met."},
@@ -60,6 +72,16 @@ const struct cmd_help cmd_helps[] = {
 	 "prefix. delete asks first on a terminal; without one it needs --yes. export writes to\n"
 	 "stdout when piped (or with -o -), else to -o FILE or, by default, under the data\n"
 	 "directory's exports/ (footnote paths); footnote never indexes its own exports."},
+	{"log", "footnote log [--profile P] [--model TEXT] [--checkpoint TEXT] [--dataset TEXT]\n"
+	 "                   [--session ID] [--since DATE] [--until DATE] [--limit N] [--json|--csv]",
+	 "The decision log: every answer saved in the sessions, oldest first, with what produced\n"
+	 "it - date, profile, provider and model, the fine-tune (kind, adapter, checkpoint,\n"
+	 "training data version), retrieval settings, index generation, outcome, tokens and\n"
+	 "cost. Filters: --profile, --model, --checkpoint and --dataset match exactly, --session\n"
+	 "an id prefix, --since and --until ISO dates or times (2026-11-21, 2026-11-21T14:00);\n"
+	 "--limit N keeps the latest N. --json: one object {version, answers: [{time, session,\n"
+	 "turn, question, provenance, outcome, usage, cost}]}; --csv: one line per answer, for a\n"
+	 "spreadsheet."},
 	{"doctor", "footnote doctor",
 	 "Check every provider (reachable, models listed, key present) and the embedder."},
 	{"paths", "footnote paths",

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "core/answer/cost.h"
 #include "core/app/config.h"
 #include "ui/tui/help_overlay.h"
 #include "ui/tui/loop.h"
@@ -13,8 +14,8 @@
 #include "ui/tui/save.h"
 #include "ui/tui/turns.h"
 
-static const char *const commands[] = {"profile", "model", "compare", "new", "sessions", "export", "reindex", "help",
-				       "quit"};
+static const char *const commands[] = {"profile", "model", "compare", "new", "sessions", "export", "reindex", "cost",
+				       "help", "quit"};
 
 void commands_run(struct tui *t, const char *line)
 {
@@ -49,6 +50,14 @@ void commands_run(struct tui *t, const char *line)
 		} else {
 			status_notice(t, true, "the index is not open: %s", t->st.idx_error ? t->st.idx_error : "");
 		}
+	} else if (!strcmp(name, "cost")) {
+		struct conv_cost c;
+		conv_cost(t, &c);
+		char money[48];
+		cost_format(c.micros, t->cfg->currency, money, sizeof money);
+		status_notice(t, false, "%s for %zu answer%s, %lld+%lld tokens%s", money, c.answers,
+			      c.answers == 1 ? "" : "s", c.prompt_tokens, c.completion_tokens,
+			      c.unpriced ? "; models without a price not counted (prices: in the config)" : "");
 	} else if (!strcmp(name, "sessions")) {
 		pick_sessions_open(t);
 	} else if (!strcmp(name, "export")) {

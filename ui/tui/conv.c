@@ -16,11 +16,40 @@ struct msg *conv_add(struct tui *t, enum role role, const char *text)
 	struct msg *m = &t->conv.v[t->conv.n++];
 	memset(m, 0, sizeof *m);
 	m->role = role;
+	m->currency = t->cfg->currency;
 	if (text)
 		buf_adds(&m->raw, text);
 	m->stale = m->full = true;
 	t->dirty = true;
 	return m;
+}
+
+static void add_cost(const struct msg *m, struct conv_cost *c)
+{
+	const struct turn_result *r = m->result;
+	if (!r)
+		return;
+	c->answers++;
+	c->prompt_tokens += r->prompt_tokens;
+	c->completion_tokens += r->completion_tokens;
+	if (r->priced)
+		c->micros += r->cost_micros;
+	else
+		c->unpriced++;
+}
+
+void conv_cost(const struct tui *t, struct conv_cost *out)
+{
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; i < t->conv.n; i++) {
+		const struct msg *m = &t->conv.v[i];
+		if (m->role == ROLE_COMPARE && m->side) {
+			add_cost(&m->side[0], out);
+			add_cost(&m->side[1], out);
+		} else if (m->role == ROLE_ASSISTANT) {
+			add_cost(m, out);
+		}
+	}
 }
 
 /* Only the last message can be streaming: a new question waits for the answer before. */

@@ -60,6 +60,7 @@ struct msg {
 	struct src_check *checks;    /* per source, by index in the citation map */
 	size_t *order;               /* sources to show: cited (first mention) then the rest */
 	size_t norder, ncited;
+	const char *currency;        /* the config's, for the cost in the footer */
 };
 
 struct conv {
@@ -78,6 +79,14 @@ struct msg *conv_add(struct tui *t, enum role role, const char *text);
 /* The streaming message: only the last one can be (a question waits for the answer
  * before); NULL when none. */
 struct msg *conv_live(struct tui *t);
+/* What the conversation's answers cost: every finished answer (both sides of a /compare),
+ * its tokens in and out, the micro-units of those with a price, and how many had none. */
+struct conv_cost {
+	size_t answers, unpriced;
+	long long prompt_tokens, completion_tokens;
+	int64_t micros;
+};
+void conv_cost(const struct tui *t, struct conv_cost *out);
 /* The answers still streaming: the live message, or the live sides of a comparison, in
  * out[0..2). Returns how many. */
 int conv_live_answers(struct tui *t, struct msg **out);

@@ -73,6 +73,7 @@ static void help_lines(const struct tui *t, int width, struct lines *out)
 		{"/sessions", "pick a saved conversation"},
 		{"/export [md|json] [FILE]", "the conversation to a file"},
 		{"/reindex", "scan the folders again"},
+		{"/cost", "tokens and cost of this conversation (prices: in the config)"},
 		{"/help", "this help"},
 		{"/quit", "quit"},
 	};

@@ -15,6 +15,7 @@
 #include "core/app/chan.h"
 #include "core/app/config.h"
 #include "core/app/log.h"
+#include "core/answer/cost.h"
 #include "core/answer/turn.h"
 #include "ui/cli.h"
 #include "ui/cmd/cmds.h"
@@ -197,6 +198,12 @@ static void draw_status(struct tui *t, const struct rect *r)
 		.streaming = live != NULL,
 		.st = &t->st,
 	};
+	struct conv_cost cc;
+	conv_cost(t, &cc);
+	char money[48];
+	/* Only what was paid: the builtin answerer and declines cost nothing to show. */
+	if (cc.micros > 0)
+		v.cost = cost_format(cc.micros, t->cfg->currency, money, sizeof money);
 	struct status_hints h;
 	status_hints(t, layout_narrow(r->w), &h);
 	v.hints = h.p;

@@ -7,6 +7,7 @@
 #include "base/buf.h"
 #include "base/sanitize.h"
 #include "base/xmalloc.h"
+#include "core/answer/cost.h"
 #include "core/answer/turn.h"
 #include "ui/render/answer.h"
 #include "ui/render/md.h"
@@ -219,6 +220,13 @@ static void answer_footer(const struct msg *m, struct buf *foot)
 		buf_addf(foot, " · %d invalid citation%s", r->citations_invalid, r->citations_invalid == 1 ? "" : "s");
 	if (v && v->attached)
 		buf_adds(foot, " · sources attached automatically");
+	/* The cost, where the model has a price and a server was asked. */
+	if (r->priced && !r->extractive && (r->prompt_tokens || r->completion_tokens)) {
+		char money[48];
+		buf_addf(foot, " · %s for %lld+%lld tokens",
+			 cost_format(r->cost_micros, m->currency ? m->currency : "$", money, sizeof money),
+			 r->prompt_tokens, r->completion_tokens);
+	}
 }
 
 static void answer_lines(struct msg *m, int width)

@@ -197,6 +197,8 @@ void status_draw(const struct status_view *v, int y, int cols)
 	}
 	size_t model_end = strlen(v->model) + 1, state_end = b.len;
 	const struct idx_event *ix = &st->idx;
+	if (v->cost)
+		buf_addf(&b, " │ %s", v->cost);
 	if (st->idx_error)
 		buf_addf(&b, " │ index: %s", st->idx_error);
 	else if (st->indexing)
@@ -239,7 +241,10 @@ void status_draw(const struct status_view *v, int y, int cols)
 		size_t at = hb.len;
 		buf_addf(&hb, "%s%s", at ? " · " : "", v->hints[i]);
 		int w = text_width(hb.p, hb.len);
-		if (x + restw + 2 + w + 1 <= cols || (!at && (!st->notice || st->notice_error) && x + 12 + 2 + w + 1 <= cols)) {
+		/* An error stays until dismissed: its first key (Esc dismiss) is shown even when the
+		 * message must be cut for it. */
+		bool first_anyway = !at && (!st->notice || st->notice_error);
+		if (x + restw + 2 + w + 1 <= cols || (first_anyway && x + 12 + 2 + w + 1 <= cols)) {
 			hw = w;
 			continue;
 		}

@@ -38,6 +38,7 @@ struct status_view {
 	size_t tokens;               /* streamed so far, while streaming */
 	double secs;                 /* since the answer started */
 	const struct status_line *st;
+	const char *cost;            /* the conversation's cost ("$0.0123"), or NULL */
 	const char *const *hints;    /* keys of the focused pane ("o open"), most useful first: */
 	size_t nhints;               /* as many as fit are shown at the right, at least the first */
 };

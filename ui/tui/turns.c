@@ -19,6 +19,7 @@
 static void start_answer(struct tui *t, struct msg *a, const struct cfg_profile *p, const char *question)
 {
 	a->role = ROLE_ASSISTANT;
+	a->currency = t->cfg->currency;
 	a->stale = a->full = true;
 	a->profile = xstrdup(p->name);
 	a->model = xstrdup(profiles_model(t, p));
