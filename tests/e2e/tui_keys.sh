@@ -66,8 +66,9 @@ tmx_send Enter
 check "the cited answer" tmx_wait_for "1 source · "
 tmx_send Tab
 tmx_send Tab
+check "the sources have the focus: their keys show" tmx_wait_for "o open · " 10
 tmx_type o
-check "o ran the editor" sh -c 'i=0; while [ ! -s "$FN_TMP/editor.log" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; [ -s "$FN_TMP/editor.log" ]'
+check "o ran the editor" sh -c 'i=0; while [ ! -s "$FN_TMP/editor.log" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done; [ -s "$FN_TMP/editor.log" ]'
 check_eq "at the quoted line, not the chunk's first" "$(cat "$FN_TMP/editor.log")" "+10 $FN_TMP/notes/passwd.txt"
 rm notes/passwd.txt
 check "the watcher marks the deleted file at once" tmx_wait_for "stale: the file is gone" 10
