@@ -564,7 +564,7 @@ int session_save(struct session *s, const char *dir, char **err)
 	return rc;
 }
 
-static int read_file(const char *path, char **text, size_t *len, char **err)
+int session_read_file(const char *path, char **text, size_t *len, char **err)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f) {
@@ -601,7 +601,7 @@ int session_load(const char *path, struct session **out, char **err)
 	char *text = NULL, *why = NULL;
 	size_t len = 0;
 	*out = NULL;
-	if (read_file(path, &text, &len, err) < 0)
+	if (session_read_file(path, &text, &len, err) < 0)
 		return -1;
 	const char *base = strrchr(path, '/');
 	char *id = session_file_id(base ? base + 1 : path);
@@ -621,7 +621,7 @@ int session_rename(const char *dir, const char *id, const char *title, char **er
 	size_t len;
 	struct session *s = NULL;
 	int lock = dir_lock(dir);
-	int rc = read_file(path, &text, &len, err);
+	int rc = session_read_file(path, &text, &len, err);
 	/* Parse it fully first: a file we cannot read is reported, not rewritten. */
 	if (rc == 0 && (rc = session_from_json(text, len, id, &s, &why)) < 0) {
 		*err = xasprintf("%s: %s; the file was left as it is", path, why);

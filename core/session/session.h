@@ -96,6 +96,9 @@ char *session_json_escape(const char *json);
 
 /* DIR/ID.json; caller frees. */
 char *session_path(const char *dir, const char *id);
+/* The whole of a file of at most 64 MiB: 0 and *text (NUL-terminated, caller frees) and
+ * *len, or -1 and *err. */
+int session_read_file(const char *path, char **text, size_t *len, char **err);
 /* The id a file name gives: NAME.json -> NAME (not a hidden name), else NULL. Caller frees. */
 char *session_file_id(const char *name);
 

@@ -182,21 +182,18 @@ static void index_read(const char *path, struct entry **v, size_t *n, struct str
 {
 	*v = NULL;
 	*n = 0;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return;
-	struct buf b = {0};
-	char tmp[65536];
-	size_t got;
-	while ((got = fread(tmp, 1, sizeof tmp, f)) > 0)
-		buf_add(&b, tmp, got);
-	fclose(f);
-	size_t hl = sizeof index_head - 1, cap = 0;
-	if (b.len < hl || memcmp(b.p, index_head, hl)) {
-		buf_free(&b);
+	char *text = NULL, *err = NULL;
+	size_t len = 0;
+	if (session_read_file(path, &text, &len, &err) < 0) {
+		free(err);
 		return;
 	}
-	const char *p = b.p + hl, *end = b.p + b.len;
+	size_t hl = sizeof index_head - 1, cap = 0;
+	if (len < hl || memcmp(text, index_head, hl)) {
+		free(text);
+		return;
+	}
+	const char *p = text + hl, *end = text + len;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)
@@ -215,7 +212,7 @@ static void index_read(const char *path, struct entry **v, size_t *n, struct str
 		}
 		p = nl + 1;
 	}
-	buf_free(&b);
+	free(text);
 }
 
 static void index_write(const char *path, const struct entry *v, size_t n)
