@@ -215,10 +215,15 @@ static bool submit(struct link *l, size_t n, int answer)
 	struct net_request nreq;
 	provider_net_request(&l->prov, &preq, l->key, &nreq);
 	struct net_callbacks cb = {.event = on_event, .retry = on_retry, .done = on_done, .ctx = l};
-	net_id id = net_submit(l->net, &nreq, &cb);
-	__atomic_store_n(&l->req->id, id, __ATOMIC_RELEASE);
-	if (__atomic_load_n(&l->req->cancelled, __ATOMIC_ACQUIRE))
-		net_cancel(l->net, id);
+	/* Once submitted, the net thread may end the request and free l (a refused connection
+	 * does at once): what is needed after is taken first. The handle outlives l (the turn
+	 * holds it on the UI thread; on the net thread l is not freed before this returns). */
+	struct handle *req = l->req;
+	struct net *net = l->net;
+	net_id id = net_submit(net, &nreq, &cb);
+	__atomic_store_n(&req->id, id, __ATOMIC_RELEASE);
+	if (__atomic_load_n(&req->cancelled, __ATOMIC_ACQUIRE))
+		net_cancel(net, id);
 	provider_request_free(&preq);
 	return true;
 }
