@@ -57,7 +57,17 @@ screen_has() { # TARGET REGEX: waits (bounded) until the screen shows REGEX
 	_tmx capture-pane -p -t "$1" | sed 's/^/# | /' >&2
 	return 1
 }
-kill9() { # TARGET: SIGKILL the program in the pane, wait until tmux has seen it die
+gone() { # PID: waits (bounded) until the process is gone or a zombie
+	i=0
+	while [ $i -lt 300 ]; do
+		st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)
+		[ -z "$st" ] || [ "$st" = Z ] && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+kill9() { # TARGET: SIGKILL the program in the pane (pid is left set), wait until tmux has seen it die
 	pid=$(_tmx display-message -p -t "$1" '#{pane_pid}')
 	kill -9 "$pid"
 	i=0
@@ -92,7 +102,8 @@ ask fn "a4 stalled?"
 check "A's streaming question is saved before its answer" \
 	wait_state "a1 water?|a2 ice?|b1 boiling?|a3 sea level?|b2 degrees?|a4 stalled? finished=5"
 kill9 fn
-check_eq "A died of SIGKILL" "$(tmx_exit_signal)" 9
+# (tmux does not always report the signal, see fakellm_selftest: /proc is asked.)
+check "A is gone (dead, or a zombie tmux has yet to reap)" gone "$pid"
 ask fnB "b3 after the kill?"
 check "B keeps A's unfinished turn after A's kill" \
 	wait_state "a1 water?|a2 ice?|b1 boiling?|a3 sea level?|b2 degrees?|a4 stalled?|b3 after the kill? finished=6"
