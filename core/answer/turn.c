@@ -285,7 +285,7 @@ static void on_done(void *ctx, const struct stream_result *sr, const struct net_
 	r->outcome = (int)sr->outcome; /* the turn outcomes mirror the stream's */
 	r->outcome_name = xstrdup(stream_outcome_name(sr->outcome));
 	r->finish_reason = sr->finish_reason ? xstrdup(sr->finish_reason) : NULL;
-	if (sr->outcome != STREAM_COMPLETED)
+	if (sr->outcome != STREAM_COMPLETED || sr->bad_event)
 		r->message = stream_outcome_message(sr);
 	else if (l->not_grounded)
 		r->message = xstrdup("Not grounded: no passage in your documents matched, so this is the "

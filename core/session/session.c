@@ -11,11 +11,12 @@
 #include "core/session/session.h"
 
 #include <cjson/cJSON.h>
-#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -76,6 +77,7 @@ static void turn_clear(struct session_turn *t)
 	record_provenance_clear(&t->prov);
 	cite_map_free(&t->map);
 	cJSON_Delete(t->raw);
+	free(t->tid);
 	memset(t, 0, sizeof *t);
 }
 
@@ -134,6 +136,19 @@ static char *new_id(void)
 	return xasprintf("%s-%02x%02x", stamp, rnd[0], rnd[1]);
 }
 
+/* A turn id no other writer makes: the time, random bits and this process's count. */
+static char *new_tid(void)
+{
+	static unsigned seq;
+	uint32_t rnd = 0;
+	if (getrandom(&rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
+		rnd = (uint32_t)getpid();
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return xasprintf("%llx-%08x-%u", (unsigned long long)ts.tv_sec * 1000 + (unsigned long long)(ts.tv_nsec / 1000000),
+			 (unsigned)rnd, __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED));
+}
+
 struct session *session_new(const char *question)
 {
 	struct session *s = xcalloc(1, sizeof *s);
@@ -167,6 +182,8 @@ size_t session_add(struct session *s, const char *question, const struct provena
 	struct session_turn *t = &s->turns[s->nturns];
 	memset(t, 0, sizeof *t);
 	t->version = SESSION_TURN_VERSION;
+	t->tid = new_tid();
+	t->mine = true;
 	t->question = dup0(question);
 	struct provenance none = {0};
 	record_provenance_copy(&t->prov, pv ? pv : &none);
@@ -192,6 +209,7 @@ void session_finish(struct session *s, size_t i, const char *answer, const char 
 	record_result_clear(&t->result);
 	record_result_copy(&t->result, result);
 	t->finished = true;
+	t->mine = true;
 	cJSON_Delete(t->raw);
 	t->raw = NULL;
 }
@@ -213,6 +231,7 @@ void session_update(struct session *s, size_t i, const struct cite_map *map, con
 	map_copy(&t->map, map);
 	record_provenance_clear(&t->prov);
 	record_provenance_copy(&t->prov, pv);
+	t->mine = true;
 	cJSON_Delete(t->raw);
 	t->raw = NULL;
 }
@@ -237,6 +256,7 @@ static cJSON *turn_json(const struct session_turn *t)
 		return cJSON_Duplicate(t->raw, true);
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "version", SESSION_TURN_VERSION);
+	cJSON_AddStringToObject(o, "tid", t->tid ? t->tid : "");
 	cJSON_AddStringToObject(o, "question", t->question);
 	cJSON_AddStringToObject(o, "answer", t->answer);
 	cJSON_AddStringToObject(o, "reasoning", t->reasoning);
@@ -309,7 +329,8 @@ static char *print_json(const cJSON *o)
 	return out;
 }
 
-char *session_to_json(const struct session *s)
+/* The top-level object of s, without its turns. */
+static cJSON *head_json(const struct session *s)
 {
 	/* Keys a newer version wrote stay, in their place. */
 	cJSON *o = s->raw ? cJSON_Duplicate(s->raw, true) : cJSON_CreateObject();
@@ -319,6 +340,12 @@ char *session_to_json(const struct session *s)
 	set_string(o, "title", s->title);
 	set_string(o, "created", s->created);
 	set_string(o, "updated", s->updated);
+	return o;
+}
+
+char *session_to_json(const struct session *s)
+{
+	cJSON *o = head_json(s);
 	cJSON *turns = cJSON_CreateArray();
 	set_item(o, "turns", turns);
 	for (size_t i = 0; i < s->nturns; i++)
@@ -364,6 +391,8 @@ static int turn_from(struct session_turn *t, const cJSON *o, size_t i, char **er
 	t->answer = jstr(o, "answer");
 	t->reasoning = jstr(o, "reasoning");
 	t->finished = jbool(o, "finished");
+	const cJSON *tid = jget(o, "tid");
+	t->tid = cJSON_IsString(tid) && tid->valuestring[0] ? xstrdup(tid->valuestring) : xasprintf("p%zu", i);
 	record_result_from(&t->result, jget(o, "result"), strlen(t->answer));
 	record_provenance_from(&t->prov, jget(o, "provenance"));
 	record_sources_from(jget(o, "sources"), &t->map.v, &t->map.n);
@@ -451,19 +480,91 @@ static int write_file(const char *path, const char *text, char **err)
 	return 0;
 }
 
+/* DIR/.lock, held (flock) while a session file is read and written; -1 when it cannot be
+ * had (the write then says what is wrong with DIR). */
+static int dir_lock(const char *dir)
+{
+	char *path = xasprintf("%s/.lock", dir);
+	int fd = fs_mkdir_all(dir, 0700) == 0 ? open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600) : -1;
+	free(path);
+	while (fd >= 0 && flock(fd, LOCK_EX) != 0) {
+		if (errno != EINTR) {
+			close(fd);
+			fd = -1;
+		}
+	}
+	return fd;
+}
+
+static void dir_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd); /* closing the only descriptor releases the flock */
+}
+
+static const struct session_turn *turn_by_tid(const struct session *s, const char *tid, size_t *at)
+{
+	for (size_t i = 0; i < s->nturns; i++)
+		if (!strcmp(s->turns[i].tid, tid)) {
+			*at = i;
+			return &s->turns[i];
+		}
+	return NULL;
+}
+
+/* s merged with what another writer left in the file (disk): the file's turns in their
+ * order, s's copy of those s changed, then the turns only s has. */
+static char *merged_json(struct session *s, const struct session *disk)
+{
+	free(s->title);
+	s->title = xstrdup(disk->title);
+	free(s->created);
+	s->created = xstrdup(disk->created);
+	cJSON *o = head_json(s);
+	cJSON *turns = cJSON_CreateArray();
+	set_item(o, "turns", turns);
+	bool *seen = xcalloc(s->nturns + 1, sizeof *seen);
+	s->merged = 0;
+	for (size_t i = 0; i < disk->nturns; i++) {
+		size_t at;
+		const struct session_turn *m = turn_by_tid(s, disk->turns[i].tid, &at);
+		if (m)
+			seen[at] = true;
+		else
+			s->merged++;
+		cJSON_AddItemToArray(turns, turn_json(m && m->mine ? m : &disk->turns[i]));
+	}
+	for (size_t i = 0; i < s->nturns; i++)
+		if (!seen[i])
+			cJSON_AddItemToArray(turns, turn_json(&s->turns[i]));
+	free(seen);
+	char *out = print_json(o);
+	cJSON_Delete(o);
+	return out;
+}
+
 int session_save(struct session *s, const char *dir, char **err)
 {
 	free(s->updated);
 	s->updated = now_utc();
 	char *path = session_path(dir, s->id);
-	char *text = session_to_json(s);
+	int lock = dir_lock(dir);
+	struct session *disk = NULL;
+	char *why = NULL;
+	/* A file that cannot be read as a session is replaced, as before merging. */
+	if (access(path, F_OK) == 0)
+		session_load(path, &disk, &why);
+	free(why);
+	char *text = disk ? merged_json(s, disk) : session_to_json(s);
+	session_free(disk);
 	int rc = write_file(path, text, err);
+	dir_unlock(lock);
 	free(text);
 	free(path);
 	return rc;
 }
 
-static int read_file(const char *path, char **text, size_t *len, char **err)
+int session_read_file(const char *path, char **text, size_t *len, char **err)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f) {
@@ -487,8 +588,7 @@ static int read_file(const char *path, char **text, size_t *len, char **err)
 	return 0;
 }
 
-/* The id a file name gives: NAME.json -> NAME, else NULL. Caller frees. */
-static char *id_of(const char *name)
+char *session_file_id(const char *name)
 {
 	size_t n = strlen(name);
 	if (n <= 5 || strcmp(name + n - 5, ".json") || name[0] == '.')
@@ -501,10 +601,10 @@ int session_load(const char *path, struct session **out, char **err)
 	char *text = NULL, *why = NULL;
 	size_t len = 0;
 	*out = NULL;
-	if (read_file(path, &text, &len, err) < 0)
+	if (session_read_file(path, &text, &len, err) < 0)
 		return -1;
 	const char *base = strrchr(path, '/');
-	char *id = id_of(base ? base + 1 : path);
+	char *id = session_file_id(base ? base + 1 : path);
 	int rc = session_from_json(text, len, id, out, &why);
 	if (rc < 0) {
 		*err = xasprintf("%s: %s; the file was left as it is", path, why);
@@ -515,142 +615,13 @@ int session_load(const char *path, struct session **out, char **err)
 	return rc;
 }
 
-static void info_from(struct session_info *in, const char *dir, const char *id)
-{
-	char *path = session_path(dir, id);
-	struct session *s;
-	char *err = NULL;
-	memset(in, 0, sizeof *in);
-	in->id = xstrdup(id);
-	if (session_load(path, &s, &err) < 0) {
-		in->error = err;
-		in->title = xstrdup("");
-		in->created = xstrdup("");
-		in->updated = xstrdup("");
-	} else {
-		in->title = xstrdup(s->title);
-		in->created = xstrdup(s->created);
-		in->updated = xstrdup(s->updated);
-		in->turns = s->nturns;
-		session_free(s);
-	}
-	free(path);
-}
-
-static int by_updated(const void *a, const void *b)
-{
-	const struct session_info *x = a, *y = b;
-	int c = strcmp(y->updated, x->updated);
-	return c ? c : strcmp(y->id, x->id);
-}
-
-/* The ids in dir, unsorted. A missing dir gives none. */
-static int list_ids(const char *dir, char ***ids, size_t *n, char **err)
-{
-	*ids = NULL;
-	*n = 0;
-	DIR *d = opendir(dir);
-	if (!d) {
-		if (errno == ENOENT)
-			return 0;
-		*err = xasprintf("cannot read %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	size_t cap = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		char *id = id_of(e->d_name);
-		if (!id)
-			continue;
-		*ids = xgrow(*ids, &cap, *n + 1, sizeof **ids);
-		(*ids)[(*n)++] = id;
-	}
-	closedir(d);
-	return 0;
-}
-
-static void ids_free(char **ids, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(ids[i]);
-	free(ids);
-}
-
-int session_list(const char *dir, struct session_info **v, size_t *n, char **err)
-{
-	char **ids;
-	size_t nids;
-	*v = NULL;
-	*n = 0;
-	if (list_ids(dir, &ids, &nids, err) < 0)
-		return -1;
-	*v = xcalloc(nids ? nids : 1, sizeof **v);
-	for (size_t i = 0; i < nids; i++)
-		info_from(&(*v)[i], dir, ids[i]);
-	*n = nids;
-	qsort(*v, nids, sizeof **v, by_updated);
-	ids_free(ids, nids);
-	return 0;
-}
-
-void session_infos_free(struct session_info *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].id);
-		free(v[i].title);
-		free(v[i].created);
-		free(v[i].updated);
-		free(v[i].error);
-	}
-	free(v);
-}
-
-int session_resolve(const char *dir, const char *prefix, char **id, char **err)
-{
-	char **ids;
-	size_t nids, found = 0, hit = 0;
-	*id = NULL;
-	if (list_ids(dir, &ids, &nids, err) < 0)
-		return -1;
-	size_t plen = strlen(prefix);
-	struct buf names = {0};
-	for (size_t i = 0; i < nids && plen; i++) {
-		if (!strcmp(ids[i], prefix)) {
-			found = 1;
-			hit = i;
-			break;
-		}
-		if (!strncmp(ids[i], prefix, plen)) {
-			if (found < 4)
-				buf_addf(&names, "%s%s", found ? ", " : "", ids[i]);
-			found++;
-			hit = i;
-		}
-	}
-	int rc = 0;
-	char *safe = sanitize_str(prefix, SAN_ONELINE);
-	if (found == 1) {
-		*id = xstrdup(ids[hit]);
-	} else if (found == 0) {
-		*err = xasprintf("no session id starts with \"%s\" (`footnote sessions list` shows them)", safe);
-		rc = -1;
-	} else {
-		*err = xasprintf("\"%s\" matches %zu sessions (%s%s): give more of the id", safe, found,
-				 buf_str(&names), found > 4 ? ", ..." : "");
-		rc = -1;
-	}
-	free(safe);
-	buf_free(&names);
-	ids_free(ids, nids);
-	return rc;
-}
-
 int session_rename(const char *dir, const char *id, const char *title, char **err)
 {
 	char *path = session_path(dir, id), *text = NULL, *why = NULL;
 	size_t len;
 	struct session *s = NULL;
-	int rc = read_file(path, &text, &len, err);
+	int lock = dir_lock(dir);
+	int rc = session_read_file(path, &text, &len, err);
 	/* Parse it fully first: a file we cannot read is reported, not rewritten. */
 	if (rc == 0 && (rc = session_from_json(text, len, id, &s, &why)) < 0) {
 		*err = xasprintf("%s: %s; the file was left as it is", path, why);
@@ -669,6 +640,7 @@ int session_rename(const char *dir, const char *id, const char *title, char **er
 		free(now);
 		free(t);
 	}
+	dir_unlock(lock);
 	session_free(s);
 	free(text);
 	free(path);

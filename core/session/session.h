@@ -35,6 +35,9 @@ struct session_turn {
 	struct provenance prov;     /* strings owned, never NULL */
 	struct cite_map map;        /* sources given to the model, and the dropped ones */
 	void *raw;                  /* the turn as read from disk (a cJSON object), or NULL */
+	char *tid;                  /* the turn's id, unique across writers ("tid"; a turn
+				     * written before ids has "p" and its position) */
+	bool mine;                  /* added or changed by this process: its copy wins a merge */
 };
 
 struct session {
@@ -42,6 +45,8 @@ struct session {
 	struct session_turn *turns;
 	size_t nturns, capturns;
 	void *raw;                  /* the top-level object as read, without turns, or NULL */
+	size_t merged;              /* turns the file had that s has not (another window's),
+				     * kept by the last session_save */
 };
 
 /* A new session titled after question, with a fresh id and no turns. Never NULL. */
@@ -71,7 +76,12 @@ struct history_turn *session_history(const struct session *s, size_t *n);
  * search waited for a rewrite has them only once it ends); the marks come along. */
 void session_update(struct session *s, size_t i, const struct cite_map *map, const struct provenance *pv);
 
-/* Writes DIR/ID.json atomically (temp, fsync, rename), creating DIR. 0 or -1 and *err. */
+/* Writes DIR/ID.json atomically (temp, fsync, rename), creating DIR. 0 or -1 and *err.
+ * Two processes may hold one session (two windows resuming it): under DIR/.lock (flock)
+ * the file is read and merged with s before it is written, so no turn is lost. The file's
+ * turns stay in their order with s's copies of the turns s changed; turns only the file
+ * has are kept (s->merged counts them; s itself does not get them); turns only s has are
+ * appended. The title and creation time are the file's (a rename elsewhere stands). */
 int session_save(struct session *s, const char *dir, char **err);
 /* Reads a session file. 0, or -1 and *err naming the file and what is wrong. */
 int session_load(const char *path, struct session **out, char **err);
@@ -86,8 +96,16 @@ char *session_json_escape(const char *json);
 
 /* DIR/ID.json; caller frees. */
 char *session_path(const char *dir, const char *id);
+/* The whole of a file of at most 64 MiB: 0 and *text (NUL-terminated, caller frees) and
+ * *len, or -1 and *err. */
+int session_read_file(const char *path, char **text, size_t *len, char **err);
+/* The id a file name gives: NAME.json -> NAME (not a hidden name), else NULL. Caller frees. */
+char *session_file_id(const char *name);
 
-/* One line per session file, for `sessions list` and the picker. */
+/* One line per session file, for `sessions list` and the picker (core/session/session_list.c).
+ * The lines are kept in DIR/.index beside the files; a file whose size, mtime or inode
+ * differs from its line (or that has none) is read again, and the index rewritten, so a
+ * listing of 10,000 sessions reads one small file and stats the rest. */
 struct session_info {
 	char *id, *title, *created, *updated;
 	size_t turns;

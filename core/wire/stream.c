@@ -18,7 +18,7 @@
 
 #define DEFAULT_MAX (1024u * 1024u)
 
-enum mode { MODE_SNIFF, MODE_SSE, MODE_NDJSON, MODE_JSON };
+enum mode { MODE_SNIFF, MODE_SSE, MODE_NDJSON, MODE_JSON, MODE_HTML };
 
 struct stream {
 	size_t max;
@@ -27,7 +27,7 @@ struct stream {
 	struct ndjson *nd;
 	struct buf sniff;   /* BOM and white space seen before the mode was known */
 	unsigned sniff_bom;
-	struct buf body;    /* MODE_JSON: the whole body */
+	struct buf body;    /* MODE_JSON, MODE_HTML: the whole body */
 	struct sstate st;   /* what was gathered, and the outcome */
 };
 
@@ -114,12 +114,18 @@ static void feed_mode(struct stream *s, const char *data, size_t len)
 		else
 			buf_add(&s->body, data, len);
 		break;
+	case MODE_HTML:
+		/* Only its title is shown: the first 64 KiB hold it. */
+		if (s->body.len < 65536)
+			buf_add(&s->body, data, len < 65536 - s->body.len ? len : 65536 - s->body.len);
+		break;
 	case MODE_SNIFF:
 		break;
 	}
 }
 
-/* An OpenAI-mode body is SSE unless its first significant byte is '{'. The BOM and white space
+/* An OpenAI-mode body is SSE unless its first significant byte is '{' (one JSON body) or '<'
+ * (an HTML page: a proxy's error or login page sent with 200). The BOM and white space
  * before that byte are kept and replayed to whichever reader is chosen. */
 static size_t sniff(struct stream *s, const char *data, size_t len)
 {
@@ -132,7 +138,7 @@ static size_t sniff(struct stream *s, const char *data, size_t len)
 		} else if (is_ws(c) && s->sniff.len < 256) {
 			/* white space: not decided yet */
 		} else {
-			s->mode = c == '{' ? MODE_JSON : MODE_SSE;
+			s->mode = c == '{' ? MODE_JSON : c == '<' ? MODE_HTML : MODE_SSE;
 			break;
 		}
 		buf_addc(&s->sniff, c);
@@ -140,7 +146,7 @@ static size_t sniff(struct stream *s, const char *data, size_t len)
 	if (s->mode != MODE_SNIFF && s->sniff.len) {
 		struct buf held = s->sniff;
 		memset(&s->sniff, 0, sizeof s->sniff);
-		if (s->mode == MODE_JSON) /* a JSON parser does not skip a BOM */
+		if (s->mode == MODE_JSON || s->mode == MODE_HTML) /* a JSON parser does not skip a BOM */
 			buf_consume(&held, s->sniff_bom < 3 ? 0 : 3);
 		feed_mode(s, held.p, held.len);
 		buf_free(&held);
@@ -180,6 +186,10 @@ void stream_finish(struct stream *s)
 		break;
 	case MODE_JSON:
 		openai_body(&s->st, s->body.p ? s->body.p : "", s->body.len);
+		break;
+	case MODE_HTML:
+		stream_error_html(s->body.p ? s->body.p : "", s->body.len, &s->st.error);
+		s->st.has_error = true;
 		break;
 	}
 	if (s->st.has_error)

@@ -136,6 +136,8 @@ struct stream_result {
 	size_t content_deltas;     /* of those, ones with non-empty content */
 	size_t keepalives;         /* SSE comment lines */
 	size_t ignored;            /* events that were neither JSON objects nor [DONE] */
+	const char *bad_event;     /* the first of those, terminal-safe, at most 60 characters
+				    * and "…" (NULL when none) */
 };
 
 struct stream;

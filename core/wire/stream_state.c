@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "base/buf.h"
+#include "base/sanitize.h"
 #include "base/utf8.h"
 #include "base/xmalloc.h"
 #include "core/wire/stream_error.h"
@@ -68,6 +69,7 @@ void sstate_free(struct sstate *st)
 	buf_free(&st->model);
 	buf_free(&st->error);
 	buf_free(&st->error_code);
+	buf_free(&st->bad_event);
 }
 
 /* ---- channels: whole code points only ---- */
@@ -314,12 +316,40 @@ void sstate_decide_by_finish(struct sstate *st)
 
 /* ---- JSON ---- */
 
+enum { BAD_EVENT_CHARS = 60 };
+
+/* The first event that was not a JSON object, kept to be named: one line, terminal-safe,
+ * cut at BAD_EVENT_CHARS characters. */
+static void keep_bad_event(struct sstate *st, const char *p, size_t n)
+{
+	if (st->bad_event.len)
+		return;
+	struct buf b = {0};
+	stream_error_trim(&b, p, n < 1024 ? n : 1024);
+	char *safe = sanitize_str(buf_str(&b), SAN_ONELINE);
+	size_t len = strlen(safe), at = 0, chars = 0;
+	while (at < len && chars < BAD_EVENT_CHARS) {
+		uint32_t cp;
+		int k = utf8_decode(safe + at, len - at, &cp);
+		at += k > 0 ? (size_t)k : 1;
+		chars++;
+	}
+	buf_add(&st->bad_event, safe, at);
+	if (at < len || n > 1024)
+		buf_adds(&st->bad_event, "…");
+	if (!st->bad_event.len)
+		buf_adds(&st->bad_event, "(empty)");
+	free(safe);
+	buf_free(&b);
+}
+
 cJSON *sstate_parse_object(struct sstate *st, const char *p, size_t n)
 {
 	cJSON *j = cJSON_ParseWithLength(p, n);
 	if (!cJSON_IsObject(j)) {
 		cJSON_Delete(j);
 		st->ignored++;
+		keep_bad_event(st, p, n);
 		return NULL;
 	}
 	st->json_events++;
@@ -373,6 +403,7 @@ const struct stream_result *sstate_result(struct sstate *st)
 	r->content_deltas = st->content_deltas;
 	r->keepalives = st->keepalives;
 	r->ignored = st->ignored;
+	r->bad_event = st->bad_event.len ? st->bad_event.p : NULL;
 	return r;
 }
 
@@ -402,6 +433,10 @@ char *stream_outcome_message(const struct stream_result *r)
 		break;
 	case STREAM_COMPLETED:
 		buf_adds(&b, r->text_len ? "The answer is complete." : "The model sent an empty answer.");
+		if (r->bad_event)
+			buf_addf(&b, " But the server sent %zu %s that %s not JSON (the first: \"%s\"): what %s "
+				 "held is missing.", r->ignored, r->ignored == 1 ? "event" : "events",
+				 r->ignored == 1 ? "was" : "were", r->bad_event, r->ignored == 1 ? "it" : "they");
 		break;
 	case STREAM_TRUNCATED:
 		buf_adds(&b, "Truncated: the answer reached the token limit before it was finished.");
@@ -441,6 +476,10 @@ char *stream_outcome_message(const struct stream_result *r)
 	case STREAM_INTERRUPTED:
 		if (r->error)
 			buf_addf(&b, "Interrupted: %s", r->error);
+		else if (r->bad_event)
+			buf_addf(&b, "Interrupted: the server sent %zu %s that %s not JSON (the first: \"%s\") and "
+				 "ended without finishing the answer", r->ignored, r->ignored == 1 ? "event" : "events",
+				 r->ignored == 1 ? "was" : "were", r->bad_event);
 		else if (r->done)
 			buf_adds(&b, "Interrupted: the server ended the stream without saying the answer was finished");
 		else

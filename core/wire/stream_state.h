@@ -56,6 +56,7 @@ struct sstate {
 	bool done;                /* [DONE] or done:true arrived */
 	struct stream_usage usage;
 	size_t json_events, content_deltas, keepalives, ignored;
+	struct buf bad_event;     /* the first ignored event, sanitized and shortened */
 
 	enum stream_outcome outcome;
 	struct stream_result res;

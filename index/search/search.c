@@ -14,6 +14,7 @@
 #include "base/hmap.h"
 #include "index/idx.h"
 #include "index/search/lexical.h"
+#include "index/search/ties.h"
 #include "index/store/store.h"
 #include "index/text/text.h"
 #include "index/search/vector.h"
@@ -364,6 +365,10 @@ int idx_search(idx *ix, const struct idx_query *q, struct idx_hits *out)
 			       q->context_weight > 0 ? q->context_weight : IDX_CONTEXT_WEIGHT};
 	if (want_lex || (want_vec && builtin))
 		rc = lex_search(txn, ix, t, &lq, &f, want_lex ? ncand : 2 * EMBED_BUILTIN_FEEDBACK, &lex, &nlex);
+	/* Ties by path and place, not by chunk id (ties.h), before the builtin embedder's
+	 * feedback and the fusion read the ranks. */
+	if (!rc && lex)
+		ties_order(txn, ix, lex, nlex, sizeof *lex);
 	if (!rc && want_vec && builtin) {
 		qv = xmalloc((size_t)q->emb->dim * sizeof *qv);
 		builtin_query(txn, ix, t, lang[0] ? lang : "english", q->text, lex, nlex, qv);
@@ -371,11 +376,14 @@ int idx_search(idx *ix, const struct idx_query *q, struct idx_hits *out)
 	}
 	if (!rc && want_vec)
 		rc = vec_search(txn, ix, qv, q->emb->dim, &f, ncand, &vec, &nvec);
+	if (!rc && want_vec)
+		ties_order(txn, ix, vec, nvec, sizeof *vec);
 	struct fused *fu = NULL;
 	size_t nf = 0;
 	if (!rc) {
 		if (want_lex && want_vec) {
 			fuse_rrf(lex, nlex, wl, vec, nvec, wv, rrf_k, &fu, &nf);
+			ties_order(txn, ix, fu, nf, sizeof *fu);
 		} else {
 			/* One retriever: its own scores rank. */
 			const struct scored *s = want_lex ? lex : vec;

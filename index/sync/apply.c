@@ -314,7 +314,12 @@ int apply_flush(struct pass *p)
 		return 0;
 	u64map_clear(&p->embmap);
 	p->nembcache = 0;
+	/* apply_batch reads the totals inside its txn; when the commit fails (a full disk),
+	 * the events must carry what is committed, not what was not. */
+	struct pass_totals was = pass_totals_get(p);
 	int rc = store_write(p->ix, apply_batch, p);
+	if (rc)
+		pass_totals_set(p, was);
 	for (size_t i = 0; i < p->nops; i++) {
 		struct op *o = &p->ops[i];
 		p->files_done++;

@@ -229,8 +229,10 @@ int fill_vectors(struct pass *p)
 			break;
 		u64map_clear(&p->embmap);
 		p->nembcache = 0;
+		struct pass_totals was = pass_totals_get(p);
 		rc = store_write(p->ix, apply_fill, &f);
 		if (rc) {
+			pass_totals_set(p, was); /* the failed txn's counts were never committed */
 			rc = store_err(rc);
 			break;
 		}

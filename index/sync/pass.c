@@ -60,6 +60,19 @@ int pass_totals(struct pass *p)
 	return 0;
 }
 
+struct pass_totals pass_totals_get(const struct pass *p)
+{
+	return (struct pass_totals){p->generation, p->chunks_total, p->files_indexed, p->pending};
+}
+
+void pass_totals_set(struct pass *p, struct pass_totals t)
+{
+	p->generation = t.generation;
+	p->chunks_total = t.chunks_total;
+	p->files_indexed = t.files_indexed;
+	p->pending = t.pending;
+}
+
 char **sync_roots(const struct idx_options *opt)
 {
 	char **roots = xcalloc(opt->nfolders + 1, sizeof *roots);

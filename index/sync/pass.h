@@ -102,6 +102,13 @@ void pass_emit(struct pass *p, enum idx_event_kind kind, enum idx_file_state sta
 void pass_error(struct pass *p, int err, const char *msg);
 /* Reads the index's totals (files, chunks, pending vectors) into p for the next events. */
 int pass_totals(struct pass *p);
+/* The index's totals as the pass's events report them, kept before a write transaction and
+ * put back when it fails, so a batch that was not committed is not counted. */
+struct pass_totals {
+	uint64_t generation, chunks_total, files_indexed, pending;
+};
+struct pass_totals pass_totals_get(const struct pass *p);
+void pass_totals_set(struct pass *p, struct pass_totals t);
 
 void pass_init(struct pass *p, idx *ix, const struct idx_options *opt, const struct idx_embedder *emb,
 	       const struct idx_sink *sink, const volatile bool *stop);

@@ -120,9 +120,15 @@ ask_as fake fault:503
 expect "HTTP 503" 3 "[HTTP 503: The server is overloaded or not ready yet.]"
 ask_as fake fault:502:html
 check_eq "HTTP 502 with a proxy's HTML page: exit 3" "$rc" 3
-# The page is shown as text, on one line (test_stream.c wants it so); its CR LF made visible.
-check_contains "HTTP 502 with HTML: one sanitized line" "$(message)" \
-	"[HTTP 502: <html>^M^J<head><title>502 Error</title></head>^M^J"
+# The page is named by its title and status, never shown as markup.
+check_eq "HTTP 502 with HTML: its title and status" "$(message)" \
+	"[HTTP 502: an HTML page, \"502 Error\" (a proxy or gateway answered, not the model server).]"
+check_not_contains "HTTP 502 with HTML: no markup" "$out" "<"
+# A page sent with 200 (a proxy's login page, say) in place of the stream: named the same way.
+ask_as fake fault:200:html
+check_eq "HTML page with status 200: exit 3" "$rc" 3
+check_eq "HTML page with status 200: named by its title, not 'interrupted'" "$(message)" \
+	"[Server error: an HTML page, \"200 Error\" (a proxy or gateway answered, not the model server).]"
 
 ask_as fake stall
 expect "stall after the headers" 3 "[Network error: no data from 127.0.0.1:$FAKELLM_PORT for 1 s (idle_timeout_s).]"
@@ -139,10 +145,10 @@ ask_as oll huge-line
 expect "huge line (NDJSON)" 4 "[Stopped: the server sent more than 1048576 bytes in one line.]"
 
 ask_as fake invalid-json
-expect "invalid JSON then [DONE]" 4 "[Interrupted: the server ended the stream without saying the answer was finished; the partial answer is kept.]"
+expect "invalid JSON then [DONE]" 4 "[Interrupted: the server sent 1 event that was not JSON (the first: \"{not json\") and ended without finishing the answer; the partial answer is kept.]"
 check_contains "invalid JSON: the text before it is kept" "$out" "Hello"
 ask_as oll invalid-json
-expect "invalid JSON (NDJSON)" 4 "[Interrupted: the connection ended before the answer was complete; the partial answer is kept.]"
+expect "invalid JSON (NDJSON)" 4 "[Interrupted: the server sent 1 event that was not JSON (the first: \"{not json\") and ended without finishing the answer; the partial answer is kept.]"
 
 ask_as fake not-utf8
 check_eq "bytes that are not UTF-8: exit 0" "$rc" 0

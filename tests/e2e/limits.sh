@@ -93,6 +93,13 @@ if [ "$userns" = yes ] && unshare -U -r -m sh -c "mount -t tmpfs -o size=64k tmp
 	check_contains "full disk: what was committed is there" "$(cat full.status)" "generation "
 	check_contains "full disk: the error is recorded" "$(cat full.status)" "last error writing the index failed: the disk under the index is full"
 	check_eq "full disk: search still works" "$(cat full.qrc)" 0
+	# The summary counts what was committed: a batch that failed to write adds nothing.
+	check_eq "full disk: the summary's chunks are the index's" \
+		"$(sed -n 's/^indexed .*), \([0-9]*\) chunks\{0,1\},.*/\1/p' full.out)" \
+		"$(awk '$1 == "chunks" { print $2 }' full.status)"
+	check_eq "full disk: the summary's files are the index's" \
+		"$(sed -n 's/^indexed \([0-9]*\) files\{0,1\} .*/\1/p' full.out)" \
+		"$(awk '$1 == "files" { print $2 }' full.status)"
 else
 	skip "full disk under the index" "cannot mount a tmpfs here (no user or mount namespaces)"
 fi

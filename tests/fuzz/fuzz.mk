@@ -2,8 +2,10 @@
 #
 #   make fuzz     every libFuzzer target in tests/fuzz/ for FUZZ_SECONDS each (default 60)
 #                 under ASan+UBSan; prints executions and coverage per target
-#   make stress   the long tests: SIGKILL during indexing and streaming (tests/stress/), and
-#                 the slow limits of tests/e2e/limits.sh; not part of `make test`
+#   make stress   the long tests: SIGKILL during indexing and streaming, the soak of the
+#                 interface streaming while its tree changes (tests/stress/; the soak's
+#                 length is FN_SOAK_SECONDS, default 120), and the slow limits of
+#                 tests/e2e/limits.sh; not part of `make test`
 #
 # The fuzz build is its own MODE (build/fuzz/, clang with -fsanitize=fuzzer-no-link for the
 # layers, -fsanitize=fuzzer for the targets); libFuzzer comes with Debian's clang runtime,
@@ -38,6 +40,9 @@ $(B)/stress/%: tests/stress/%.c $(LIBS)
 	$(call say,TEST,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
 
+# FN_SOAK_SECONDS=3600 make stress: the soak (tests/stress/soak.sh) for the full hour; it
+# runs the release build (its RSS is the figure), the rest the sanitizer build.
 stress: deps
 	@$(MAKE) --no-print-directory MODE=asan unit build/asan/stress/idx_check
-	@sh tests/stress/run.sh build/asan
+	@$(MAKE) --no-print-directory MODE=release all
+	@FN_SOAK_BIN=$(CURDIR)/build/release/footnote sh tests/stress/run.sh build/asan

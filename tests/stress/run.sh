@@ -20,7 +20,7 @@ for t in "$root"/tests/stress/*.sh "$root/tests/e2e/limits.sh"; do
 	log="$home.log"
 	start=$(date +%s)
 	( cd "$home" && HOME="$home" XDG_CONFIG_HOME="$home/.config" XDG_DATA_HOME="$home/.local/share" \
-	  XDG_STATE_HOME="$home/.local/state" FN_TMP="$home" timeout 3600 sh "$t" ) >"$log" 2>&1 </dev/null
+	  XDG_STATE_HOME="$home/.local/state" FN_TMP="$home" timeout $((3600 + ${FN_SOAK_SECONDS:-0})) sh "$t" ) >"$log" 2>&1 </dev/null
 	rc=$?
 	rm -rf "$home"
 	p=$(grep -cE '^ok ' "$log")
@@ -29,7 +29,7 @@ for t in "$root"/tests/stress/*.sh "$root/tests/e2e/limits.sh"; do
 	pass=$((pass + p)); fail=$((fail + f))
 	printf '%s %-12s %d passed, %d failed in %d s\n' "$([ "$f" -eq 0 ] && echo 'ok  ' || echo FAIL)" \
 		"$name" "$p" "$f" $(($(date +%s) - start))
-	grep -E '^# (measured|kills|seed)' "$log" | sed 's/^/    /'
+	grep -E '^# (measured|kills|seed|soak)' "$log" | sed 's/^/    /'
 	[ "$f" -gt 0 ] && grep -E '^not ok|^# ' "$log" | head -n 40 | sed 's/^/    /'
 	rm -f "$log"
 done

@@ -1086,7 +1086,7 @@ static void test_external_outcomes(void **state)
 		      "\"type\":\"exceed_context_size_error\"}}",
 		 "HTTP 400: the request exceeds the available context size."},
 		{422, "{\"detail\":\"Field required\"}", "HTTP 422: Field required."},
-		{502, "<html>Bad Gateway</html>\n", "HTTP 502: <html>Bad Gateway</html>."},
+		{502, "<html>Bad Gateway</html>\n", "HTTP 502: an HTML page, \"Bad Gateway\" (a proxy or gateway answered, not the model server)."},
 		{503, "", "HTTP 503."},
 		{429, "{\"error\":{\"message\":\"Rate limit reached\"}}",
 		 "HTTP 429: Rate limit reached. The server is rate limiting; try again later."},

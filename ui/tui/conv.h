@@ -70,6 +70,7 @@ struct conv {
 	uint64_t gen;                /* generation of the streaming turn */
 	struct session *session;     /* the conversation on disk; NULL until the first question */
 	bool history_cut_said;
+	size_t merged_said;          /* another window's turns the status bar has told of */
 	bool remote_said;            /* the status bar said where the questions go (once each) */       /* the status bar said old turns are left out (once each) */
 	const struct cfg_profile *compare_next[2]; /* /compare armed: the next question goes to both */
 };

@@ -12,13 +12,20 @@
 #include "core/session/session.h"
 #include "ui/tui/loop.h"
 
+/* A session open in two windows is merged on every save (session.h): the turns the
+ * other window added are kept in the file, and the status bar says so once per new one. */
 static void session_save_now(struct tui *t)
 {
 	char *err = NULL;
-	if (session_save(t->conv.session, t->cfg->sessions_dir, &err) < 0) {
+	struct session *s = t->conv.session;
+	if (session_save(s, t->cfg->sessions_dir, &err) < 0) {
 		log_error("session: %s", err);
 		status_notice(t, true, "the conversation was not saved: %s", err);
 		free(err);
+	} else if (s->merged > t->conv.merged_said) {
+		t->conv.merged_said = s->merged;
+		status_notice(t, false, "session %s is open in another window too: its %zu %s kept in the file "
+			      "(/sessions shows them all)", s->id, s->merged, s->merged == 1 ? "turn is" : "turns are");
 	}
 }
 
@@ -68,6 +75,7 @@ void save_close(struct tui *t)
 	t->conv.session = NULL;
 	t->conv.history_cut_said = false;
 	t->conv.remote_said = false;
+	t->conv.merged_said = 0;
 }
 
 int save_resume(struct tui *t, const char *prefix, char **err)
