@@ -81,6 +81,8 @@ $(B)/footnote: $(B)/ui/main.o $(LIBS)
 # the linker takes its term_* and never pulls the curses ui/term/term.o out of libui.a.
 FAKE_TERM := $(B)/tests/test_panes
 $(FAKE_TERM): tests/unit/term_fake.c
+# The stream decoder's tests share the recorder of what a stream does.
+$(B)/tests/test_stream $(B)/tests/test_think: tests/unit/stream_snap.c
 
 $(B)/tests/%: tests/unit/%.c $(LIBS) | pkgs-ok
 	@mkdir -p $(dir $@)
