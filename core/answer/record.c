@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/xmalloc.h"
 #include "core/answer/cost.h"
 #include "core/app/config.h"
@@ -531,6 +532,10 @@ static void result_fields(cJSON *o, const struct turn_result *r, const char *ans
 	else
 		cJSON_AddNullToObject(o, "grounding");
 	cJSON_AddNumberToObject(o, "sentences", r->sentences);
+	if (r->quoted_passages) {
+		cJSON_AddNumberToObject(o, "quoted_passages", r->quoted_passages);
+		cJSON_AddNumberToObject(o, "relevance", r->relevance);
+	}
 	cJSON_AddNumberToObject(o, "sentences_supported", r->sentences_supported);
 	cJSON_AddNumberToObject(o, "citations_invalid", r->citations_invalid);
 	if (r->refit_window || r->refit_sources) {
@@ -595,6 +600,8 @@ void record_result_from(struct turn_result *r, const cJSON *o, size_t answer_len
 	r->extractive = jbool(o, "extractive");
 	r->not_grounded = jbool(o, "not_grounded");
 	r->label_uncited = jbool(o, "label_uncited");
+	r->quoted_passages = jint(o, "quoted_passages", 0);
+	r->relevance = jnum(o, "relevance", 0);
 	/* Version 1: "grounding": {share, sentences, supported, citations_invalid}. */
 	const cJSON *g = jget(o, "grounding");
 	if (cJSON_IsObject(g)) {
@@ -630,4 +637,13 @@ void record_result_clear(struct turn_result *r)
 	free(r->finish_reason);
 	free(r->message);
 	memset(r, 0, sizeof *r);
+}
+
+void record_figure(struct buf *b, const struct turn_result *r)
+{
+	if (r->extractive && r->quoted_passages)
+		buf_addf(b, " · quoted from %d passage%s · relevance %.0f%%", r->quoted_passages,
+			 r->quoted_passages == 1 ? "" : "s", 100 * r->relevance);
+	else if (r->grounding >= 0)
+		buf_addf(b, " · grounding %.0f%%", 100 * r->grounding);
 }

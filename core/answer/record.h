@@ -93,6 +93,12 @@ void record_result_from(struct turn_result *r, const struct cJSON *o, size_t ans
 void record_result_copy(struct turn_result *d, const struct turn_result *s);
 void record_result_clear(struct turn_result *r);
 
+/* The one figure of how well r is backed, for a person, after " · ": "grounding 80%" for a
+ * model's answer, "quoted from 2 passages · relevance 41%" for an extractive one; nothing
+ * when neither was computed. */
+struct buf;
+void record_figure(struct buf *b, const struct turn_result *r);
+
 /* r's verification (r may be NULL: not computed). */
 struct cJSON *record_verify_json(const struct turn_result *r, const char *answer, size_t len);
 /* NULL when o holds no computed verification. Free with verify_free. */

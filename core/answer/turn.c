@@ -568,14 +568,17 @@ static void answer(struct turn *t, const char *query)
 				       "was not asked (profile policy: decline).");
 	} else if (prov->kind == PROVIDER_BUILTIN) {
 		r->extractive = true;
-		char *text = extractive_answer(req->question, &t->map, req->cfg->index.language, 3);
-		if (!text && context) {
+		struct extractive ex;
+		if (!extractive_answer(req->question, &t->map, req->cfg->index.language, 3, &ex) && context) {
 			/* A follow-up too short to pick sentences by: with what it refers to. */
 			char *ask = xasprintf("%s\n%s", req->question, context);
-			text = extractive_answer(ask, &t->map, req->cfg->index.language, 3);
+			extractive_answer(ask, &t->map, req->cfg->index.language, 3, &ex);
 			free(ask);
 		}
+		char *text = ex.text;
 		if (text) {
+			r->quoted_passages = ex.passages;
+			r->relevance = ex.relevance;
 			r->first_token_ms = clock_ms_f() - t->started;
 			send_streamed(t, text);
 			r->outcome = TURN_COMPLETED;

@@ -70,6 +70,11 @@ struct turn_result {
 	int sentences;          /* sentences in the answer */
 	int sentences_supported;/* of which carry a verified citation */
 	int citations_invalid;  /* markers whose number has no source */
+	/* An extractive answer quotes, so it always "supports itself": what is true of it instead
+	 * is how many passages it quotes and how much of the question they cover (relevance,
+	 * core/answer/extractive.h). quoted_passages 0 = not an extractive answer. */
+	int quoted_passages;
+	double relevance;
 	/* The server refused the prompt for length before the first token and it was sent
 	 * again, smaller: the window it named (0 = not named) and how many sources of the map
 	 * remained (turn_finish drops the rest). 0, 0 when that did not happen. */

@@ -197,6 +197,8 @@ check_contains "... and is added to the resumed session" "$(fn sessions list)" "
 check_contains "... which now has four turns" "$(fn sessions list)" "$(printf '\t4\t')"
 tmx_type "/new"
 tmx_send Enter
+# The resumed answers' footers go first, or the wait below could match one of them.
+check "/new clears the conversation" tmx_wait_gone "sources? · [0-9]+ ms"
 tmx_type "Where is the ice note?"
 tmx_send Enter
 check "/new then a question: answered" tmx_wait_for "sources? · [0-9]+ ms"

@@ -196,6 +196,8 @@ static const struct field result_fields[] = {
 	FIELD(struct turn_result, refit_sources, F_INT),
 	FIELD(struct turn_result, cost_micros, F_LL),
 	FIELD(struct turn_result, priced, F_BOOL),
+	FIELD(struct turn_result, quoted_passages, F_INT),
+	FIELD(struct turn_result, relevance, F_DBL),
 	FIELD(struct turn_result, verify, F_PTR), /* compared below */
 };
 

@@ -178,7 +178,11 @@ static void add_verification(struct buf *b, const struct run *r)
 	if (!v)
 		return;
 	const char *a = buf_str(&r->answer);
-	if (turn_sources(r->turn)->n && v->n)
+	if (res->extractive && res->quoted_passages)
+		buf_addf(b, "Quoted from %d passage%s, covering %.0f%% of the question (weighted by rarity); "
+			 "a quote always matches its source, so this says whether it answers.\n",
+			 res->quoted_passages, res->quoted_passages == 1 ? "" : "s", 100 * res->relevance);
+	else if (turn_sources(r->turn)->n && v->n)
 		buf_addf(b, "Grounding: %d of %zu sentences backed by a verified source (%.0f%%)%s.\n", v->supported,
 			 v->n, 100 * v->grounding, v->attached ? "; the model gave no citations, sources attached" : "");
 	for (size_t i = 0; i < v->n; i++) {
@@ -250,8 +254,7 @@ static void add_stats(struct buf *b, const struct run *r)
 		return;
 	buf_addf(b, "%.0f ms · first token %.0f ms · tokens %lld+%lld", res->total_ms, res->first_token_ms,
 		 res->prompt_tokens, res->completion_tokens);
-	if (res->grounding >= 0)
-		buf_addf(b, " · grounding %.0f%%", 100 * res->grounding);
+	record_figure(b, res);
 	buf_addc(b, '\n');
 }
 

@@ -12,6 +12,7 @@
 #include "base/buf.h"
 #include "base/sanitize.h"
 #include "base/xmalloc.h"
+#include "core/answer/record.h"
 #include "core/app/config.h"
 #include "base/fsutil.h"
 #include "core/session/session.h"
@@ -173,8 +174,7 @@ static void show_turn(const struct session_turn *t, size_t i)
 	buf_addf(&h, " · %s · %.0f ms", r->outcome_name, r->total_ms);
 	if (r->prompt_tokens || r->completion_tokens)
 		buf_addf(&h, " · %lld+%lld tokens", r->prompt_tokens, r->completion_tokens);
-	if (r->grounding >= 0)
-		buf_addf(&h, " · grounding %.0f%%", r->grounding * 100);
+	record_figure(&h, r);
 	cli_print_safe(stdout, buf_str(&h), SAN_ONELINE);
 	buf_free(&h);
 	printf("\n\nyou: ");

@@ -8,6 +8,7 @@
 #include "base/sanitize.h"
 #include "base/xmalloc.h"
 #include "core/answer/cost.h"
+#include "core/answer/record.h"
 #include "core/answer/turn.h"
 #include "ui/render/answer.h"
 #include "ui/render/md.h"
@@ -206,7 +207,9 @@ static void answer_footer(const struct msg *m, struct buf *foot)
 	if (r->completion_tokens > 0)
 		buf_addf(foot, " · %lld tok", r->completion_tokens);
 	const struct verify_result *v = r->verify;
-	if (r->grounding >= 0 && (nsrc || r->label_uncited)) {
+	if (r->extractive && r->quoted_passages) {
+		record_figure(foot, r);
+	} else if (r->grounding >= 0 && (nsrc || r->label_uncited)) {
 		buf_addf(foot, " · grounding %.0f%%", 100 * r->grounding);
 		if (v && v->n)
 			buf_addf(foot, " (%d/%zu)", v->supported, v->n);
