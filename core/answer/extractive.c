@@ -33,6 +33,16 @@ static int add_term(void *ctx, const char *term, size_t len, bool stopword)
 	return 0;
 }
 
+/* The words a question asks with, not about: "what does the README say about safety?" */
+static int add_question_term(void *ctx, const char *term, size_t len, bool stopword)
+{
+	static const char *const ask[] = {"say", "tell", "explain", "describ", "mention", "mean", "talk"};
+	for (size_t i = 0; i < sizeof ask / sizeof *ask; i++)
+		if (strlen(ask[i]) == len && !memcmp(ask[i], term, len))
+			return 0;
+	return add_term(ctx, term, len, stopword);
+}
+
 static void terms_free(struct terms *t)
 {
 	for (size_t i = 0; i < t->n; i++)
@@ -157,7 +167,8 @@ static bool phrase_in(const char *ph, const char *s, size_t len)
 struct cand {
 	const struct unit *u;
 	struct terms terms, hterms;
-	unsigned char *phrase; /* which of the question's phrases it holds */
+	const struct terms *pterms; /* its file name's */
+	unsigned char *phrase; /* per question phrase: 2 in the unit, 1 in its heading, 0 */
 	double score;
 	bool picked;
 };
@@ -235,23 +246,35 @@ bool extractive_answer(const char *question, const struct cite_map *m, const cha
 	if (!tok)
 		tok = idx_tokenizer_new("none");
 	struct terms q = {0}, ph = {0};
-	idx_tokenize(tok, question, strlen(question), add_term, &q);
+	idx_tokenize(tok, question, strlen(question), add_question_term, &q);
 	phrases_of(question, &ph);
 
+	/* Each passage's file name speaks for its units too, as a heading does: "README". */
 	struct units us = {0};
-	for (size_t i = 0; i < m->n; i++)
+	struct terms *pterms = xcalloc(m->n + 1, sizeof *pterms);
+	for (size_t i = 0; i < m->n; i++) {
 		units_split(m->v[i].text, m->v[i].heading, m->v[i].n, &us);
+		const char *base = m->v[i].path ? strrchr(m->v[i].path, '/') : NULL;
+		base = base ? base + 1 : m->v[i].path ? m->v[i].path : "";
+		const char *dot = strrchr(base, '.');
+		idx_tokenize(tok, base, dot ? (size_t)(dot - base) : strlen(base), add_term, &pterms[i]);
+	}
 	struct cand *cv = xcalloc(us.n ? us.n : 1, sizeof *cv);
 	size_t nc = 0;
 	for (size_t i = 0; i < us.n; i++) {
 		struct cand *c = &cv[nc];
 		c->u = &us.v[i];
+		for (size_t k = 0; k < m->n; k++)
+			if (m->v[k].n == c->u->source)
+				c->pterms = &pterms[k];
 		idx_tokenize(tok, c->u->s, c->u->len, add_term, &c->terms);
 		if (c->u->hlen)
 			idx_tokenize(tok, c->u->heading, c->u->hlen, add_term, &c->hterms);
 		c->phrase = xcalloc(ph.n ? ph.n : 1, 1);
 		for (size_t j = 0; j < ph.n; j++)
-			c->phrase[j] = phrase_in(ph.v[j], c->u->s, c->u->len);
+			c->phrase[j] = phrase_in(ph.v[j], c->u->s, c->u->len) ? 2
+				       : c->u->hlen && phrase_in(ph.v[j], c->u->heading, c->u->hlen) ? 1
+				       : 0;
 		if (!quotable(c->u) || (q.n && restates(&q, &c->terms))) {
 			terms_free(&c->terms);
 			terms_free(&c->hterms);
@@ -268,7 +291,7 @@ bool extractive_answer(const char *question, const struct cite_map *m, const cha
 	for (size_t j = 0; j < q.n + ph.n; j++) {
 		size_t df = 0;
 		for (size_t k = 0; k < nc; k++)
-			df += j < q.n ? terms_has(&cv[k].terms, q.v[j], strlen(q.v[j])) : cv[k].phrase[j - q.n];
+			df += j < q.n ? terms_has(&cv[k].terms, q.v[j], strlen(q.v[j])) : cv[k].phrase[j - q.n] == 2;
 		w[j] = log(1.0 + (double)(nc ? nc : 1) / (df ? (double)df : 0.5));
 		if (j >= q.n)
 			w[j] *= 1.5; /* a literal "C-b d" says more than any one word */
@@ -284,12 +307,14 @@ bool extractive_answer(const char *question, const struct cite_map *m, const cha
 			size_t n = strlen(q.v[j]);
 			if (terms_has(&c->terms, q.v[j], n))
 				score += w[j], matched++;
-			else if (terms_has(&c->hterms, q.v[j], n))
+			else if (terms_has(&c->hterms, q.v[j], n) || (c->pterms && terms_has(c->pterms, q.v[j], n)))
 				score += 0.5 * w[j];
 		}
 		for (size_t j = 0; j < ph.n; j++)
-			if (c->phrase[j])
+			if (c->phrase[j] == 2)
 				score += w[q.n + j], matched++;
+			else if (c->phrase[j])
+				score += 0.5 * w[q.n + j];
 		/* Favour covering more of the question, better-ranked passages, and neither
 		 * fragments nor walls of text; a lead-in ("as follows:") promises what is not there. */
 		score *= 1.0 + (double)matched / (double)(q.n + ph.n ? q.n + ph.n : 1);
@@ -339,7 +364,9 @@ bool extractive_answer(const char *question, const struct cite_map *m, const cha
 			sources[nsrc++] = top->u->source;
 		for (size_t j = 0; j < q.n; j++) {
 			size_t n = strlen(q.v[j]);
-			double c = terms_has(&top->terms, q.v[j], n) ? 1 : terms_has(&top->hterms, q.v[j], n) ? 0.5 : 0;
+			double c = terms_has(&top->terms, q.v[j], n) || terms_has(&top->hterms, q.v[j], n) ? 1
+				   : top->pterms && terms_has(top->pterms, q.v[j], n) ? 0.5
+				   : 0;
 			covered[j] = covered[j] > c ? covered[j] : c;
 		}
 		for (size_t j = 0; j < ph.n; j++)
@@ -359,6 +386,9 @@ bool extractive_answer(const char *question, const struct cite_map *m, const cha
 	free(w);
 	free(covered);
 	units_free(&us);
+	for (size_t i = 0; i < m->n; i++)
+		terms_free(&pterms[i]);
+	free(pterms);
 	terms_free(&q);
 	terms_free(&ph);
 	idx_tokenizer_free(tok);

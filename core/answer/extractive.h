@@ -22,7 +22,8 @@ struct extractive {
 	char *text;       /* the answer, caller frees */
 	int passages;     /* distinct sources quoted */
 	/* How much of the question the quotes cover: the IDF-weighted share of its terms and
-	 * phrases found in the quoted units (a term no passage has weighs the most). A quote
+	 * phrases found in the quoted units or their headings (half for a file name; a term no
+	 * passage has weighs the most; "say", "explain" and their kind are not counted). A quote
 	 * always supports itself, so this, not grounding, says whether the answer answers. */
 	double relevance;
 };

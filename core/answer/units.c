@@ -81,8 +81,8 @@ static const char *sentence_end(const char *s, const char *e)
 			continue;
 		const char *n = q;
 		bool line = false;
-		while (n < e && isspace((unsigned char)*n))
-			line = line || *n++ == '\n';
+		for (; n < e && isspace((unsigned char)*n); n++)
+			line = line || *n == '\n';
 		if (n == e)
 			return e;
 		unsigned char c = (unsigned char)*n;

@@ -75,6 +75,11 @@ static void test_units(void **state)
 		assert_int_equal(u.v[i].kind, want[i].kind);
 	}
 	units_free(&u);
+	/* A line that ends a sentence, spaces around its break (a loop once spun on them). */
+	units_split("one ends here.  \n  two starts lower.", NULL, 1, &u);
+	assert_int_equal(u.n, 2);
+	assert_int_equal(u.v[1].len, strlen("two starts lower."));
+	units_free(&u);
 	/* With no heading in the text, the chunk's heading path gives the last part. */
 	units_split("Plain words here.", "Guide > Install", 2, &u);
 	assert_int_equal(u.n, 1);

@@ -106,14 +106,19 @@ static void test_extractive_cites_best_sentences(void **state)
 	struct prompt p;
 	struct cite_map m;
 	prompt_build("At what temperature does water boil?", &hits, &o, &p, &m);
-	char *a = extractive_answer("At what temperature does water boil?", &m, "english", 3);
+	struct extractive ex;
+	assert_true(extractive_answer("At what temperature does water boil?", &m, "english", 3, &ex));
+	char *a = ex.text;
 	assert_non_null(a);
+	assert_int_equal(ex.passages, 2);
+	assert_true(ex.relevance > 0.5 && ex.relevance <= 1.0);
 	assert_non_null(strstr(a, "Water boils at 100 degrees at sea level [1]."));
 	assert_non_null(strstr(a, "[2]"));
 	assert_null(strstr(a, "Cats"));
 	assert_null(strstr(a, "sky"));
 	free(a);
-	assert_null(extractive_answer("quantum chromodynamics lattice", &m, "english", 3));
+	assert_false(extractive_answer("quantum chromodynamics lattice", &m, "english", 3, &ex));
+	assert_null(ex.text);
 	prompt_free(&p);
 	cite_map_free(&m);
 }
