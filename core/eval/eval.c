@@ -410,7 +410,7 @@ struct tally {
 	double *retrieval_ms;     /* one per question */
 	double *first_ms, *total_ms; /* one per completed answer */
 	size_t completed;
-	double prompt_tokens, completion_tokens, grounding;
+	double prompt_tokens, completion_tokens, grounding, relevance;
 	double f1, contains, judge;
 	size_t oos_answered;
 	size_t scoped;            /* in-scope questions: the retrieval figures' count */
@@ -546,7 +546,10 @@ static void answer_one(const struct eval_question *q, const struct cfg_profile *
 		eval_count_citations(buf_str(&text), (int)turn_sources(turn)->n, &total, &invalid);
 		r->citations += total;
 		r->citations_invalid += invalid;
-		if (res->grounding >= 0) {
+		if (res->extractive && res->quoted_passages) {
+			t->relevance += res->relevance;
+			r->quoted++;
+		} else if (res->grounding >= 0) {
 			t->grounding += res->grounding;
 			r->grounded++;
 		}
@@ -599,6 +602,7 @@ static void summarize(struct eval_report *r, const struct tally *t, size_t all)
 		r->prompt_tokens = mean(t->prompt_tokens, t->completed);
 		r->completion_tokens = mean(t->completion_tokens, t->completed);
 		r->grounding = r->grounded ? t->grounding / (double)r->grounded : -1;
+		r->relevance = r->quoted ? t->relevance / (double)r->quoted : -1;
 		r->f1 = r->referenced ? t->f1 / (double)r->referenced : -1;
 		r->contains = r->referenced ? t->contains / (double)r->referenced : -1;
 		r->judge = r->judged ? t->judge / (double)r->judged : -1;
@@ -620,6 +624,7 @@ int eval_profile(const struct eval_set *s, const struct cfg_profile *pf, const s
 	out->questions = n;
 	out->answered = o->answers;
 	out->grounding = -1;
+	out->relevance = -1;
 	struct tally t = {
 		.retrieval_ms = xcalloc(n + 1, sizeof(double)),
 		.first_ms = xcalloc(n + 1, sizeof(double)),

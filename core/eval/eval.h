@@ -113,7 +113,10 @@ struct eval_report {
 	double total_p50_ms, total_p95_ms;
 	double prompt_tokens, completion_tokens;       /* means over completed answers */
 	double grounding;       /* mean of turn_result.grounding where computed, else -1 */
-	size_t grounded;        /* answers whose grounding was computed */
+	size_t grounded;        /* answers whose grounding was computed (not the extractive:
+				 * a quote always supports itself) */
+	double relevance;       /* mean turn_result.relevance of the extractive answers, else -1 */
+	size_t quoted;          /* extractive answers */
 	size_t citations, citations_invalid;
 	char *first_error;      /* "ID: message" of the first failed answer, or NULL */
 	int first_failure;      /* its enum turn_outcome */

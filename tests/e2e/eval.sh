@@ -172,6 +172,11 @@ check_eq "--no-answers: retrieval only" "$(jget "$out" 'd["profiles"][0]["answer
 out=$(fn eval a.jsonl --profiles lexical --answers --json)
 check_eq "--answers with the builtin provider: extractive answers" \
 	"$(jget "$out" '[d["profiles"][0]["answers"][x] for x in ("completed", "declined")]')" "[1, 1]"
+check_eq "extractive answers: a relevance figure, no grounding a quote always earns" \
+	"$(jget "$out" '[d["profiles"][0]["answers"][x] for x in ("quoted", "grounded", "grounding")] + [0 < d["profiles"][0]["answers"]["relevance"] <= 1]')" \
+	"[1, 0, None, True]"
+out=$(fn eval a.jsonl --profiles lexical,model --answers)
+check_contains "the table has a row for the quotes' relevance" "$out" "relevance of quotes"
 
 fn eval a.jsonl --profiles denied >/dev/null 2>err.txt; rc=$?
 check_eq "a failed answer (HTTP 401): exit 3" "$rc" 3

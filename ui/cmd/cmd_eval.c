@@ -238,6 +238,11 @@ static cJSON *report_json(const struct eval_report *r)
 	else
 		cJSON_AddNullToObject(x, "grounding");
 	cJSON_AddNumberToObject(x, "grounded", (double)r->grounded);
+	if (r->relevance >= 0)
+		cJSON_AddNumberToObject(x, "relevance", r->relevance);
+	else
+		cJSON_AddNullToObject(x, "relevance");
+	cJSON_AddNumberToObject(x, "quoted", (double)r->quoted);
 	cJSON_AddNumberToObject(x, "citations", (double)r->citations);
 	cJSON_AddNumberToObject(x, "citations_invalid", (double)r->citations_invalid);
 	cJSON_AddNumberToObject(x, "invalid_share", share(r->citations_invalid, r->citations));
@@ -338,8 +343,18 @@ static void c_grounding(const struct eval_report *r, char *out, size_t len)
 {
 	if (r->grounding >= 0)
 		snprintf(out, len, "%.3f", r->grounding);
+	else if (r->quoted)
+		snprintf(out, len, "quotes: see below");
 	else
 		snprintf(out, len, "not computed");
+}
+
+static void c_relevance(const struct eval_report *r, char *out, size_t len)
+{
+	if (r->relevance >= 0)
+		snprintf(out, len, "%.3f", r->relevance);
+	else
+		snprintf(out, len, "-");
 }
 
 static void print_table(const struct eval_set *s, const struct args *a, const struct idx_stats *st,
@@ -389,6 +404,11 @@ static void print_table(const struct eval_set *s, const struct args *a, const st
 	row("total p50 / p95 ms", r, n, true, c_total);
 	row("tokens in / out (mean)", r, n, true, c_tokens);
 	row("grounding", r, n, true, c_grounding);
+	bool quoted = false;
+	for (size_t i = 0; i < n; i++)
+		quoted |= r[i].quoted > 0;
+	if (quoted)
+		row("relevance of quotes", r, n, true, c_relevance);
 	row("invalid citations", r, n, true, c_invalid);
 }
 

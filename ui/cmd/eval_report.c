@@ -26,6 +26,7 @@ GET(g_f1, r->answered ? r->f1 : -1)
 GET(g_contains, r->answered ? r->contains : -1)
 GET(g_judge, r->answered ? r->judge : -1)
 GET(g_grounding, r->answered ? r->grounding : -1)
+GET(g_relevance, r->answered ? r->relevance : -1)
 GET(g_right, r->answered ? r->right_decline_rate : -1)
 GET(g_halluc, r->answered ? r->hallucination_rate : -1)
 GET(g_unsupported, answered(r) && r->sentences ? (double)r->unsupported / (double)r->sentences : -1)
@@ -47,6 +48,7 @@ const struct eval_figure eval_figures[] = {
 	{"contains_reference", "contains the reference", 1, FIG_SHARE, g_contains},
 	{"judge", "judge score", 1, FIG_SHARE, g_judge},
 	{"grounding", "grounding", 1, FIG_SHARE, g_grounding},
+	{"relevance", "relevance of quotes", 1, FIG_SHARE, g_relevance},
 	{"right_declines", "right declines", 1, FIG_SHARE, g_right},
 	{"hallucination_rate", "hallucination rate", -1, FIG_SHARE, g_halluc},
 	{"unsupported_sentences", "unsupported sentences", -1, FIG_SHARE, g_unsupported},
