@@ -69,6 +69,11 @@ struct cJSON *record_provenance_json(const struct provenance *p);
 /* Strings never NULL ("" when absent); no_evidence is one of the static policy names, "" when
  * the record has none (version 1) or an unknown one. */
 void record_provenance_from(struct provenance *p, const struct cJSON *o);
+/* What a turn for req with provider prov records before it runs: the time, profile, model,
+ * host (never its user:password@), the retrieval settings and the index's totals; the
+ * search query, rewrite and expansion start as "". */
+void record_provenance_fill(struct provenance *pv, const struct turn_request *req,
+			    const struct cfg_provider *prov);
 void record_provenance_copy(struct provenance *d, const struct provenance *s);
 void record_provenance_clear(struct provenance *p);
 

@@ -12,8 +12,8 @@
 #include "base/xmalloc.h"
 #include "core/answer/history.h"
 #include "core/app/log.h"
+#include "core/net/ask.h"
 #include "core/net/provider.h"
-#include "core/net/secret.h"
 
 /* Enough context to resolve "it" and "that", short enough to answer quickly. */
 enum { REWRITE_TURNS = 3, REWRITE_ANSWER_BYTES = 400, REWRITE_MAX_TOKENS = 96, REWRITE_MAX_BYTES = 300 };
@@ -151,30 +151,14 @@ net_id rewrite_submit(struct net *net, const struct cfg_provider *p, const char 
 		      const struct history *h, const char *question, struct chan *chan, uint64_t gen,
 		      char **err)
 {
-	*err = NULL;
-	struct secret key = {0};
-	if (secret_get(p, &key, err) < 0)
-		return 0;
 	char *user = rewrite_prompt(h, question);
-	struct provider_msg msgs[2] = {{"system", system_text}, {"user", user}};
-	struct provider_chat chat = {model, msgs, 2, 0, REWRITE_MAX_TOKENS, .no_stream = true};
-	struct provider_request preq;
-	net_id id = 0;
-	if (provider_chat_request(p, &chat, &preq, err) == 0) {
-		struct net_request nreq;
-		provider_net_request(p, &preq, key.key, &nreq);
-		/* Its own short deadline and no retries: a slow rewrite must not hold the answer. */
-		nreq.timeout_s = timeout_s;
-		nreq.idle_timeout_s = timeout_s;
-		nreq.max_retries = 0;
-		struct rlink *l = xcalloc(1, sizeof *l);
-		l->chan = chan;
-		l->gen = gen;
-		struct net_callbacks cb = {.done = on_done, .ctx = l};
-		id = net_submit(net, &nreq, &cb);
-		provider_request_free(&preq);
-	}
+	struct rlink *l = xcalloc(1, sizeof *l);
+	l->chan = chan;
+	l->gen = gen;
+	struct net_callbacks cb = {.done = on_done, .ctx = l};
+	net_id id = net_ask(net, p, model, timeout_s, system_text, user, REWRITE_MAX_TOKENS, &cb, err);
+	if (!id)
+		free(l);
 	free(user);
-	secret_clear(&key);
 	return id;
 }

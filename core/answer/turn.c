@@ -10,6 +10,7 @@
 #include "base/xmalloc.h"
 #include "core/answer/budget.h"
 #include "core/answer/cost.h"
+#include "core/answer/expand.h"
 #include "core/answer/extractive.h"
 #include "core/answer/finetune.h"
 #include "core/answer/rewrite.h"
@@ -56,6 +57,10 @@ struct turn {
 	struct cfg_profile prof;
 	char *question, *extra, *model;
 	bool rewriting;        /* a rewrite is in flight: turn_step goes on */
+	bool expanding;        /* a query expansion is in flight: turn_step goes on */
+	char *query;           /* while expanding: the rewritten question, or NULL */
+	char *sub[EXPAND_MAX]; /* the expansion's sub-queries */
+	size_t nsub;
 	bool cancelled;
 	struct handle *handle; /* the model request's id, shared with its link */
 	struct finetune_lora lora; /* the adapter each request carries */
@@ -400,96 +405,6 @@ static void send_streamed(struct turn *t, const char *text)
 	}
 }
 
-static char *host_of(const char *url)
-{
-	const char *p = strstr(url, "://");
-	p = p ? p + 3 : url;
-	const char *at = strchr(p, '@'); /* never keep user:password@ */
-	const char *slash = strchr(p, '/');
-	if (at && (!slash || at < slash))
-		p = at + 1;
-	return xstrndup(p, strcspn(p, "/?#"));
-}
-
-static void fill_provenance(struct turn *t, const struct turn_request *req,
-			    const struct cfg_provider *prov)
-{
-	const struct cfg_profile *pf = req->profile;
-	struct provenance *pv = &t->prov;
-	char stamp[CLOCK_ISO_LEN];
-	pv->time = xstrdup(clock_iso_utc(stamp, sizeof stamp));
-	pv->profile = xstrdup(pf->name);
-	pv->provider = xstrdup(prov->name);
-	pv->provider_kind = xstrdup(provider_kind_name(prov->kind));
-	pv->model = xstrdup(prov->kind == PROVIDER_BUILTIN ? "extractive" : pf->model);
-	pv->host = prov->kind == PROVIDER_BUILTIN ? xstrdup("") : host_of(prov->base_url);
-	pv->note = xstrdup(pf->notice ? pf->notice : "");
-	pv->temperature = pf->temperature;
-	pv->retrieval = pf->retrieval.enabled;
-	pv->top_k = pf->retrieval.top_k;
-	pv->mode = xstrdup(pf->retrieval.mode);
-	struct buf c = {0};
-	for (size_t i = 0; i < pf->retrieval.collections.n; i++)
-		buf_addf(&c, "%s%s", i ? "," : "", pf->retrieval.collections.v[i]);
-	pv->collections = buf_detach(&c);
-	pv->w_lexical = pf->retrieval.w_lexical;
-	pv->w_vector = pf->retrieval.w_vector;
-	pv->min_score = pf->retrieval.min_score;
-	pv->per_file_cap = pf->retrieval.per_file_cap;
-	pv->context_tokens = pf->context_tokens;
-	pv->max_tokens = pf->max_tokens;
-	pv->no_evidence = no_evidence_name(pf->no_evidence);
-	pv->search_query = xstrdup("");
-	pv->rewrite = xstrdup("");
-	if (req->ix) {
-		struct idx_stats st;
-		if (idx_stats(req->ix, &st) == 0) {
-			pv->index_generation = st.generation;
-			pv->index_files = st.files;
-			pv->index_chunks = st.chunks;
-		}
-	}
-}
-
-void turn_query(const struct turn_request *req, struct idx_query *q)
-{
-	const struct cfg_retrieval *r = &req->profile->retrieval;
-	enum idx_mode mode = !strcmp(r->mode, "lexical") ? IDX_LEXICAL
-			     : !strcmp(r->mode, "vector") ? IDX_VECTOR : IDX_HYBRID;
-	*q = (struct idx_query){
-		.text = req->question,
-		.k = (size_t)r->top_k,
-		.mode = mode,
-		.collections = (const char *const *)r->collections.v,
-		.ncollections = r->collections.n,
-		.per_file_cap = (size_t)r->per_file_cap,
-		.w_lexical = r->w_lexical,
-		.w_vector = r->w_vector,
-		.rrf_k = 60,
-		.language = req->cfg->index.language,
-		.emb = req->emb,
-	};
-}
-
-/* Searches for text (the question, or its rewrite) with context's words at a lower weight. */
-static int retrieve(const struct turn_request *req, const char *text, const char *context,
-		    struct idx_hits *hits)
-{
-	memset(hits, 0, sizeof *hits);
-	if (!req->profile->retrieval.enabled || !req->ix)
-		return 0;
-	struct idx_query q;
-	turn_query(req, &q);
-	q.text = text;
-	q.context = context;
-	int rc = idx_search(req->ix, &q, hits);
-	if (rc != 0) {
-		log_warn("retrieval failed: %s", idx_strerror(rc));
-		return rc;
-	}
-	return 0;
-}
-
 /* The search, the prompt and the answer; the second half of turn_start, or of turn_step
  * once a rewrite came back (query: the standalone question, NULL = the question itself). */
 static void answer(struct turn *t, const char *query)
@@ -508,7 +423,7 @@ static void answer(struct turn *t, const char *query)
 	free(t->prov.search_query);
 	t->prov.search_query = xstrdup(query ? query : "");
 	double r0 = clock_ms_f();
-	retrieve(req, query ? query : req->question, context, &hits);
+	turn_retrieve(req, query ? query : req->question, context, t->sub, t->nsub, &hits);
 	t->prov.retrieval_ms = clock_ms_f() - r0;
 	/* Evidence needs a lexical match above the profile's floor: vector neighbours of an
 	 * unrelated question are not evidence. The view shares the hits' strings. */
@@ -615,6 +530,30 @@ static void answer(struct turn *t, const char *query)
 		send_end(t, r);
 }
 
+/* Submits the query expansion of query (the rewrite, or NULL: the question) when the
+ * profile asks for one; true when it is in flight (turn_step answers once it is back). */
+static bool expand_start(struct turn *t, const char *query)
+{
+	const struct cfg_expand *ex = &t->prof.expand;
+	if (!ex->enabled || !t->prof.retrieval.enabled || !t->req.ix || !t->net)
+		return false;
+	const struct cfg_provider *p = config_provider(t->req.cfg, *ex->provider ? ex->provider : t->prof.provider);
+	if (!p || p->kind == PROVIDER_BUILTIN)
+		return false;
+	char *err = NULL;
+	t->id = expand_submit(t->net, p, *ex->model ? ex->model : t->prof.model, ex->timeout_s, ex->queries,
+			      query ? query : t->question, t->chan, t->gen, &err);
+	if (!t->id) {
+		free(t->prov.expansion);
+		t->prov.expansion = xasprintf("the expansion could not be sent (%s)", err ? err : "?");
+		free(err);
+		return false;
+	}
+	t->expanding = true;
+	t->query = query ? xstrdup(query) : NULL;
+	return true;
+}
+
 /* The provider that rewrites a follow-up for this profile, or NULL when none may. */
 static const struct cfg_provider *rewriter(const struct turn_request *req)
 {
@@ -645,7 +584,7 @@ struct turn *turn_start(const struct turn_request *req, struct net *net, struct 
 	t->req.history = NULL;
 	t->req.nhistory = 0;
 	const struct cfg_provider *prov = config_provider(req->cfg, t->prof.provider);
-	fill_provenance(t, &t->req, prov);
+	record_provenance_fill(&t->prov, &t->req, prov);
 	/* No turn is worth more than the whole context: copy at most that much. */
 	history_from(req->history, req->nhistory, t->prof.name, t->prof.context_tokens, &t->hist);
 
@@ -663,12 +602,46 @@ struct turn *turn_start(const struct turn_request *req, struct net *net, struct 
 		t->prov.rewrite = xasprintf("the rewrite could not be sent (%s)", err ? err : "?");
 		free(err);
 	}
-	answer(t, NULL);
+	if (!expand_start(t, NULL))
+		answer(t, NULL);
 	return t;
+}
+
+/* A cancelled turn ends before its answer began. */
+static bool ended_if_cancelled(struct turn *t)
+{
+	if (!t->cancelled)
+		return false;
+	struct turn_result *r = result_new();
+	r->outcome = TURN_CANCELLED;
+	r->message = xstrdup("Stopped before the answer began.");
+	send_end(t, r);
+	return true;
+}
+
+static void take_expansion(struct turn *t, const struct expand_msg *x)
+{
+	t->expanding = false;
+	t->id = 0;
+	struct buf b = {0};
+	for (size_t i = 0; i < x->n; i++) {
+		t->sub[t->nsub++] = xstrdup(x->queries[i]);
+		buf_addf(&b, "%s%s", i ? "\n" : "", x->queries[i]);
+	}
+	free(t->prov.expansion);
+	t->prov.expansion = x->n ? buf_detach(&b) : xstrdup(x->why ? x->why : "failed");
+	buf_free(&b);
+	if (!ended_if_cancelled(t))
+		answer(t, t->query);
 }
 
 bool turn_step(struct turn *t, const struct chan_msg *m)
 {
+	if (m->kind == EXPAND_MSG) {
+		if (t && m->gen == t->gen && t->expanding)
+			take_expansion(t, (const struct expand_msg *)m);
+		return true;
+	}
 	if (m->kind != REWRITE_MSG)
 		return false;
 	if (!t || m->gen != t->gen || !t->rewriting)
@@ -676,16 +649,12 @@ bool turn_step(struct turn *t, const struct chan_msg *m)
 	const struct rewrite_msg *rm = (const struct rewrite_msg *)m;
 	t->rewriting = false;
 	t->id = 0;
-	if (t->cancelled) {
-		struct turn_result *r = result_new();
-		r->outcome = TURN_CANCELLED;
-		r->message = xstrdup("Stopped before the answer began.");
-		send_end(t, r);
+	if (ended_if_cancelled(t))
 		return true;
-	}
 	free(t->prov.rewrite);
 	t->prov.rewrite = xstrdup(rm->query ? "rewritten" : rm->why ? rm->why : "failed");
-	answer(t, rm->query);
+	if (!expand_start(t, rm->query))
+		answer(t, rm->query);
 	return true;
 }
 
@@ -710,6 +679,9 @@ void turn_free(struct turn *t)
 	record_provenance_clear(&t->prov);
 	history_free(&t->hist);
 	free(t->question);
+	free(t->query);
+	for (size_t i = 0; i < t->nsub; i++)
+		free(t->sub[i]);
 	free(t->extra);
 	free(t->model);
 	handle_drop(t->handle);

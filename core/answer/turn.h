@@ -116,6 +116,9 @@ struct provenance {
 	int history_sent, history_dropped;
 	char *search_query;     /* what the search ran on when not the question (a rewrite), else "" */
 	char *rewrite;          /* "" = not tried; "rewritten"; else why the plain question was used */
+	char *expansion;        /* "" = not tried; the sub-queries searched too, one per line;
+				 * else why the question was searched alone ("the expansion failed
+				 * (...)") */
 	bool search_context;    /* the earlier questions' words weighed in the search */
 	/* The window the prompt was fitted into (tokens, prompt + answer), where it came from
 	 * ("GET /props n_ctx", "config", "profile context_tokens"...), how tokens were counted,
@@ -180,6 +183,12 @@ void turn_result_free(struct turn_result *r);
 /* The search a turn runs for req's profile: mode, top_k, collections, per-file cap, fusion
  * weights. `footnote eval` measures retrieval through it. q borrows req's strings. */
 void turn_query(const struct turn_request *req, struct idx_query *q);
+/* Searches for text (the question, or its rewrite) with context's words at a lower weight,
+ * and, when sub-queries came from the query expansion (core/answer/expand.h), each of them
+ * too, fused by RRF into the profile's top_k. Nothing when the profile does not retrieve.
+ * Caller frees hits. core/answer/retrieve.c. */
+int turn_retrieve(const struct turn_request *req, const char *text, const char *context, char *const *sub,
+		  size_t nsub, struct idx_hits *hits);
 
 /* The record of a turn as JSON (for `ask --json`, sessions and export) is core/answer/record.h. */
 

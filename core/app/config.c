@@ -328,6 +328,19 @@ static int finish(struct walker *w, struct config *c, bool from_file)
 			free(key);
 			return -1;
 		}
+		const struct cfg_provider *ex = *p->expand.provider ? config_provider(c, p->expand.provider) : prov;
+		if (!ex || (p->expand.enabled && ex->kind == PROVIDER_BUILTIN)) {
+			const struct pos *ps = cfgw_find_pos(w, *p->expand.provider ? (const void *)&p->expand.provider
+										: (const void *)&p->provider);
+			char *key = xasprintf("profiles.%s.expand.provider", p->name);
+			cfgw_fail_at(w, ps ? ps->line : 0, ps ? ps->col : 0, key,
+				     !ex ? "expected the name of a provider or nothing, got \"%s\""
+					 : "query expansion needs a model server; name a provider that has one "
+					   "(the builtin has no model), got \"%s\"",
+				     *p->expand.provider ? p->expand.provider : p->provider);
+			free(key);
+			return -1;
+		}
 		if (prov->kind != PROVIDER_BUILTIN && (!p->model || !*p->model)) {
 			const struct pos *ps = cfgw_find_pos(w, &p->name);
 			char *key = xasprintf("profiles.%s.model", p->name);

@@ -66,6 +66,15 @@ struct cfg_retrieval {
 	double min_score;            /* below this a hit does not count as evidence */
 };
 
+/* Query expansion (core/answer/expand.h): a model writes sub-queries, fused by RRF. */
+struct cfg_expand {
+	bool enabled;
+	char *provider;         /* "" = the profile's provider */
+	char *model;            /* "" = the profile's model */
+	int queries;            /* sub-queries asked for, besides the question itself */
+	int timeout_s;          /* the whole request; then the question alone is searched */
+};
+
 struct cfg_profile {
 	char *name;
 	char *provider;
@@ -80,6 +89,7 @@ struct cfg_profile {
 	char *rewrite_provider; /* "" = the profile's provider */
 	char *rewrite_model;    /* "" = the profile's model */
 	int rewrite_timeout_s;  /* the whole rewrite request; then the plain question is searched */
+	struct cfg_expand expand;
 	/* What the model is, for the provenance of every answer (core/answer/finetune.h). */
 	char *adapter;          /* llama-server LoRA adapter: its id or its path as GET
 				 * /lora-adapters lists it; "" = none */

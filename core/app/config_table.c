@@ -96,6 +96,22 @@ static const struct opt retrieval_opts[] = {
 };
 static const struct schema retrieval_schema = {sizeof(struct cfg_retrieval), SIZE_MAX, retrieval_opts};
 
+static const struct opt expand_opts[] = {
+	{.name = "enabled", .type = T_BOOL, .off = O(cfg_expand, enabled), .def = "false",
+	 .help = "before the search, a model writes sub-queries (key terms, a paraphrase, a "
+		 "hypothetical answer) searched with the question and fused by RRF"},
+	{.name = "provider", .type = T_STR, .off = O(cfg_expand, provider), .def = "",
+	 .help = "provider that writes them; empty = the profile's"},
+	{.name = "model", .type = T_STR, .off = O(cfg_expand, model), .def = "",
+	 .help = "model that writes them; empty = the profile's"},
+	{.name = "queries", .type = T_INT, .off = O(cfg_expand, queries), .def = "3", .min = 1, .max = 8,
+	 .help = "sub-queries asked for, besides the question itself"},
+	{.name = "timeout_s", .type = T_INT, .off = O(cfg_expand, timeout_s), .def = "8", .min = 1, .max = 600,
+	 .help = "longest wait for them; then the question alone is searched"},
+	END,
+};
+static const struct schema expand_schema = {sizeof(struct cfg_expand), SIZE_MAX, expand_opts};
+
 static const struct opt profile_opts[] = {
 	{.name = "provider", .type = T_STR, .off = O(cfg_profile, provider), .def = "builtin",
 	 .help = "name of a provider above, or builtin"},
@@ -129,6 +145,8 @@ static const struct opt profile_opts[] = {
 	{.name = "rewrite_timeout_s", .type = T_INT, .off = O(cfg_profile, rewrite_timeout_s),
 	 .def = "8", .min = 1, .max = 600,
 	 .help = "longest wait for a rewrite; then the plain question is searched"},
+	{.name = "expand", .type = T_STRUCT, .off = O(cfg_profile, expand), .sub = &expand_schema,
+	 .help = "query expansion with a model (off unless enabled; not with builtin)"},
 	{.name = "adapter", .type = T_STR, .off = O(cfg_profile, adapter), .def = "",
 	 .help = "llama-server LoRA adapter sent with each request: its id or its path as GET "
 		 "/lora-adapters lists it (Ollama: build the model with ADAPTER instead)"},
