@@ -5,6 +5,7 @@
 # config refuses expansion with the builtin provider, naming the key.
 . "$FN_ROOT/tests/lib/tap.sh"
 . "$FN_ROOT/tests/lib/fakellm.sh"
+. "$FN_ROOT/tests/lib/tmux.sh"
 cd "$FN_TMP" || exit 1
 mkdir -p notes/public notes/private fx
 printf '# Signals\n\nSend SIGKILL with kill -9 to terminate a process that ignores SIGTERM.\n' >notes/public/signals.md
@@ -74,6 +75,20 @@ out=$(fn eval q.jsonl --profiles plain,ex --answers --json); rc=$?
 check_eq "eval with an expanding profile: exit 0, no hang" "$rc" 0
 check_eq "... plain declines, the expanding profile answers" \
 	"$(jget "$out" '[p["answers"]["completed"] for p in d["profiles"]]')" "[0, 1]"
+
+# The terminal interface: the answer comes, and the sources pane shows what was searched.
+tmx_start 120 30 "$FN_BIN" --config "$FN_TMP/cfg.yaml"
+check "the TUI starts" tmx_wait_for "idle" 20
+tmx_type "/profile ex"
+tmx_send Enter
+tmx_type "$q"
+tmx_send Enter
+check "the TUI answers with the expanding profile" tmx_wait_for "signals.md" 20
+check "the sources pane shows the sub-queries" tmx_wait_for "expansion: terminate process SIGKILL" 10
+check_contains "... each of them" "$(tmx_capture)" "· How can a program that hangs be"
+tmx_type "/quit"
+tmx_send Enter
+check "the TUI exits" tmx_wait_dead 10
 
 cat >bad.yaml <<YAML
 profiles:

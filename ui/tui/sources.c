@@ -341,6 +341,19 @@ void sources_draw(struct tui *t, const struct rect *r)
 		free(safe);
 		free(q);
 	}
+	if (*pv->expansion) { /* the sub-queries searched too, or why there were none */
+		struct buf q = {0};
+		buf_adds(&q, "expansion: ");
+		for (const char *c = pv->expansion; *c; c++)
+			if (*c == '\n')
+				buf_adds(&q, " · ");
+			else
+				buf_addc(&q, *c);
+		char *safe = sanitize_str(buf_str(&q), SAN_ONELINE);
+		y = paint_wrapped(y, bottom, x, width, safe, SLOT_CHAT_META) + 1;
+		free(safe);
+		buf_free(&q);
+	}
 	if (!m->norder) {
 		term_text(y, x, width, SLOT_CHAT_META, "No passage matched.", 19);
 		return;
