@@ -538,6 +538,8 @@ static void result_fields(cJSON *o, const struct turn_result *r, const char *ans
 	else
 		cJSON_AddNullToObject(o, "grounding");
 	cJSON_AddNumberToObject(o, "sentences", r->sentences);
+	if (r->checked_by)
+		cJSON_AddStringToObject(o, "checked_by", r->checked_by);
 	if (r->quoted_passages) {
 		cJSON_AddNumberToObject(o, "quoted_passages", r->quoted_passages);
 		cJSON_AddNumberToObject(o, "relevance", r->relevance);
@@ -607,6 +609,8 @@ void record_result_from(struct turn_result *r, const cJSON *o, size_t answer_len
 	r->not_grounded = jbool(o, "not_grounded");
 	r->label_uncited = jbool(o, "label_uncited");
 	r->quoted_passages = jint(o, "quoted_passages", 0);
+	const cJSON *ck = jget(o, "checked_by");
+	r->checked_by = cJSON_IsString(ck) ? xstrdup(ck->valuestring) : NULL;
 	r->relevance = jnum(o, "relevance", 0);
 	/* Version 1: "grounding": {share, sentences, supported, citations_invalid}. */
 	const cJSON *g = jget(o, "grounding");
@@ -633,6 +637,7 @@ void record_result_copy(struct turn_result *d, const struct turn_result *s)
 	d->outcome_name = dup0(s->outcome_name);
 	d->finish_reason = dupn(s->finish_reason);
 	d->message = dupn(s->message);
+	d->checked_by = dupn(s->checked_by);
 	d->verify = record_verify_copy(s->verify);
 }
 
@@ -642,6 +647,7 @@ void record_result_clear(struct turn_result *r)
 	free(r->outcome_name);
 	free(r->finish_reason);
 	free(r->message);
+	free(r->checked_by);
 	memset(r, 0, sizeof *r);
 }
 
@@ -651,7 +657,7 @@ void record_figure(struct buf *b, const struct turn_result *r)
 		buf_addf(b, " · quoted from %d passage%s · relevance %.0f%%", r->quoted_passages,
 			 r->quoted_passages == 1 ? "" : "s", 100 * r->relevance);
 	else if (r->grounding >= 0)
-		buf_addf(b, " · grounding %.0f%%", 100 * r->grounding);
+		buf_addf(b, " · grounding %.0f%%%s", 100 * r->grounding, r->checked_by ? " (checker model)" : "");
 }
 
 /* The host of a base URL, never its user:password@. */

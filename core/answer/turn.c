@@ -9,6 +9,7 @@
 #include "base/clock.h"
 #include "base/xmalloc.h"
 #include "core/answer/budget.h"
+#include "core/answer/claimcheck.h"
 #include "core/answer/cost.h"
 #include "core/answer/expand.h"
 #include "core/answer/extractive.h"
@@ -92,6 +93,8 @@ struct link {
 	bool send_max_tokens;
 	struct price price;      /* the model's, for the result's cost */
 	struct finetune_lora lora;
+	struct claimcheck *check; /* the checker model, or NULL */
+	char *check_err;         /* why the profile's checker cannot be used, or NULL */
 };
 
 static void msg_free(struct chan_msg *m)
@@ -192,6 +195,8 @@ static void link_free(struct link *l)
 		free(l->key);
 	}
 	handle_drop(l->req);
+	claimcheck_free(l->check);
+	free(l->check_err);
 	free(l);
 }
 
@@ -309,7 +314,14 @@ static void on_done(void *ctx, const struct stream_result *sr, const struct net_
 	if (sr->outcome != STREAM_COMPLETED)
 		log_warn("answer %s: %s", r->outcome_name, r->message ? r->message : "");
 	verify_into(r, buf_str(&l->answer), l->answer.len, &l->texts, l->language);
-	post_end(l->chan, l->gen, l->started, r);
+	if (l->check_err && r->verify)
+		r->checked_by = xasprintf("not used: %s; the builtin check stands", l->check_err);
+	/* The checker model posts the end itself, once its verdicts are in. */
+	if (claimcheck_run(l->check, l->net, r, buf_str(&l->answer), l->answer.len, &l->texts, post_end, l->chan,
+			   l->gen, l->started))
+		l->check = NULL;
+	else
+		post_end(l->chan, l->gen, l->started, r);
 	link_free(l);
 }
 
@@ -379,6 +391,7 @@ static void ask_model(struct turn *t, const struct turn_request *req, const stru
 	l->temperature = pf->temperature;
 	l->price = cost_price(req->cfg, provider_kind_name(prov->kind), pf->model);
 	l->lora = t->lora;
+	l->check = claimcheck_new(req->cfg, pf, &l->check_err);
 	t->net = net;
 	if (!submit(l, l->nsources, l->answer_sent)) {
 		struct turn_result *r = result_new();

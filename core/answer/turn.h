@@ -75,6 +75,9 @@ struct turn_result {
 	 * core/answer/extractive.h). quoted_passages 0 = not an extractive answer. */
 	int quoted_passages;
 	double relevance;
+	/* The checker model that gave the verdicts (core/answer/claimcheck.h), or how far it
+	 * got and why the builtin check stands for the rest; NULL = the builtin check alone. */
+	char *checked_by;
 	/* The server refused the prompt for length before the first token and it was sent
 	 * again, smaller: the window it named (0 = not named) and how many sources of the map
 	 * remained (turn_finish drops the rest). 0, 0 when that did not happen. */

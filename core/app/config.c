@@ -341,6 +341,19 @@ static int finish(struct walker *w, struct config *c, bool from_file)
 			free(key);
 			return -1;
 		}
+		const struct cfg_provider *ck = *p->verify.provider ? config_provider(c, p->verify.provider) : prov;
+		if (!ck || (p->verify.enabled && ck->kind == PROVIDER_BUILTIN)) {
+			const struct pos *ps = cfgw_find_pos(w, *p->verify.provider ? (const void *)&p->verify.provider
+										: (const void *)&p->provider);
+			char *key = xasprintf("profiles.%s.verify.provider", p->name);
+			cfgw_fail_at(w, ps ? ps->line : 0, ps ? ps->col : 0, key,
+				     !ck ? "expected the name of a provider or nothing, got \"%s\""
+					 : "a checker model needs a model server; name a provider that has one "
+					   "(the builtin has no model), got \"%s\"",
+				     *p->verify.provider ? p->verify.provider : p->provider);
+			free(key);
+			return -1;
+		}
 		if (prov->kind != PROVIDER_BUILTIN && (!p->model || !*p->model)) {
 			const struct pos *ps = cfgw_find_pos(w, &p->name);
 			char *key = xasprintf("profiles.%s.model", p->name);

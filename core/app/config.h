@@ -75,6 +75,16 @@ struct cfg_expand {
 	int timeout_s;          /* the whole request; then the question alone is searched */
 };
 
+/* A checker model after the builtin check (core/answer/claimcheck.h). */
+enum verify_style { VERIFY_STYLE_CHAT, VERIFY_STYLE_MINICHECK };
+struct cfg_verify {
+	bool enabled;
+	char *provider;         /* "" = the profile's provider */
+	char *model;            /* "" = the profile's model */
+	int style;              /* enum verify_style */
+	int timeout_s;          /* each request; then the builtin verdicts stand */
+};
+
 struct cfg_profile {
 	char *name;
 	char *provider;
@@ -90,6 +100,7 @@ struct cfg_profile {
 	char *rewrite_model;    /* "" = the profile's model */
 	int rewrite_timeout_s;  /* the whole rewrite request; then the plain question is searched */
 	struct cfg_expand expand;
+	struct cfg_verify verify;
 	/* What the model is, for the provenance of every answer (core/answer/finetune.h). */
 	char *adapter;          /* llama-server LoRA adapter: its id or its path as GET
 				 * /lora-adapters lists it; "" = none */

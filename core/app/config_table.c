@@ -112,6 +112,23 @@ static const struct opt expand_opts[] = {
 };
 static const struct schema expand_schema = {sizeof(struct cfg_expand), SIZE_MAX, expand_opts};
 
+static const char *const verify_styles[] = {"chat", "minicheck", NULL};
+static const struct opt verify_opts[] = {
+	{.name = "enabled", .type = T_BOOL, .off = O(cfg_verify, enabled), .def = "false",
+	 .help = "after the builtin check, a model checks each cited sentence against its passages"},
+	{.name = "provider", .type = T_STR, .off = O(cfg_verify, provider), .def = "",
+	 .help = "provider of the checker; empty = the profile's"},
+	{.name = "model", .type = T_STR, .off = O(cfg_verify, model), .def = "",
+	 .help = "the checker model; empty = the profile's"},
+	{.name = "style", .type = T_ENUM, .off = O(cfg_verify, style), .def = "chat", .choices = verify_styles,
+	 .help = "chat: any chat model, yes/no per sentence, batched; minicheck: a claim-checking "
+		 "model such as Bespoke-MiniCheck, one \"Document: ... Claim: ...\" request per sentence"},
+	{.name = "timeout_s", .type = T_INT, .off = O(cfg_verify, timeout_s), .def = "20", .min = 1, .max = 600,
+	 .help = "longest wait for each request; then the builtin verdicts stand"},
+	END,
+};
+static const struct schema verify_schema = {sizeof(struct cfg_verify), SIZE_MAX, verify_opts};
+
 static const struct opt profile_opts[] = {
 	{.name = "provider", .type = T_STR, .off = O(cfg_profile, provider), .def = "builtin",
 	 .help = "name of a provider above, or builtin"},
@@ -147,6 +164,8 @@ static const struct opt profile_opts[] = {
 	 .help = "longest wait for a rewrite; then the plain question is searched"},
 	{.name = "expand", .type = T_STRUCT, .off = O(cfg_profile, expand), .sub = &expand_schema,
 	 .help = "query expansion with a model (off unless enabled; not with builtin)"},
+	{.name = "verify", .type = T_STRUCT, .off = O(cfg_profile, verify), .sub = &verify_schema,
+	 .help = "a checker model after the builtin check (off unless enabled; not with builtin)"},
 	{.name = "adapter", .type = T_STR, .off = O(cfg_profile, adapter), .def = "",
 	 .help = "llama-server LoRA adapter sent with each request: its id or its path as GET "
 		 "/lora-adapters lists it (Ollama: build the model with ADAPTER instead)"},

@@ -401,6 +401,20 @@ def default_answer(messages):
         m = re.search(r"^Follow-up question: (.*)$", message_text(messages[-1]), re.M)
         if m:
             return m.group(1).strip()
+        # A checker's request (profiles' verify:): per claim, YES when every word of four or
+        # more letters of the claim is in its passage, else NO. Batched ("N.\nPassage: ..\n
+        # Claim: ..", answered "N: YES" per line) or MiniCheck's ("Document: ..\nClaim: ..",
+        # answered "Yes" or "No").
+        last = message_text(messages[-1])
+        def holds(passage, claim):
+            have = set(re.findall(r"[a-z0-9]+", passage.lower()))
+            return all(w in have for w in re.findall(r"[a-z0-9]{4,}", claim.lower()))
+        pairs = re.findall(r"^(\d+)\.\nPassage: (.*?)\nClaim: (.*?)$", last, re.M | re.S)
+        if pairs:
+            return "\n".join("%s: %s" % (n, "YES" if holds(p, c) else "NO") for n, p, c in pairs)
+        mc = re.match(r"^Document: (.*)\nClaim: (.*)$", last, re.S)
+        if mc:
+            return "Yes" if holds(mc.group(1), mc.group(2)) else "No"
         # A judge's request (footnote eval): CORRECT when every word of the reference is in
         # the candidate, else INCORRECT.
         j = re.search(r"^Reference answer: (.*)\nCandidate answer: (.*)$", message_text(messages[-1]),

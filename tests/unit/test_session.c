@@ -199,6 +199,7 @@ static const struct field result_fields[] = {
 	FIELD(struct turn_result, priced, F_BOOL),
 	FIELD(struct turn_result, quoted_passages, F_INT),
 	FIELD(struct turn_result, relevance, F_DBL),
+	FIELD(struct turn_result, checked_by, F_STR),
 	FIELD(struct turn_result, verify, F_PTR), /* compared below */
 };
 
