@@ -538,8 +538,7 @@ static void result_fields(cJSON *o, const struct turn_result *r, const char *ans
 	else
 		cJSON_AddNullToObject(o, "grounding");
 	cJSON_AddNumberToObject(o, "sentences", r->sentences);
-	if (r->checked_by)
-		cJSON_AddStringToObject(o, "checked_by", r->checked_by);
+	add_str_or_null(o, "checked_by", r->checked_by);
 	if (r->quoted_passages) {
 		cJSON_AddNumberToObject(o, "quoted_passages", r->quoted_passages);
 		cJSON_AddNumberToObject(o, "relevance", r->relevance);
