@@ -224,6 +224,27 @@ static int check_theme(struct walker *w, const struct config *c)
 	return -1;
 }
 
+/* The provider of a step a profile may add (expand, verify): "" = the profile's own. It must
+ * exist, and an enabled step needs a model server. 0, or -1 said at the key. */
+static int check_step_provider(struct walker *w, const struct config *c, const struct cfg_profile *p,
+			       char *const *field, bool enabled, const char *step, const char *what)
+{
+	const struct cfg_provider *sp = config_provider(c, **field ? *field : p->provider);
+	if (sp && !(enabled && sp->kind == PROVIDER_BUILTIN))
+		return 0;
+	const struct pos *ps = cfgw_find_pos(w, **field ? (const void *)field : (const void *)&p->provider);
+	char *key = xasprintf("profiles.%s.%s.provider", p->name, step);
+	if (!sp)
+		cfgw_fail_at(w, ps ? ps->line : 0, ps ? ps->col : 0, key,
+			     "expected the name of a provider or nothing, got \"%s\"", *field);
+	else
+		cfgw_fail_at(w, ps ? ps->line : 0, ps ? ps->col : 0, key,
+			     "%s needs a model server; name a provider that has one (the builtin has no "
+			     "model), got \"%s\"", what, **field ? *field : p->provider);
+	free(key);
+	return -1;
+}
+
 static int finish(struct walker *w, struct config *c, bool from_file)
 {
 	struct stat st;
@@ -249,6 +270,45 @@ static int finish(struct walker *w, struct config *c, bool from_file)
 	/* A provider named builtin always exists, so profiles can fall back to it. */
 	if (!config_provider(c, "builtin"))
 		add_provider(c, "builtin", PROVIDER_BUILTIN);
+	/* Cross-references, before footnote's own profiles are added: adding moves the array,
+	 * and the positions of the file's keys are kept by address. */
+	for (size_t i = 0; i < c->profiles.n; i++) {
+		struct cfg_profile *p = &c->profiles.v[i];
+		const struct cfg_provider *prov = config_provider(c, p->provider);
+		if (!prov) {
+			const struct pos *ps = cfgw_find_pos(w, &p->provider);
+			char *key = xasprintf("profiles.%s.provider", p->name);
+			struct buf names = {0};
+			for (size_t j = 0; j < c->providers.n; j++)
+				buf_addf(&names, "%s%s", j ? ", " : "", c->providers.v[j].name);
+			cfgw_fail_at(w, ps ? ps->line : 0, ps ? ps->col : 0, key,
+				"expected the name of a provider (%s), got \"%s\"", buf_str(&names), p->provider);
+			buf_free(&names);
+			free(key);
+			return -1;
+		}
+		if (*p->rewrite_provider && !config_provider(c, p->rewrite_provider)) {
+			const struct pos *ps = cfgw_find_pos(w, &p->rewrite_provider);
+			char *key = xasprintf("profiles.%s.rewrite_provider", p->name);
+			cfgw_fail_at(w, ps ? ps->line : 0, ps ? ps->col : 0, key,
+				"expected the name of a provider or nothing, got \"%s\"", p->rewrite_provider);
+			free(key);
+			return -1;
+		}
+		if (check_step_provider(w, c, p, &p->expand.provider, p->expand.enabled, "expand",
+					"query expansion") ||
+		    check_step_provider(w, c, p, &p->verify.provider, p->verify.enabled, "verify",
+					"a checker model"))
+			return -1;
+		if (prov->kind != PROVIDER_BUILTIN && (!p->model || !*p->model)) {
+			const struct pos *ps = cfgw_find_pos(w, &p->name);
+			char *key = xasprintf("profiles.%s.model", p->name);
+			cfgw_fail_at(w, ps ? ps->line : 0, ps ? ps->col : 0, key,
+				"expected a model id for provider %s, got nothing", prov->name);
+			free(key);
+			return -1;
+		}
+	}
 	builtin_profiles(c);
 
 	if (c->index.folders.n == 0) {
@@ -304,65 +364,6 @@ static int finish(struct walker *w, struct config *c, bool from_file)
 		buf_free(&key);
 	}
 
-	/* Cross-references. */
-	for (size_t i = 0; i < c->profiles.n; i++) {
-		struct cfg_profile *p = &c->profiles.v[i];
-		const struct cfg_provider *prov = config_provider(c, p->provider);
-		if (!prov) {
-			const struct pos *ps = cfgw_find_pos(w, &p->provider);
-			char *key = xasprintf("profiles.%s.provider", p->name);
-			struct buf names = {0};
-			for (size_t j = 0; j < c->providers.n; j++)
-				buf_addf(&names, "%s%s", j ? ", " : "", c->providers.v[j].name);
-			cfgw_fail_at(w, ps ? ps->line : 0, ps ? ps->col : 0, key,
-				"expected the name of a provider (%s), got \"%s\"", buf_str(&names), p->provider);
-			buf_free(&names);
-			free(key);
-			return -1;
-		}
-		if (*p->rewrite_provider && !config_provider(c, p->rewrite_provider)) {
-			const struct pos *ps = cfgw_find_pos(w, &p->rewrite_provider);
-			char *key = xasprintf("profiles.%s.rewrite_provider", p->name);
-			cfgw_fail_at(w, ps ? ps->line : 0, ps ? ps->col : 0, key,
-				"expected the name of a provider or nothing, got \"%s\"", p->rewrite_provider);
-			free(key);
-			return -1;
-		}
-		const struct cfg_provider *ex = *p->expand.provider ? config_provider(c, p->expand.provider) : prov;
-		if (!ex || (p->expand.enabled && ex->kind == PROVIDER_BUILTIN)) {
-			const struct pos *ps = cfgw_find_pos(w, *p->expand.provider ? (const void *)&p->expand.provider
-										: (const void *)&p->provider);
-			char *key = xasprintf("profiles.%s.expand.provider", p->name);
-			cfgw_fail_at(w, ps ? ps->line : 0, ps ? ps->col : 0, key,
-				     !ex ? "expected the name of a provider or nothing, got \"%s\""
-					 : "query expansion needs a model server; name a provider that has one "
-					   "(the builtin has no model), got \"%s\"",
-				     *p->expand.provider ? p->expand.provider : p->provider);
-			free(key);
-			return -1;
-		}
-		const struct cfg_provider *ck = *p->verify.provider ? config_provider(c, p->verify.provider) : prov;
-		if (!ck || (p->verify.enabled && ck->kind == PROVIDER_BUILTIN)) {
-			const struct pos *ps = cfgw_find_pos(w, *p->verify.provider ? (const void *)&p->verify.provider
-										: (const void *)&p->provider);
-			char *key = xasprintf("profiles.%s.verify.provider", p->name);
-			cfgw_fail_at(w, ps ? ps->line : 0, ps ? ps->col : 0, key,
-				     !ck ? "expected the name of a provider or nothing, got \"%s\""
-					 : "a checker model needs a model server; name a provider that has one "
-					   "(the builtin has no model), got \"%s\"",
-				     *p->verify.provider ? p->verify.provider : p->provider);
-			free(key);
-			return -1;
-		}
-		if (prov->kind != PROVIDER_BUILTIN && (!p->model || !*p->model)) {
-			const struct pos *ps = cfgw_find_pos(w, &p->name);
-			char *key = xasprintf("profiles.%s.model", p->name);
-			cfgw_fail_at(w, ps ? ps->line : 0, ps ? ps->col : 0, key,
-				"expected a model id for provider %s, got nothing", prov->name);
-			free(key);
-			return -1;
-		}
-	}
 	if (!config_profile(c, c->default_profile)) {
 		const struct pos *ps = cfgw_find_pos(w, &c->default_profile);
 		if (ps) {

@@ -179,6 +179,13 @@ static void test_type_errors(void **state)
 	(void)state;
 	assert_err("ui:\n  sources_width: [1, 2]\n", "c.yaml:2:18: ui.sources_width: expected an integer 20..200, got a list");
 	assert_err("ui:\n  mouse: maybe\n", "ui.mouse: expected true or false, got \"maybe\"");
+	/* A profile's cross-references name their line too (footnote's own profiles are added
+	 * after them: adding moves the array the positions point into). */
+	assert_err("profiles:\n  x:\n    provider: nope\n", "c.yaml:3:15: profiles.x.provider: expected the name of a provider");
+	assert_err("profiles:\n  x: {provider: builtin, expand: {enabled: true}}\n",
+		   "c.yaml:2:17: profiles.x.expand.provider: query expansion needs a model server");
+	assert_err("profiles:\n  x: {provider: builtin, verify: {provider: gone}}\n",
+		   "c.yaml:2:45: profiles.x.verify.provider: expected the name of a provider or nothing, got \"gone\"");
 	assert_err("providers:\n  x: {kind: grpc}\n", "providers.x.kind: expected openai, ollama or builtin, got \"grpc\"");
 	assert_err("index:\n  exclude: .git\n", "index.exclude: expected a list of strings, got a value");
 	assert_err("index:\n  folders: {path: x}\n", "index.folders: expected a list, got a mapping");
