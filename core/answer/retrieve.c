@@ -57,9 +57,10 @@ int turn_retrieve(const struct turn_request *req, const char *text, const char *
 	for (size_t i = 0; i < nsub && i < EXPAND_MAX; i++)
 		if (search(req, sub[i], NULL, &lists[n]) == 0)
 			n++;
+	struct idx_query q;
+	turn_query(req, &q);
 	if (n)
-		expand_fuse(lists, n, (size_t)req->profile->retrieval.top_k,
-			    (size_t)req->profile->retrieval.per_file_cap, hits);
+		expand_fuse(lists, n, q.k, q.per_file_cap, hits);
 	for (size_t i = 0; i < n; i++)
 		idx_hits_free(&lists[i]);
 	return n ? 0 : rc;
