@@ -63,7 +63,10 @@ tmx_type "/profile shadow"
 tmx_send Enter
 tmx_type "Where are the encrypted passwords?"
 tmx_send Enter
-check "the cited answer" tmx_wait_for "1 source · "
+# Its own words, then idle: the compare's answers above also say "1 source", and a Tab
+# pressed while this answer still arrives would go to a focus about to change.
+check "the cited answer" tmx_wait_for "only root can read"
+check "... has ended" tmx_wait_for "shadow .*│ idle │"
 tmx_send Tab
 tmx_send Tab
 check "the sources have the focus: their keys show" tmx_wait_for "o open · " 10
