@@ -72,7 +72,14 @@ static void test_kinds(void **state)
 	assert_int_equal(text_kind_of("doc.rst"), TEXT_PLAIN);
 	assert_int_equal(text_kind_of("weird.xyz"), TEXT_PLAIN);
 	assert_int_equal(text_kind_of("photo.JPG"), TEXT_OTHER);
-	assert_int_equal(text_kind_of("report.docx"), TEXT_OTHER);
+	assert_int_equal(text_kind_of("report.doc"), TEXT_OTHER);
+	assert_int_equal(text_kind_of("report.docx"), TEXT_DOC);
+	assert_int_equal(text_kind_of("book.EPUB"), TEXT_DOC);
+	assert_int_equal(text_kind_of("t.xlsx"), TEXT_TABLE);
+	assert_int_equal(text_kind_of("t.csv"), TEXT_TABLE);
+	assert_int_equal(text_kind_of("a.json"), TEXT_CODE);
+	assert_int_equal(text_kind_sniff("a.json", " [ {\"a\": 1}]", 13), TEXT_TABLE);
+	assert_int_equal(text_kind_sniff("a.json", "{\"a\": 1}", 8), TEXT_CODE);
 }
 
 static void test_binary_sniffing(void **state)
