@@ -71,13 +71,18 @@ if [ $have_pandoc = 1 ]; then
 	out=$(fn ask --profile offline "What is the aardvark quota?")
 	check_contains "ask: the docx is the cited source" "$out" "[1] $FN_TMP/docs/aardvark.docx"
 	check_contains "ask: the quota sentence is quoted" "$out" "The aardvark quota is seven units"
+	out=$(fn ask --profile offline "Where is the caribou migration mentioned?")
+	check_contains "ask: a slide is cited as a slide" "$out" "caribou.pptx slide 3:"
+	out=$(fn search "dingo migration")
+	check_contains "search: a chapter is cited as a chapter" "$out" "dingo.epub chapter 2:"
 else
-	for t in docx odt pptx epub ask; do skip "$t (pandoc)" "pandoc is not installed (scripts/install-deps.sh installs it)"; done
+	for t in docx odt pptx epub ask ask-slide search-chapter; do skip "$t (pandoc)" "pandoc is not installed (scripts/install-deps.sh installs it)"; done
 fi
 if [ $have_lo = 1 ]; then
 	check_eq "xlsx (LibreOffice): sheet 1, row 3, named" "$(hit smyrna fruit.xlsx)" "fruit.xlsx 1 2 4 fruit"
 	check_eq "ods (LibreOffice): sheet 1, rows 2-4, named" "$(hit smyrna fruit.ods)" "fruit.ods 1 2 4 fruit"
 	[ $have_pandoc = 1 ] && check_eq "odp (LibreOffice from pptx): slide 3" "$(hit "egret migration" | cut -d' ' -f1,2,5)" "egret.odp 3 Closing"
+	check_contains "search: a sheet and its rows" "$(fn search smyrna)" "fruit.xlsx sheet fruit, rows 2-4"
 else
 	skip "xlsx, ods, odp (LibreOffice)" "soffice is not installed (scripts/install-deps.sh installs it)"
 fi
@@ -87,6 +92,8 @@ check_eq "csv: row 333 of 400 is cited in its own chunk of rows" "$(hit kiwi333 
 import sys
 f = sys.stdin.read().split()
 print(f[0], int(f[2]) > 2 and int(f[2]) <= 333 <= int(f[3]) < 400)')" "long.csv True"
+out=$(fn ask --profile offline "Which river is koln on?")
+check_contains "ask: a CSV is cited by rows" "$out" "rivers.csv rows 2-4"
 check_eq "tsv: rows 2-3" "$(hit bronze)" "tools.tsv 0 2 3 "
 check_eq "jsonl: rows are lines 1-3" "$(hit plover)" "birds.jsonl 0 1 3 "
 check_contains "jsonl: every key is a column" "$(fn search --json plover)" "| id | bird | wing |"

@@ -1,5 +1,6 @@
 /* fuzz_rows.c - database exports (index/text/text.h text_from_rows through text_extract)
- * and chunk_rows. The first byte picks .csv, .tsv, .jsonl or .json. Checks: extraction
+ * and chunk_rows. The first byte picks .csv, .tsv, .jsonl or .json (rows only when it is an
+ * array of objects). Checks: extraction
  * succeeds or says why; every chunk is valid UTF-8 and starts with its header row; row
  * ranges are ordered and never go backwards within a sheet. */
 #include <string.h>
@@ -23,6 +24,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	FUZZ_CHECK(fuzz_utf8_ok(buf_str(&out), out.len));
+	if (text_kind_sniff(path, (const char *)data + 1, size - 1) != TEXT_TABLE) {
+		buf_free(&out); /* a .json that is not an array of objects is code */
+		return 0;
+	}
 	struct chunk_list l = {0};
 	struct chunk_opts o = {.target_chars = 64 + data[0]};
 	chunk_rows(buf_str(&out), out.len, &o, &l);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/loc.h"
 #include "base/sanitize.h"
 #include "base/xmalloc.h"
 #include "core/app/app.h"
@@ -52,9 +53,10 @@ static void print_human(const struct idx_hits *h)
 		const struct idx_hit *x = &h->v[i];
 		printf("%2zu. ", i + 1);
 		cli_print_safe(stdout, x->path, SAN_ONELINE);
-		if (x->page)
-			printf(" page %u", (unsigned)x->page);
-		printf(":%u-%u", (unsigned)x->line_start, (unsigned)x->line_end);
+		struct buf loc = {0};
+		loc_append(&loc, x->path, x->page, x->heading, x->line_start, x->line_end, false);
+		cli_print_safe(stdout, buf_str(&loc), SAN_ONELINE);
+		buf_free(&loc);
 		if (x->heading && *x->heading) {
 			printf("  (");
 			cli_print_safe(stdout, x->heading, SAN_ONELINE);
