@@ -191,6 +191,25 @@ void idx_notes_free(struct idx_notes *n);
 int idx_collections(idx *ix, char ***names, size_t *n);
 
 /* ---- search ------------------------------------------------------------------------- */
+/* A file filter: path glob (fnmatch on the whole path, or on its tail after any '/', so
+ * "*.pdf" and "notes/x*" work; "" = any path), modification time at or after after_ns and
+ * before before_ns (0 = no bound). */
+struct idx_filter {
+	char path[256];
+	int64_t after_ns, before_ns;
+};
+/* Reads leading "path:GLOB", "after:DATE" and "before:DATE" words of text into f (which it
+ * does not clear) and points *rest past them and the spaces after. DATE is YYYY-MM-DD,
+ * YYYY-MM or YYYY (UTC). Returns how many were read, or -1 with err set for a bad date
+ * or a glob over 255 bytes (*rest is then text). */
+int idx_filter_parse(const char *text, struct idx_filter *f, const char **rest, char *err, size_t errlen);
+/* DATE (as above) to nanoseconds since the epoch; -1 when it is not one. */
+int idx_filter_date(const char *s, size_t n, int64_t *ns);
+/* True when f filters anything. */
+bool idx_filter_on(const struct idx_filter *f);
+/* True when a file of that path and modification time passes f. */
+bool idx_filter_pass(const struct idx_filter *f, const char *path, int64_t mtime_ns);
+
 enum idx_mode { IDX_HYBRID, IDX_LEXICAL, IDX_VECTOR };
 struct idx_query {
 	const char *text;
@@ -199,6 +218,9 @@ struct idx_query {
 	const char *const *collections;    /* allowed collections; NULL/0 = all */
 	size_t ncollections;
 	size_t per_file_cap;               /* most hits from one file; 0 = no cap */
+	/* Metadata filters, each of which a hit's file must pass (a profile's and a
+	 * question's); zeroed = none. They only narrow: the collections still apply. */
+	struct idx_filter filter[2];
 	double w_lexical, w_vector;        /* fusion weights (default 1, 1); with the builtin
 					    * embedder w_vector counts half (see embed_builtin.c) */
 	int rrf_k;                         /* reciprocal rank constant (default 60) */

@@ -469,6 +469,22 @@ void turn_query(const struct turn_request *req, struct idx_query *q)
 		.language = req->cfg->index.language,
 		.emb = req->emb,
 	};
+	/* The profile's filter (dates checked when the config was read), then the question's
+	 * own leading "path:", "after:", "before:" words; a bad one stays text. */
+	const struct cfg_filter *pf = &req->profile->filter;
+	if (pf->path && strlen(pf->path) < sizeof q->filter[0].path)
+		snprintf(q->filter[0].path, sizeof q->filter[0].path, "%s", pf->path);
+	if (pf->after && *pf->after)
+		idx_filter_date(pf->after, strlen(pf->after), &q->filter[0].after_ns);
+	if (pf->before && *pf->before)
+		idx_filter_date(pf->before, strlen(pf->before), &q->filter[0].before_ns);
+	const char *rest;
+	char err[160];
+	struct idx_filter qf = {.path = ""};
+	if (idx_filter_parse(q->text, &qf, &rest, err, sizeof err) > 0 && *rest) {
+		q->filter[1] = qf;
+		q->text = rest;
+	}
 }
 
 /* Searches for text (the question, or its rewrite) with context's words at a lower weight. */
@@ -479,8 +495,9 @@ static int retrieve(const struct turn_request *req, const char *text, const char
 	if (!req->profile->retrieval.enabled || !req->ix)
 		return 0;
 	struct idx_query q;
-	turn_query(req, &q);
-	q.text = text;
+	turn_query(req, &q); /* the question's filter words are not searched for */
+	if (text != req->question)
+		q.text = text; /* a rewrite: the question's filter still holds */
 	q.context = context;
 	int rc = idx_search(req->ix, &q, hits);
 	if (rc != 0) {

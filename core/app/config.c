@@ -23,6 +23,7 @@
 #include "base/xmalloc.h"
 #include "core/app/config_schema.h"
 #include "core/app/datadir.h"
+#include "index/idx.h"
 
 /* Arrays in struct config are {T *v; size_t n;}; the walker sees them through this. */
 static char *xdg_dir(const char *var, const char *fallback)
@@ -326,6 +327,22 @@ static int finish(struct walker *w, struct config *c, bool from_file)
 			cfgw_fail_at(w, ps ? ps->line : 0, ps ? ps->col : 0, key,
 				"expected the name of a provider or nothing, got \"%s\"", p->rewrite_provider);
 			free(key);
+			return -1;
+		}
+		const char *const dates[] = {p->filter.after, p->filter.before};
+		for (int d = 0; d < 2; d++) {
+			int64_t ns;
+			if (dates[d] && *dates[d] && idx_filter_date(dates[d], strlen(dates[d]), &ns) != 0) {
+				const struct pos *ps = cfgw_find_pos(w, d ? &p->filter.before : &p->filter.after);
+				char *key = xasprintf("profiles.%s.filter.%s", p->name, d ? "before" : "after");
+				cfgw_fail_at(w, ps ? ps->line : 0, ps ? ps->col : 0, key,
+					"expected a date YYYY-MM-DD (or YYYY-MM, YYYY), got \"%s\"", dates[d]);
+				free(key);
+				return -1;
+			}
+		}
+		if (p->filter.path && strlen(p->filter.path) >= sizeof(((struct idx_filter *)0)->path)) {
+			cfgw_fail_at(w, 0, 0, p->name, "filter.path is longer than 255 bytes");
 			return -1;
 		}
 		if (prov->kind != PROVIDER_BUILTIN && (!p->model || !*p->model)) {

@@ -66,6 +66,13 @@ struct cfg_retrieval {
 	double min_score;            /* below this a hit does not count as evidence */
 };
 
+/* Which files a profile reads, on top of its collections (index/idx.h struct idx_filter). */
+struct cfg_filter {
+	char *path;   /* glob; "" = any */
+	char *after;  /* YYYY-MM-DD (or YYYY-MM, YYYY): modified on or after; "" = no bound */
+	char *before; /* modified before; "" = no bound */
+};
+
 struct cfg_profile {
 	char *name;
 	char *provider;
@@ -76,6 +83,7 @@ struct cfg_profile {
 	int context_tokens;     /* budget for the whole prompt */
 	int no_evidence;        /* enum no_evidence */
 	struct cfg_retrieval retrieval;
+	struct cfg_filter filter;
 	int rewrite;            /* enum rewrite_mode */
 	char *rewrite_provider; /* "" = the profile's provider */
 	char *rewrite_model;    /* "" = the profile's model */

@@ -96,6 +96,17 @@ static const struct opt retrieval_opts[] = {
 };
 static const struct schema retrieval_schema = {sizeof(struct cfg_retrieval), SIZE_MAX, retrieval_opts};
 
+static const struct opt filter_opts[] = {
+	{.name = "path", .type = T_STR, .off = O(cfg_filter, path), .def = "",
+	 .help = "glob the file's path (or its tail) must match, e.g. \"*.pdf\" or \"policies/*\"; empty = any"},
+	{.name = "after", .type = T_STR, .off = O(cfg_filter, after), .def = "",
+	 .help = "only files modified on or after this date (YYYY-MM-DD, YYYY-MM or YYYY); empty = any"},
+	{.name = "before", .type = T_STR, .off = O(cfg_filter, before), .def = "",
+	 .help = "only files modified before this date; empty = any"},
+	END,
+};
+static const struct schema filter_schema = {sizeof(struct cfg_filter), SIZE_MAX, filter_opts};
+
 static const struct opt profile_opts[] = {
 	{.name = "provider", .type = T_STR, .off = O(cfg_profile, provider), .def = "builtin",
 	 .help = "name of a provider above, or builtin"},
@@ -118,6 +129,9 @@ static const struct opt profile_opts[] = {
 	{.name = "retrieval", .type = T_STRUCT, .off = O(cfg_profile, retrieval),
 	 .sub = &retrieval_schema,
 	 .help = "retrieval settings"},
+	{.name = "filter", .type = T_STRUCT, .off = O(cfg_profile, filter),
+	 .sub = &filter_schema,
+	 .help = "which files the profile reads (never more than its collections allow)"},
 	{.name = "rewrite", .type = T_ENUM, .off = O(cfg_profile, rewrite),
 	 .def = "auto", .choices = rewrite_names,
 	 .help = "auto: a follow-up is rewritten by the model into a standalone question for the "
