@@ -478,6 +478,9 @@ void turn_query(const struct turn_request *req, struct idx_query *q)
 		idx_filter_date(pf->after, strlen(pf->after), &q->filter[0].after_ns);
 	if (pf->before && *pf->before)
 		idx_filter_date(pf->before, strlen(pf->before), &q->filter[0].before_ns);
+	for (size_t i = 0; i < pf->tags.n; i++)
+		if (pf->tags.v[i])
+			idx_filter_add_tag(&q->filter[0], pf->tags.v[i], strlen(pf->tags.v[i]));
 	const char *rest;
 	char err[160];
 	struct idx_filter qf = {.path = ""};

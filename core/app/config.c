@@ -341,6 +341,13 @@ static int finish(struct walker *w, struct config *c, bool from_file)
 				return -1;
 			}
 		}
+		size_t tl = 1;
+		for (size_t t = 0; t < p->filter.tags.n; t++)
+			tl += strlen(p->filter.tags.v[t] ? p->filter.tags.v[t] : "") + 1;
+		if (tl >= sizeof(((struct idx_filter *)0)->tags)) {
+			cfgw_fail_at(w, 0, 0, p->name, "filter.tags are longer than 255 bytes together");
+			return -1;
+		}
 		if (p->filter.path && strlen(p->filter.path) >= sizeof(((struct idx_filter *)0)->path)) {
 			cfgw_fail_at(w, 0, 0, p->name, "filter.path is longer than 255 bytes");
 			return -1;

@@ -71,6 +71,7 @@ struct cfg_filter {
 	char *path;   /* glob; "" = any */
 	char *after;  /* YYYY-MM-DD (or YYYY-MM, YYYY): modified on or after; "" = no bound */
 	char *before; /* modified before; "" = no bound */
+	struct cfg_strs tags; /* the file has one of these tags; empty = any */
 };
 
 struct cfg_profile {

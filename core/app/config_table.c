@@ -100,9 +100,12 @@ static const struct opt filter_opts[] = {
 	{.name = "path", .type = T_STR, .off = O(cfg_filter, path), .def = "",
 	 .help = "glob the file's path (or its tail) must match, e.g. \"*.pdf\" or \"policies/*\"; empty = any"},
 	{.name = "after", .type = T_STR, .off = O(cfg_filter, after), .def = "",
-	 .help = "only files modified on or after this date (YYYY-MM-DD, YYYY-MM or YYYY); empty = any"},
+	 .help = "only files dated on or after this date (YYYY-MM-DD, YYYY-MM or YYYY: the document's "
+		 "own date, else its modification time); empty = any"},
 	{.name = "before", .type = T_STR, .off = O(cfg_filter, before), .def = "",
-	 .help = "only files modified before this date; empty = any"},
+	 .help = "only files dated before this date; empty = any"},
+	{.name = "tags", .type = T_STRLIST, .off = O(cfg_filter, tags), .def = "",
+	 .help = "only files with one of these tags (front matter tags:, document keywords); empty = any"},
 	END,
 };
 static const struct schema filter_schema = {sizeof(struct cfg_filter), SIZE_MAX, filter_opts};

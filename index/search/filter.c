@@ -48,12 +48,17 @@ int idx_filter_parse(const char *text, struct idx_filter *f, const char **rest, 
 			p++;
 		size_t w = strcspn(p, " \t\n");
 		size_t klen = !strncasecmp(p, "path:", 5) ? 5 : !strncasecmp(p, "after:", 6) ? 6
-			      : !strncasecmp(p, "before:", 7) ? 7 : 0;
+			      : !strncasecmp(p, "before:", 7) ? 7 : !strncasecmp(p, "tag:", 4) ? 4 : 0;
 		if (!klen || w <= klen)
 			break;
 		const char *v = p + klen;
 		size_t vlen = w - klen;
-		if (klen == 5) {
+		if (klen == 4) {
+			if (!idx_filter_add_tag(f, v, vlen)) {
+				snprintf(err, errlen, "too many tag: words (at most %zu bytes of tags)", sizeof f->tags);
+				return -1;
+			}
+		} else if (klen == 5) {
 			if (vlen >= sizeof f->path) {
 				snprintf(err, errlen, "path:%.*s... is longer than %zu bytes", 20, v, sizeof f->path - 1);
 				return -1;
@@ -81,13 +86,51 @@ int idx_filter_parse(const char *text, struct idx_filter *f, const char **rest, 
 	return n;
 }
 
-bool idx_filter_on(const struct idx_filter *f)
+bool idx_filter_add_tag(struct idx_filter *f, const char *tag, size_t n)
 {
-	return f->path[0] || f->after_ns || f->before_ns;
+	size_t have = strlen(f->tags);
+	if (have + n + 2 >= sizeof f->tags)
+		return false;
+	if (!have)
+		f->tags[have++] = ',';
+	for (size_t i = 0; i < n; i++)
+		f->tags[have++] = (char)(tag[i] >= 'A' && tag[i] <= 'Z' ? tag[i] - 'A' + 'a' : tag[i]);
+	f->tags[have++] = ',';
+	f->tags[have] = '\0';
+	return true;
 }
 
-bool idx_filter_pass(const struct idx_filter *f, const char *path, int64_t mtime_ns)
+bool idx_filter_on(const struct idx_filter *f)
 {
+	return f->path[0] || f->after_ns || f->before_ns || f->tags[0];
+}
+
+/* True when the ",a,b," lists want and have share a name. */
+static bool tags_meet(const char *want, const char *have)
+{
+	if (!have || !*have)
+		return false;
+	for (const char *w = want; *w == ',' && w[1];) {
+		const char *e = strchr(w + 1, ',');
+		if (!e)
+			break;
+		char probe[260];
+		size_t n = (size_t)(e - w) + 1;
+		if (n < sizeof probe) {
+			memcpy(probe, w, n);
+			probe[n] = '\0';
+			if (strstr(have, probe))
+				return true;
+		}
+		w = e;
+	}
+	return false;
+}
+
+bool idx_filter_pass(const struct idx_filter *f, const char *path, int64_t mtime_ns, const char *tags)
+{
+	if (f->tags[0] && !tags_meet(f->tags, tags))
+		return false;
 	if (f->after_ns && mtime_ns < f->after_ns)
 		return false;
 	if (f->before_ns && mtime_ns >= f->before_ns)
@@ -122,9 +165,31 @@ unsigned char *filter_fids(MDB_txn *txn, idx *ix, const struct idx_filter *f, si
 		memcpy(&fr, v.mv_data, sizeof fr);
 		memcpy(path, k.mv_data, k.mv_size);
 		path[k.mv_size] = '\0';
+		/* The document's own date and tags, after the path in fids (apply.c put_fid). */
+		const char *tags = NULL;
+		int64_t when = fr.mtime_ns;
+		char meta[1024];
+		unsigned char kb[4] = {(unsigned char)(fr.fid >> 24), (unsigned char)(fr.fid >> 16),
+				       (unsigned char)(fr.fid >> 8), (unsigned char)fr.fid};
+		MDB_val fk = {4, kb}, fv;
+		if (mdb_get(txn, ix->fids, &fk, &fv) == 0) {
+			const char *nul = memchr(fv.mv_data, '\0', fv.mv_size);
+			size_t n = nul ? fv.mv_size - (size_t)(nul + 1 - (const char *)fv.mv_data) : 0;
+			if (nul && n < sizeof meta) {
+				memcpy(meta, nul + 1, n);
+				meta[n] = '\0';
+				/* title NUL tags NUL date */
+				const char *t = memchr(meta, '\0', n);
+				const char *d = t ? memchr(t + 1, '\0', n - (size_t)(t + 1 - meta)) : NULL;
+				tags = t ? t + 1 : NULL;
+				int64_t dn;
+				if (d && idx_filter_date(d + 1, strlen(d + 1), &dn) == 0)
+					when = dn;
+			}
+		}
 		bool ok = true;
 		for (size_t i = 0; i < nf && ok; i++)
-			ok = !idx_filter_on(&f[i]) || idx_filter_pass(&f[i], path, fr.mtime_ns);
+			ok = !idx_filter_on(&f[i]) || idx_filter_pass(&f[i], path, when, tags);
 		if (!ok)
 			continue;
 		size_t need = fr.fid / 8 + 1;

@@ -70,7 +70,7 @@ int plan_file(struct pass *p, MDB_txn *rtxn, const struct cand *c)
 	uint16_t cid = 0xFFFF;
 	if (had)
 		coll_id(rtxn, p->ix, coll, 0, &cid);
-	if (had && fr.size == c->size && fr.mtime_ns == c->mtime && fr.coll == cid) {
+	if (had && !p->reextract && fr.size == c->size && fr.mtime_ns == c->mtime && fr.coll == cid) {
 		file_event_now(p, IDX_FILE_UNCHANGED, c->path, NULL);
 		return 0;
 	}
@@ -98,7 +98,7 @@ int plan_file(struct pass *p, MDB_txn *rtxn, const struct cand *c)
 		return 0;
 	}
 	uint64_t hash = XXH3_64bits(data, len);
-	if (had && fr.hash == hash && fr.coll == cid) {
+	if (had && !p->reextract && fr.hash == hash && fr.coll == cid) {
 		free(data);
 		struct op *o = pass_new_op(p, OP_META, c->path);
 		o->size = len;
@@ -132,6 +132,8 @@ int plan_file(struct pass *p, MDB_txn *rtxn, const struct cand *c)
 		skip = "binary file";
 	else if (text_extract(c->path, data, len, p->conv, p->nconv, &text, err, sizeof err) != 0)
 		skip = err[0] ? err : "text extraction failed";
+	struct text_meta meta;
+	text_meta_of(c->path, skip ? NULL : data, len, &meta);
 	free(data);
 	if (skip) {
 		/* Neither a binary file nor footnote's own export is a failure. */
@@ -161,6 +163,7 @@ int plan_file(struct pass *p, MDB_txn *rtxn, const struct cand *c)
 	o->mtime = c->mtime;
 	o->hash = hash;
 	o->state = IDX_FILE_INDEXED;
+	o->meta = meta;
 	if (kind == TEXT_TABLE && !has_converter(p, c->path))
 		chunk_rows(text.p ? text.p : "", text.len, &p->copts, &o->chunks);
 	else

@@ -72,6 +72,18 @@ bool text_is_json_rows(const char *data, size_t len);
 /* Appends "\t" and the cell with tabs and line breaks made spaces, trimmed (table text). */
 void table_cell(struct buf *out, const char *s, size_t n);
 
+/* What a document says about itself (meta.c): its title, its tags (",a,b,": lower-cased,
+ * spaces made '-', each between commas) and its date (YYYY-MM-DD), from Markdown front
+ * matter (title:, tags: or keywords: as a list or "a, b", date:), docProps/core.xml
+ * (.docx .pptx .xlsx), meta.xml (.odt .odp .ods) or the EPUB package; empty when absent.
+ * Never fails: a file it cannot read has none. */
+struct text_meta {
+	char title[256];
+	char tags[512];
+	char date[11];
+};
+void text_meta_of(const char *path, const char *data, size_t len, struct text_meta *m);
+
 /* ---- chunking (chunk.c) ------------------------------------------------------------- */
 struct chunk {
 	size_t byte_start, byte_end;    /* range in the extracted text */

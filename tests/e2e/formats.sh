@@ -45,6 +45,13 @@ if [ $have_lo = 1 ]; then
 	lo xlsx docs src/fruit.csv && lo ods docs src/fruit.csv || have_lo=0
 	[ $have_pandoc = 1 ] && { lo odp src docs/egret.pptx && mv src/egret.odp docs/ && rm docs/egret.pptx || have_lo=0; }
 fi
+# Metadata: front matter, and document properties pandoc writes (docProps/core.xml).
+printf -- '---\ntitle: Ferret policy\ntags: [Policy, travel]\ndate: 2026-02-03\n---\n\n# Rule\n\nThe ferret rule applies.\n' >docs/policy.md
+printf '# Memo\n\nThe ferret rule applies here too.\n' >docs/memo.md
+if [ $have_pandoc = 1 ]; then
+	printf -- '---\ntitle: HR ferrets\nkeywords: [policy, hr]\n---\n\n# HR\n\nThe ferret rule for people.\n' >src/hr.md
+	pandoc src/hr.md -o docs/hr.docx || tap_bail "pandoc could not write hr.docx"
+fi
 printf 'city,river\nlyon,rhone\n"paris, france","seine\nand marne"\nkoln,rhine\n' >docs/rivers.csv
 printf 'tool\tmetal\nanvil\tiron\nbell\tbronze\n' >docs/tools.tsv
 printf '{"id": 1, "bird": "heron"}\n\n{"id": 2, "bird": "plover", "wing": "long"}\n' >docs/birds.jsonl
@@ -98,6 +105,24 @@ check_eq "tsv: rows 2-3" "$(hit bronze)" "tools.tsv 0 2 3 "
 check_eq "jsonl: rows are lines 1-3" "$(hit plover)" "birds.jsonl 0 1 3 "
 check_contains "jsonl: every key is a column" "$(fn search --json plover)" "| id | bird | wing |"
 check_eq "json array: rows 1-2" "$(hit yew)" "trees.json 0 1 2 "
+
+# ---- metadata filters -------------------------------------------------------------------
+files() { fn search --json --mode lexical "$1" | python3 -c '
+import json, sys
+print(" ".join(sorted(set(h["path"].rsplit("/", 1)[-1] for h in json.load(sys.stdin)["hits"]))))'; }
+check_eq "no filter: every ferret" "$(files 'ferret rule')" "$([ $have_pandoc = 1 ] && echo 'hr.docx memo.md policy.md' || echo 'memo.md policy.md')"
+check_eq "tag:policy: front matter and document keywords" "$(files 'tag:policy ferret rule')" "$([ $have_pandoc = 1 ] && echo 'hr.docx policy.md' || echo 'policy.md')"
+check_eq "tag:HR (any case): only the docx's keyword" "$(files 'tag:HR ferret rule')" "$([ $have_pandoc = 1 ] && echo 'hr.docx' || echo '')"
+check_eq "tags: one of them passes" "$(files 'tag:travel tag:nope ferret rule')" "policy.md"
+check_eq "after/before: the front matter date, not the file's time" "$(files 'after:2026-02-01 before:2026-02-05 ferret rule')" "policy.md"
+for mode in lexical vector hybrid; do
+	check_eq "tag filter in $mode mode" "$(fn search --json --mode $mode 'tag:travel ferret rule' | python3 -c '
+import json, sys
+print(sorted(set(h["path"].rsplit("/", 1)[-1] for h in json.load(sys.stdin)["hits"])))')" "['policy.md']"
+done
+out=$(fn ask --profile offline "tag:policy what is the ferret rule?")
+check_contains "ask with a tag: the tagged file is cited" "$out" "policy.md"
+check_not_contains "ask with a tag: the untagged memo is not" "$out" "memo.md"
 
 # ---- hostile files: skipped with their reasons, nothing hangs -----------------------------
 mkdir bad

@@ -37,18 +37,29 @@ static void test_pass(void **state)
 {
 	(void)state;
 	struct idx_filter f = {.path = "*.md"};
-	assert_true(idx_filter_pass(&f, "/w/notes/a.md", 5));
-	assert_false(idx_filter_pass(&f, "/w/notes/a.txt", 5));
+	assert_true(idx_filter_pass(&f, "/w/notes/a.md", 5, NULL));
+	assert_false(idx_filter_pass(&f, "/w/notes/a.txt", 5, NULL));
 	snprintf(f.path, sizeof f.path, "notes/*");
-	assert_true(idx_filter_pass(&f, "/w/notes/x/a.txt", 5));
-	assert_false(idx_filter_pass(&f, "/w/other/a.txt", 5));
+	assert_true(idx_filter_pass(&f, "/w/notes/x/a.txt", 5, NULL));
+	assert_false(idx_filter_pass(&f, "/w/other/a.txt", 5, NULL));
 	f.path[0] = '\0';
 	f.after_ns = 10;
 	f.before_ns = 20;
-	assert_false(idx_filter_pass(&f, "/a", 9));
-	assert_true(idx_filter_pass(&f, "/a", 10));
-	assert_true(idx_filter_pass(&f, "/a", 19));
-	assert_false(idx_filter_pass(&f, "/a", 20));
+	assert_false(idx_filter_pass(&f, "/a", 9, NULL));
+	assert_true(idx_filter_pass(&f, "/a", 10, NULL));
+	assert_true(idx_filter_pass(&f, "/a", 19, NULL));
+	assert_false(idx_filter_pass(&f, "/a", 20, NULL));
+	struct idx_filter g = {.path = ""};
+	const char *rest;
+	char err[100];
+	assert_int_equal(idx_filter_parse("tag:Policy tag:hr what changed?", &g, &rest, err, sizeof err), 2);
+	assert_string_equal(g.tags, ",policy,hr,");
+	assert_string_equal(rest, "what changed?");
+	assert_true(idx_filter_pass(&g, "/a", 1, ",hr,"));
+	assert_true(idx_filter_pass(&g, "/a", 1, ",x,policy,"));
+	assert_false(idx_filter_pass(&g, "/a", 1, ",policyx,"));
+	assert_false(idx_filter_pass(&g, "/a", 1, NULL));
+	assert_false(idx_filter_pass(&g, "/a", 1, ""));
 }
 
 int main(void)

@@ -130,6 +130,25 @@ static void test_xml_guards(void **state)
 	buf_free(&out);
 }
 
+static void test_front_matter(void **state)
+{
+	(void)state;
+	struct text_meta m;
+	const char *md = "---\ntitle: \"Travel policy\"\ntags:\n  - Policy\n  - travel desk\ndate: 2026-02-03T10:00\n---\n# x\n";
+	text_meta_of("a.md", md, strlen(md), &m);
+	assert_string_equal(m.title, "Travel policy");
+	assert_string_equal(m.tags, ",policy,travel-desk,");
+	assert_string_equal(m.date, "2026-02-03");
+	const char *inl = "---\nkeywords: [a, b; c, a]\n...\ntags: [no]\n";
+	text_meta_of("b.md", inl, strlen(inl), &m);
+	assert_string_equal(m.tags, ",a,b,c,");
+	assert_string_equal(m.title, "");
+	text_meta_of("c.txt", md, strlen(md), &m); /* only Markdown has front matter */
+	assert_string_equal(m.tags, "");
+	text_meta_of("d.docx", "not a zip", 9, &m);
+	assert_string_equal(m.title, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -137,6 +156,7 @@ int main(void)
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_chunk_rows),
 		cmocka_unit_test(test_xml_guards),
+		cmocka_unit_test(test_front_matter),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
