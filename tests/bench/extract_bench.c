@@ -78,7 +78,7 @@ static void row(const char *ext, const char *path, const char *peer_cmd)
 
 int main(void)
 {
-	char dir[4096], src[4200], cmd[9000], path[4200];
+	char dir[1024], src[1100], cmd[9000], path[1100];
 	snprintf(dir, sizeof dir, "%s/extract", bench_dir());
 	bench_rmrf(dir);
 	bench_mkdirs(dir);
@@ -133,7 +133,7 @@ int main(void)
 		snprintf(cmd, sizeof cmd, "pandoc --metadata title=bench '%s' -o '%s' 2>/dev/null", src, path);
 		if (system(cmd) != 0)
 			bench_die("extract_bench: pandoc could not write %s", path);
-		char peer[9000];
+		char peer[2400];
 		snprintf(peer, sizeof peer, "pandoc -t plain '%s' -o /dev/null 2>/dev/null", path);
 		row(pd[i], path, i < 3 ? peer : NULL);
 	}
