@@ -103,6 +103,9 @@ check_eq "search: a bad date is a usage error" "$rc" 2
 check_contains "search: it says how to write one" "$out" "after:2025-13-01 is not a date: write after:YYYY-MM-DD"
 out=$(fn search "after:2025" 2>&1); rc=$?
 check_eq "search: filter words alone are no query" "$rc" 2
+out=$(fn ask --profile offline "before:2025-02-31x harbor" 2>&1); rc=$?
+check_eq "ask: a bad date is a usage error" "$rc" 2
+check_contains "ask: it says so" "$out" "is not a date"
 out=$(fn ask --profile alpha_only --json "path:b/* harbor lantern quarry meadow falcon")
 check_not_contains "ask: a path filter never widens the profile's collections" "$out" "/docs/b/"
 check_not_contains "ask: nor picks the other collection" "$out" "/docs/c/"

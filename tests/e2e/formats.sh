@@ -127,7 +127,7 @@ check_not_contains "ask with a tag: the untagged memo is not" "$out" "memo.md"
 # ---- hostile files: skipped with their reasons, nothing hangs -----------------------------
 mkdir bad
 cat >badcfg.yaml <<YAML
-index: {folders: [{path: $FN_TMP/bad}]}
+index: {folders: [{path: $FN_TMP/bad}], max_file_mb: 8}
 YAML
 python3 - <<'PY' || tap_bail "python3 could not write the hostile files"
 import zipfile
@@ -154,6 +154,9 @@ z = zipfile.ZipFile("bad/locked.ods", "w")
 z.writestr("META-INF/manifest.xml", '<m:manifest xmlns:m="m"><m:file-entry m:full-path="content.xml"><m:encryption-data/></m:file-entry></m:manifest>')
 z.writestr("content.xml", b"\x8f\x12 not xml")
 z.close()
+# A spreadsheet over the size cap (8 MB here; 32 MB by default): never read.
+with open("bad/huge.xlsx", "wb") as f:
+    f.write(b"PK\x03\x04" + b"\0" * (9 << 20))
 open("bad/locked.xlsx", "wb").write(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1" + b"\0" * 504)
 z = zipfile.ZipFile("bad/bad.pptx", "w"); z.writestr("ppt/slides/slide1.xml", "<p:sld><unclosed"); z.close()
 PY
@@ -168,6 +171,7 @@ check_contains "billion laughs: refused" "$st" "laughs.docx: XML with a DTD subs
 check_contains "external entity: refused" "$st" "xxe.odt: XML with a DTD subset"
 check_contains "ODF password: said so" "$st" "locked.ods: password-protected"
 check_contains "OOXML password: said so" "$st" "locked.xlsx: password-protected or legacy binary Office file"
+check_contains "huge spreadsheet: over the size cap" "$st" "huge.xlsx: larger than the size cap"
 check_contains "malformed XML: said so" "$st" "bad.pptx: malformed XML in ppt/slides/slide1.xml"
 out=$(fn --config badcfg.yaml search --json passwd)
 check_not_contains "no external file came in" "$out" "root:"

@@ -2,7 +2,8 @@
  * through text_extract). The first byte picks the format; with its high bit set the rest is
  * taken as the whole file (libzip's reading of a hostile archive), else the rest is the XML
  * of the format's main entry, zipped here with libzip so the walkers see it (an xlsx gets it
- * as its sheet and its shared strings, an EPUB as its chapter). Checks that extraction
+ * as its sheet and its shared strings, a .docx as its core properties too, an EPUB as its
+ * chapter); the metadata reader (text_meta_of) runs on every file. Checks that extraction
  * succeeds or gives a reason, and that the text is valid UTF-8 without NUL or CR. */
 #include <string.h>
 
@@ -39,7 +40,7 @@ static char *make(int f, const char *xml, size_t len, size_t *outlen)
 	}
 	zip_source_keep(src);
 	switch (f) {
-	case 0: add(za, "word/document.xml", xml, len); break;
+	case 0: add(za, "word/document.xml", xml, len); add(za, "docProps/core.xml", xml, len); break;
 	case 1: add(za, "ppt/slides/slide1.xml", xml, len); adds(za, "ppt/slides/slide2.xml", "<p:sld/>"); break;
 	case 2: case 3: case 4: add(za, "content.xml", xml, len); break;
 	case 5:
@@ -96,6 +97,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		FUZZ_CHECK(rc == -1 && err[0]);
 	}
+	/* The metadata reader on the same file: tags are ",a,b," or empty, dates YYYY-MM-DD. */
+	struct text_meta m;
+	text_meta_of(ext[f], file, flen, &m);
+	FUZZ_CHECK(!m.tags[0] || (m.tags[0] == ',' && m.tags[strlen(m.tags) - 1] == ','));
+	FUZZ_CHECK(!m.date[0] || strlen(m.date) == 10);
 	buf_free(&out);
 	free(z);
 	return 0;

@@ -527,6 +527,16 @@ int cmd_ask(struct cli *cli, int argc, char **argv)
 		return cli_usage_error("ask", from_stdin ? "the question on standard input is empty"
 						       : "what is the question?");
 	}
+	/* Leading filter words (tag:, path:, after:, before:): a bad date is said, not searched. */
+	struct idx_filter qf = {.path = ""};
+	const char *rest;
+	char ferr[200];
+	int nf = idx_filter_parse(buf_str(&question), &qf, &rest, ferr, sizeof ferr);
+	if (nf < 0 || (nf > 0 && !*rest)) {
+		buf_free(&question);
+		buf_free(&context);
+		return cli_usage_error("ask", "%s", nf < 0 ? ferr : "the filter words alone are not a question");
+	}
 	char *missing = NULL;
 	for (int i = 0; i < nruns && !missing; i++)
 		if (pf[i]->retrieval.enabled)
