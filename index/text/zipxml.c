@@ -26,6 +26,12 @@ static void silent(void *ctx, const char *msg, ...)
 	(void)msg;
 }
 
+static void quiet(void *ctx, xmlErrorPtr e)
+{
+	(void)ctx;
+	(void)e;
+}
+
 static void xml_init(void)
 {
 	xmlInitParser();
@@ -176,8 +182,8 @@ xmlTextReaderPtr zx_xml(const char *xml, size_t len, const char *what, char *err
 	xmlTextReaderPtr r = xmlReaderForMemory(xml, (int)len, NULL, NULL, opts);
 	if (!r)
 		snprintf(err, errlen, "cannot read the XML of %s", what);
-	else
-		xmlTextReaderSetErrorHandler(r, NULL, NULL);
+	else /* per reader, so any thread is quiet (the generic handler is per thread) */
+		xmlTextReaderSetStructuredErrorHandler(r, quiet, NULL);
 	return r;
 }
 

@@ -1,6 +1,7 @@
 # tui_formats.sh - issue 17 in the interface (tmux): a question's leading tag: filter holds
 # in the TUI as in `ask`, and the sources pane says where a passage is in its file's words
-# (a slide of a .pptx made by pandoc, the rows of a CSV).
+# (a slide of a .pptx made by pandoc, the rows of a CSV); a malformed document's parser
+# errors never reach the terminal.
 . "$FN_ROOT/tests/lib/tap.sh"
 . "$FN_ROOT/tests/lib/tmux.sh"
 cd "$FN_TMP" || exit 1
@@ -14,6 +15,12 @@ if command -v pandoc >/dev/null 2>&1; then
 	printf '# Opening\n\nNothing here.\n\n# Closing\n\nThe walrus migration happens in spring.\n' >deck.md
 	pandoc deck.md -o notes/deck.pptx 2>/dev/null && have_pandoc=1
 fi
+# Malformed XML, read on the indexer thread: its parser errors never reach the screen.
+python3 -c '
+import zipfile
+z = zipfile.ZipFile("notes/broken.docx", "w")
+z.writestr("word/document.xml", "<w:document><w:t>&undefined; <unclosed")
+z.close()' || tap_bail "python3 could not write broken.docx"
 cat >config.yaml <<YAML
 index:
   folders: [{path: $FN_TMP/notes}]
@@ -21,15 +28,16 @@ profiles:
   offline: {provider: builtin, retrieval: {top_k: 4}}
 default_profile: offline
 YAML
-n=$((3 + have_pandoc))
 tmx_start 110 32 "$FN_BIN" --config "$FN_TMP/config.yaml"
-check "the interface starts and indexes" tmx_wait_for "$n files" 30
+check "the interface indexes and names the broken file" tmx_wait_for "skipped broken.docx: malformed XML in word/document.xml" 30
 
 tmx_type "tag:policy what is the ferret rule?"
 tmx_send Enter
 check "the answer arrives" tmx_wait_for "Sources" 20
 check "the tagged note is a source" tmx_wait_for "policy.md" 10
 screen=$(tmx_capture)
+check_not_contains "no parser error on the screen" "$screen" "parser error"
+check_not_contains "nor an entity complaint" "$screen" "Entity"
 check_not_contains "the untagged memo is not" "$screen" "memo.md"
 check_not_contains "nor the CSV" "$screen" "animals.csv"
 
