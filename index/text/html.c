@@ -160,6 +160,7 @@ struct html_out {
 	int space;    /* a collapsed space is pending */
 	int pre;      /* inside <pre>: whitespace kept */
 	int started;  /* some text was written */
+	int cells;    /* cells written in the open table row, -1 outside a row */
 };
 
 static void html_break(struct html_out *o, int want)
@@ -187,7 +188,7 @@ static void html_text(struct html_out *o, const char *s, size_t n)
  * which treats TEXT_HTML like Markdown, gives HTML chunks heading paths too. */
 void text_from_html(const char *h, size_t len, struct buf *out)
 {
-	struct html_out o = {out, 2, 0, 0, 0};
+	struct html_out o = {out, 2, 0, 0, 0, -1};
 	size_t i = 0;
 	while (i < len) {
 		char c = h[i];
@@ -249,7 +250,19 @@ void text_from_html(const char *h, size_t len, struct buf *out)
 					}
 					i = e;
 				} else if (kind == TAG_PARA || kind == TAG_LINE) {
+					/* A table row is "| a | b |", a list item "- item" (EPUB chapters
+					 * keep their structure for the chunker, as office files do). */
+					if (!strcmp(name, "tr") && closing && o.cells > 0) {
+						o.space = 1;
+						html_text(&o, "|", 1);
+					}
 					html_break(&o, kind == TAG_PARA ? 2 : 1);
+					if (!strcmp(name, "tr"))
+						o.cells = closing ? -1 : 0;
+					if (!strcmp(name, "li") && !closing) {
+						html_text(&o, "-", 1);
+						o.space = 1;
+					}
 					if (!strcmp(name, "pre"))
 						o.pre = !closing;
 					if (!closing && name[0] == 'h' && name[1] >= '1' && name[1] <= '6' && !name[2]) {
@@ -261,6 +274,11 @@ void text_from_html(const char *h, size_t len, struct buf *out)
 					}
 				} else if (kind == TAG_CELL && !closing) {
 					o.space = 1;
+					if (o.cells >= 0) {
+						html_text(&o, "|", 1);
+						o.space = 1;
+						o.cells++;
+					}
 				}
 				continue;
 			}

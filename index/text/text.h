@@ -37,8 +37,9 @@ bool text_written_by_footnote(const char *data, size_t len);
 /* HTML to plain text: tags dropped (script/style/head content too), block tags become line
  * breaks, entities decoded (named common ones and numeric; invalid ones stay as text),
  * whitespace collapsed outside <pre>. <h1>..<h6> are written as Markdown "# Title" lines so
- * the chunker (which reads TEXT_HTML as Markdown) gives them heading paths. Appends to out;
- * does not repair UTF-8 (text_extract does). */
+ * the chunker (which reads TEXT_HTML as Markdown) gives them heading paths; <li> items are
+ * "- item" lines and table rows "| a | b |" (EPUB chapters go through here too). Appends to
+ * out; does not repair UTF-8 (text_extract does). */
 void text_from_html(const char *html, size_t len, struct buf *out);
 /* Extracted text of one file. For PDFs the text comes from `pdftotext -layout` and pages are
  * separated by form feeds ('\f'); the chunker turns them into page numbers. Converter

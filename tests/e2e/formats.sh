@@ -75,6 +75,8 @@ if [ $have_pandoc = 1 ]; then
 	check_contains "docx: list items kept as a list" "$(fn search --json 'aardvark quota')" "- first item"
 	check_contains "docx: table rows kept as rows" "$(fn search --json 'aardvark quota')" "| north | 12 |"
 	check_contains "odt: table rows kept as rows" "$(fn search --json 'bison quota')" "| north | 12 |"
+	check_contains "epub: list items kept as a list" "$(fn search --json 'dingo quota')" "- first item"
+	check_contains "epub: table rows kept as rows" "$(fn search --json 'dingo quota')" "| north | 12 |"
 	out=$(fn ask --profile offline "What is the aardvark quota?")
 	check_contains "ask: the docx is the cited source" "$out" "[1] $FN_TMP/docs/aardvark.docx"
 	check_contains "ask: the quota sentence is quoted" "$out" "The aardvark quota is seven units"

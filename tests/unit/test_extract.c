@@ -117,10 +117,10 @@ static void test_html(void **state)
 	assert_string_equal(buf_str(&out),
 			    "# Hello & welcome\n\n"
 			    "A<B ABC © — … € 5 &bogus; &amp no &#xD800; &#0;\n\n"
-			    "one\ntwo bolder\n\nx\ny\nz\n\n"
+			    "- one\n- two bolder\n\nx\ny\nz\n\n"
 			    "  keep\n    spacing\n\n"
 			    "– “q” a > b\n\n"
-			    "c1 c2\n");
+			    "| c1 | c2 |\n");
 	buf_free(&out);
 
 	/* A head without its end tag stops at the body; unterminated markup is dropped. */
