@@ -2,7 +2,8 @@
 # "after:DATE", "before:DATE" at the start of a query in `search` (one query and -q files)
 # and `ask`, and a profile's filter: {path, after, before}. 200 random filtered queries in
 # each of the three modes never return a file the filter leaves out, and find what it lets
-# through; a filter never widens what the profile's collections allow.
+# through; a filter never widens what the profile's collections allow; MCP's search tool
+# holds a bound profile's filter.
 . "$FN_ROOT/tests/lib/tap.sh"
 cd "$FN_TMP" || exit 1
 python3 - <<'PY' || tap_bail "could not write the tree"
@@ -119,6 +120,30 @@ check_eq "profile and question filters both hold" "$(printf '%s' "$out" | python
 import json, os, sys
 c = json.load(sys.stdin)["citations"]
 print(len(c) > 0 and all(x["path"].endswith(".md") and 1735689600 <= os.stat(x["path"]).st_mtime < 1767225600 for x in c))')" "True"
+# MCP: a bound profile's filter holds for its search tool, and a query's own filter words.
+mcp() { # profile query -> the hits' paths, one line
+	python3 - "$FN_BIN" "$1" "$2" <<'PY'
+import json, subprocess, sys
+p = subprocess.Popen([sys.argv[1], "--config", "cfg.yaml", "--profile", sys.argv[2], "mcp"],
+                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+def send(m):
+    p.stdin.write(json.dumps(m) + "\n"); p.stdin.flush()
+send({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-06-18",
+      "capabilities": {}, "clientInfo": {"name": "filters.sh", "version": "1"}}})
+send({"jsonrpc": "2.0", "method": "notifications/initialized"})
+send({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "search",
+      "arguments": {"query": sys.argv[3], "k": 20}}})
+for line in p.stdout:
+    m = json.loads(line)
+    if m.get("id") == 2:
+        r = m["result"]["structuredContent"]["hits"]
+        print(len(r) > 0, all(h["path"].endswith(".md") for h in r), all("/docs/a/" in h["path"] for h in r))
+        break
+p.stdin.close(); p.wait(30)
+PY
+}
+check_eq "mcp: the profile's path filter holds (bound)" "$(mcp notes 'harbor lantern quarry meadow falcon granite' | cut -d' ' -f1,2)" "True True"
+check_eq "mcp: a query's path: words narrow it further" "$(mcp notes 'path:a/* harbor lantern quarry meadow falcon granite')" "True True True"
 cat >bad.yaml <<YAML
 index: {folders: [{path: $FN_TMP/docs/a}]}
 profiles:
