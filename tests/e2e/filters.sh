@@ -137,13 +137,13 @@ for line in p.stdout:
     m = json.loads(line)
     if m.get("id") == 2:
         r = m["result"]["structuredContent"]["hits"]
-        print(len(r) > 0, all(h["path"].endswith(".md") for h in r), all("/docs/a/" in h["path"] for h in r))
+        print(len(r) > 0, all(h["path"].endswith(".md") for h in r), all("/docs/b/" in h["path"] for h in r))
         break
 p.stdin.close(); p.wait(30)
 PY
 }
 check_eq "mcp: the profile's path filter holds (bound)" "$(mcp notes 'harbor lantern quarry meadow falcon granite' | cut -d' ' -f1,2)" "True True"
-check_eq "mcp: a query's path: words narrow it further" "$(mcp notes 'path:a/* harbor lantern quarry meadow falcon granite')" "True True True"
+check_eq "mcp: a query's path: words narrow it further" "$(mcp notes 'path:b/* harbor lantern quarry meadow falcon granite')" "True True True"
 cat >bad.yaml <<YAML
 index: {folders: [{path: $FN_TMP/docs/a}]}
 profiles:
