@@ -451,20 +451,6 @@ static void fill_provenance(struct turn *t, const struct turn_request *req,
 	}
 }
 
-void turn_profile_filter(const struct cfg_profile *p, struct idx_filter *f)
-{
-	const struct cfg_filter *pf = &p->filter;
-	if (pf->path && strlen(pf->path) < sizeof f->path)
-		snprintf(f->path, sizeof f->path, "%s", pf->path);
-	if (pf->after && *pf->after)
-		idx_filter_date(pf->after, strlen(pf->after), &f->after_ns);
-	if (pf->before && *pf->before)
-		idx_filter_date(pf->before, strlen(pf->before), &f->before_ns);
-	for (size_t i = 0; i < pf->tags.n; i++)
-		if (pf->tags.v[i])
-			idx_filter_add_tag(f, pf->tags.v[i], strlen(pf->tags.v[i]));
-}
-
 void turn_query(const struct turn_request *req, struct idx_query *q)
 {
 	const struct cfg_retrieval *r = &req->profile->retrieval;
@@ -485,7 +471,7 @@ void turn_query(const struct turn_request *req, struct idx_query *q)
 	};
 	/* The profile's filter (dates checked when the config was read), then the question's
 	 * own leading "path:", "after:", "before:" words; a bad one stays text. */
-	turn_profile_filter(req->profile, &q->filter[0]);
+	config_profile_filter(req->profile, &q->filter[0]);
 	const char *rest;
 	char err[160];
 	struct idx_filter qf = {.path = ""};

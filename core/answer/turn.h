@@ -175,9 +175,6 @@ void turn_result_free(struct turn_result *r);
 /* The search a turn runs for req's profile: mode, top_k, collections, per-file cap, fusion
  * weights. `footnote eval` measures retrieval through it. q borrows req's strings. */
 void turn_query(const struct turn_request *req, struct idx_query *q);
-/* A profile's filter: {path, after, before, tags} as an index filter (dates were checked
- * when the config was read). */
-void turn_profile_filter(const struct cfg_profile *pf, struct idx_filter *f);
 
 /* The record of a turn as JSON (for `ask --json`, sessions and export) is core/answer/record.h. */
 

@@ -596,3 +596,17 @@ void config_each_opt(void (*fn)(void *ctx, const struct config_key *k), void *ct
 {
 	each_opt(&config_top_schema, "", 0, fn, ctx);
 }
+
+void config_profile_filter(const struct cfg_profile *p, struct idx_filter *f)
+{
+	const struct cfg_filter *pf = &p->filter;
+	if (pf->path && strlen(pf->path) < sizeof f->path)
+		snprintf(f->path, sizeof f->path, "%s", pf->path);
+	if (pf->after && *pf->after)
+		idx_filter_date(pf->after, strlen(pf->after), &f->after_ns);
+	if (pf->before && *pf->before)
+		idx_filter_date(pf->before, strlen(pf->before), &f->before_ns);
+	for (size_t i = 0; i < pf->tags.n; i++)
+		if (pf->tags.v[i])
+			idx_filter_add_tag(f, pf->tags.v[i], strlen(pf->tags.v[i]));
+}

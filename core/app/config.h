@@ -221,4 +221,9 @@ struct config_key {
  * during the call only. */
 void config_each_opt(void (*fn)(void *ctx, const struct config_key *k), void *ctx);
 
+/* A profile's filter: {path, after, before, tags} as an index filter (index/idx.h; the
+ * dates were checked when the config was read). */
+struct idx_filter;
+void config_profile_filter(const struct cfg_profile *p, struct idx_filter *f);
+
 #endif

@@ -236,7 +236,7 @@ static int search_start(void *ctx, struct mcp_call *c, const cJSON *args, char *
 	}
 	/* A bound profile's filter holds here too, and the query's own leading filter words. */
 	if (e->bound)
-		turn_profile_filter(e->profile, &q.filter[0]);
+		config_profile_filter(e->profile, &q.filter[0]);
 	const char *rest;
 	char ferr[200];
 	int nf = idx_filter_parse(query, &q.filter[1], &rest, ferr, sizeof ferr);
