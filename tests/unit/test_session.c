@@ -851,31 +851,6 @@ static struct session *load_golden(void)
 	return s;
 }
 
-/* Sources of slides, chapters and rows are exported in those words (base/loc.h). */
-static void test_markdown_locations(void **state)
-{
-	(void)state;
-	struct session *s = load_golden();
-	struct source *src = NULL;
-	for (size_t i = 0; i < s->nturns && !src; i++)
-		for (size_t j = 0; j < s->turns[i].map.n && !src; j++)
-			if (strstr(s->turns[i].map.v[j].path, "mountains.pdf"))
-				src = &s->turns[i].map.v[j];
-	assert_non_null(src);
-	free(src->path);
-	src->path = xstrdup("/home/u/notes/deck.pptx");
-	char *md = session_to_markdown(s);
-	assert_non_null(strstr(md, "/home/u/notes/deck.pptx slide 3:10-12 (Climbing > Cooking)"));
-	free(md);
-	free(src->path);
-	src->path = xstrdup("/home/u/notes/budget.csv");
-	src->page = 0;
-	md = session_to_markdown(s);
-	assert_non_null(strstr(md, "/home/u/notes/budget.csv rows 10-12"));
-	free(md);
-	session_free(s);
-}
-
 static void test_markdown_golden(void **state)
 {
 	(void)state;
@@ -1151,7 +1126,6 @@ int main(void)
 		cmocka_unit_test(test_resolve_list_delete),
 		cmocka_unit_test(test_title_and_export_name),
 		cmocka_unit_test(test_markdown_golden),
-		cmocka_unit_test(test_markdown_locations),
 		cmocka_unit_test(test_verified_session_golden),
 		cmocka_unit_test(test_markdown_markers),
 		cmocka_unit_test(test_json_is_terminal_safe),
