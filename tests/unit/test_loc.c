@@ -1,8 +1,11 @@
-/* test_loc.c - locations in the words of each kind of file (base/loc.h). */
+/* test_loc.c - locations in the words of each kind of file (base/loc.h), and in a session
+ * export. */
 #include "fn_test.h"
 
 #include "base/buf.h"
 #include "base/loc.h"
+#include "base/xmalloc.h"
+#include "core/session/session.h"
 
 static char *loc(const char *path, uint32_t page, const char *heading, uint32_t a, uint32_t b, bool compact)
 {
@@ -40,10 +43,43 @@ static void test_words(void **state)
 	assert_false(loc_document("a.csv"));
 }
 
+/* A session export (core/session/session_md.c) names slides and rows in those words: the
+ * golden session of test_session.c with one source's path changed. */
+static void test_export(void **state)
+{
+	(void)state;
+	const char *root = getenv("FN_ROOT");
+	char *path = xasprintf("%s/tests/data/sessions/20261121-142501-ab12.json", root ? root : ".");
+	struct session *s;
+	char *err = NULL;
+	if (session_load(path, &s, &err) < 0)
+		fail_msg("%s", err);
+	free(path);
+	struct source *src = NULL;
+	for (size_t i = 0; i < s->nturns && !src; i++)
+		for (size_t j = 0; j < s->turns[i].map.n && !src; j++)
+			if (strstr(s->turns[i].map.v[j].path, "mountains.pdf"))
+				src = &s->turns[i].map.v[j];
+	assert_non_null(src);
+	free(src->path);
+	src->path = xstrdup("/home/u/notes/deck.pptx");
+	char *md = session_to_markdown(s);
+	assert_non_null(strstr(md, "/home/u/notes/deck.pptx slide 3:10-12 (Climbing > Cooking)"));
+	free(md);
+	free(src->path);
+	src->path = xstrdup("/home/u/notes/budget.csv");
+	src->page = 0;
+	md = session_to_markdown(s);
+	assert_non_null(strstr(md, "/home/u/notes/budget.csv rows 10-12"));
+	free(md);
+	session_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_words),
+		cmocka_unit_test(test_export),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
