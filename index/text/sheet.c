@@ -1,4 +1,5 @@
-/* sheet.c - spreadsheets (.xlsx, .ods) to table text (see text.h text_from_sheet): each
+/* sheet.c - spreadsheets (.xlsx, .ods) to table text (see text.h text_from_sheet; .xlsx date
+ * cells, by their style, as YYYY-MM-DD rather than serial numbers): each
  * sheet a "#\tname" line, then its non-empty rows as "<row>\t<cell>\t<cell>" lines, then a
  * form feed. chunk_rows (rows.c) reads it back. */
 #include "index/text/text.h"
@@ -128,6 +129,95 @@ static int xlsx_strings(const char *xml, size_t len, struct strs *s, char *err, 
 	return rc < 0 ? -1 : 0;
 }
 
+/* Which cell styles (xl/styles.xml cellXfs, by index) show a number as a date: the built-in
+ * date formats 14-22 and 45-47, and custom formats with a y or d outside quotes. */
+struct dates {
+	unsigned char *v;
+	size_t n;
+};
+
+static bool date_code(const char *code)
+{
+	bool q = false;
+	for (const char *p = code; *p; p++) {
+		if (*p == '"')
+			q = !q;
+		else if (!q && *p == '\\' && p[1])
+			p++;
+		else if (!q && *p == '[') /* [Red], [$-409] */
+			p += strcspn(p, "]") - (p[strcspn(p, "]")] ? 0 : 1);
+		else if (!q && (*p == 'y' || *p == 'Y' || *p == 'd' || *p == 'D'))
+			return true;
+	}
+	return false;
+}
+
+static void xlsx_dates(const char *xml, size_t len, struct dates *d)
+{
+	char err[160];
+	xmlTextReaderPtr r = zx_xml(xml, len, "xl/styles.xml", err, sizeof err);
+	if (!r)
+		return;
+	long custom[64];
+	size_t nc = 0, cap = 0;
+	bool in_xfs = false;
+	while (zx_next(r, "xl/styles.xml", err, sizeof err) == 1) {
+		int type = xmlTextReaderNodeType(r);
+		const char *n = zx_local(r);
+		if (type == XML_READER_TYPE_END_ELEMENT && !strcmp(n, "cellXfs"))
+			in_xfs = false;
+		if (type != XML_READER_TYPE_ELEMENT)
+			continue;
+		if (!strcmp(n, "numFmt") && nc < sizeof custom / sizeof *custom) {
+			char *id = zx_attr(r, "numFmtId"), *code = zx_attr(r, "formatCode");
+			if (id && code && date_code(code))
+				custom[nc++] = atol(id);
+			free(id);
+			free(code);
+		} else if (!strcmp(n, "cellXfs")) {
+			in_xfs = !xmlTextReaderIsEmptyElement(r);
+		} else if (in_xfs && !strcmp(n, "xf") && d->n < 65536) {
+			char *id = zx_attr(r, "numFmtId");
+			long f = id ? atol(id) : 0;
+			free(id);
+			bool date = (f >= 14 && f <= 22) || (f >= 45 && f <= 47);
+			for (size_t i = 0; i < nc && !date; i++)
+				date = custom[i] == f;
+			d->v = xgrow(d->v, &cap, d->n + 1, 1);
+			d->v[d->n++] = date;
+		}
+	}
+	xmlFreeTextReader(r);
+}
+
+/* A date serial (days since 1899-12-30, the 1900 system) as "YYYY-MM-DD" (and " HH:MM"
+ * when it has a time); false when it is not a plausible one. */
+static bool serial_date(const char *v, char *out, size_t outlen)
+{
+	char *end;
+	double x = strtod(v, &end);
+	if (*end || x < 1 || x > 2958465) /* 9999-12-31 */
+		return false;
+	long days = (long)x;
+	int mins = (int)((x - (double)days) * 1440 + 0.5);
+	if (mins >= 1440) {
+		days++;
+		mins -= 1440;
+	}
+	/* Civil from days (Howard Hinnant), days counted from 1970-01-01. */
+	long z = days - 25569 + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+	long doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+	long d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+	y += m <= 2;
+	if (mins)
+		snprintf(out, outlen, "%04d-%02d-%02d %02d:%02d", (int)y % 10000, (int)m % 100, (int)d % 100, mins / 60,
+			 mins % 60);
+	else
+		snprintf(out, outlen, "%04d-%02d-%02d", (int)y % 10000, (int)m % 100, (int)d % 100);
+	return true;
+}
+
 /* "BC12" -> column 54 (0-based), or -1. */
 static long col_of(const char *ref)
 {
@@ -138,8 +228,8 @@ static long col_of(const char *ref)
 	return k ? c - 1 : -1;
 }
 
-static int xlsx_sheet(const char *xml, size_t len, const char *what, const struct strs *ss, struct buf *out,
-		      char *err, size_t errlen)
+static int xlsx_sheet(const char *xml, size_t len, const char *what, const struct strs *ss,
+		      const struct dates *dates, struct buf *out, char *err, size_t errlen)
 {
 	xmlTextReaderPtr r = zx_xml(xml, len, what, err, errlen);
 	if (!r)
@@ -149,6 +239,7 @@ static int xlsx_sheet(const char *xml, size_t len, const char *what, const struc
 	unsigned long rownum = 0;
 	long col = -1, next = 0;
 	char *t = NULL;
+	long style = 0;
 	bool in_v = false;
 	int rc;
 	while ((rc = zx_next(r, what, err, errlen)) == 1) {
@@ -170,6 +261,9 @@ static int xlsx_sheet(const char *xml, size_t len, const char *what, const struc
 				free(ref);
 				free(t);
 				t = zx_attr(r, "t");
+				char *sv = zx_attr(r, "s");
+				style = sv ? atol(sv) : 0;
+				free(sv);
 				buf_reset(&val);
 				next = col + 1;
 			} else if (!strcmp(n, "v") || !strcmp(n, "t")) {
@@ -185,6 +279,9 @@ static int xlsx_sheet(const char *xml, size_t len, const char *what, const struc
 					s = xstrdup(i < ss->n ? ss->v[i] : "");
 				} else if (t && !strcmp(t, "b")) {
 					s = xstrdup(strcmp(buf_str(&val), "0") ? "TRUE" : "FALSE");
+				} else if ((!t || !strcmp(t, "n")) && style >= 0 && (size_t)style < dates->n && dates->v[style]) {
+					char d[64];
+					s = xstrdup(serial_date(buf_str(&val), d, sizeof d) ? d : buf_str(&val));
 				} else {
 					s = xstrdup(buf_str(&val));
 				}
@@ -217,6 +314,13 @@ static int xlsx_text(struct zx *z, struct buf *out, char *err, size_t errlen)
 	if (rc == 0 && zx_read(z, "xl/_rels/workbook.xml.rels", &rels) < 0)
 		rc = -1;
 	struct strs ss = {0};
+	struct dates dates = {0};
+	if (rc == 0) {
+		struct buf st = {0};
+		if (zx_read(z, "xl/styles.xml", &st) == 0)
+			xlsx_dates(st.p, st.len, &dates);
+		buf_free(&st);
+	}
 	if (rc == 0) {
 		int s = zx_read(z, "xl/sharedStrings.xml", &sst);
 		if (s < 0 || (s == 0 && xlsx_strings(sst.p, sst.len, &ss, err, errlen) < 0))
@@ -249,7 +353,7 @@ static int xlsx_text(struct zx *z, struct buf *out, char *err, size_t errlen)
 			char *path = target[0] == '/' ? xstrdup(target + 1) : xasprintf("xl/%s", target);
 			struct buf x = {0};
 			sheet_name(out, name);
-			if (zx_read(z, path, &x) != 0 || xlsx_sheet(x.p ? x.p : "", x.len, path, &ss, out, err, errlen) < 0) {
+			if (zx_read(z, path, &x) != 0 || xlsx_sheet(x.p ? x.p : "", x.len, path, &ss, &dates, out, err, errlen) < 0) {
 				if (!err[0])
 					snprintf(err, errlen, "not a spreadsheet: %s is missing", path);
 				rc = -1;
@@ -271,6 +375,7 @@ static int xlsx_text(struct zx *z, struct buf *out, char *err, size_t errlen)
 	for (size_t i = 0; i < ss.n; i++)
 		free(ss.v[i]);
 	free(ss.v);
+	free(dates.v);
 	buf_free(&wb);
 	buf_free(&rels);
 	buf_free(&sst);

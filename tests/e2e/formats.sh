@@ -36,7 +36,7 @@ if [ $have_pandoc = 1 ]; then
 			tap_bail "pandoc could not write $word.$ext"
 	done
 fi
-printf 'fruit,price,origin\napple,3,kent\nfig,7,smyrna\nquince,9,portugal\n' >src/fruit.csv
+printf 'fruit,price,origin,picked\napple,3,kent,2026-03-14\nfig,7,smyrna,2025-09-01\nquince,9,portugal,2025-10-20\n' >src/fruit.csv
 have_lo=1
 command -v soffice >/dev/null 2>&1 || have_lo=0
 if [ $have_lo = 1 ]; then
@@ -92,6 +92,8 @@ if [ $have_lo = 1 ]; then
 	check_eq "ods (LibreOffice): sheet 1, rows 2-4, named" "$(hit smyrna fruit.ods)" "fruit.ods 1 2 4 fruit"
 	[ $have_pandoc = 1 ] && check_eq "odp (LibreOffice from pptx): slide 3" "$(hit "egret migration" | cut -d' ' -f1,2,5)" "egret.odp 3 Closing"
 	check_contains "search: a sheet and its rows" "$(fn search smyrna)" "fruit.xlsx sheet fruit, rows 2-4"
+	check_contains "xlsx: a date cell reads as a date, not a serial number" "$(fn search 'path:fruit.xlsx smyrna')" "smyrna | 2025-09-01"
+	check_contains "ods: the same date" "$(fn search 'path:fruit.ods smyrna')" "smyrna | 2025-09-01"
 else
 	skip "xlsx, ods, odp (LibreOffice)" "soffice is not installed (scripts/install-deps.sh installs it)"
 fi
