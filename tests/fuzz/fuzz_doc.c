@@ -2,7 +2,7 @@
  * through text_extract). The first byte picks the format; with its high bit set the rest is
  * taken as the whole file (libzip's reading of a hostile archive), else the rest is the XML
  * of the format's main entry, zipped here with libzip so the walkers see it (an xlsx gets it
- * as its sheet and its shared strings, a .docx as its core properties too, an EPUB as its
+ * as its sheet, shared strings and styles, a .docx as its core properties too, an EPUB as its
  * chapter); the metadata reader (text_meta_of) runs on every file. Checks that extraction
  * succeeds or gives a reason, and that the text is valid UTF-8 without NUL or CR. */
 #include <string.h>
@@ -49,6 +49,7 @@ static char *make(int f, const char *xml, size_t len, size_t *outlen)
 		     "<Relationships><Relationship Id=\"rId1\" Target=\"worksheets/sheet1.xml\"/></Relationships>");
 		add(za, "xl/worksheets/sheet1.xml", xml, len);
 		add(za, "xl/sharedStrings.xml", xml, len);
+		add(za, "xl/styles.xml", xml, len);
 		break;
 	default:
 		adds(za, "META-INF/container.xml", "<container><rootfiles><rootfile full-path=\"OPS/c.opf\"/></rootfiles></container>");
