@@ -12,7 +12,7 @@
 # layer no two sources may share a file name (ar keeps one member per name).
 
 CC       ?= cc
-PKGS     := ncursesw libcurl libcjson lmdb yaml-0.1 md4c libxxhash
+PKGS     := ncursesw libcurl libcjson lmdb yaml-0.1 md4c libxxhash libzip libxml-2.0
 WARN     := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wwrite-strings -Wpointer-arith -Wformat=2 -Wundef -Wvla -Werror
 # The release, and the commit it was built from: 0.1.0+git18cfaf9 (a valid Debian version).

@@ -191,6 +191,30 @@ void idx_notes_free(struct idx_notes *n);
 int idx_collections(idx *ix, char ***names, size_t *n);
 
 /* ---- search ------------------------------------------------------------------------- */
+/* A file filter: path glob (fnmatch on the whole path, or on its tail after any '/', so
+ * "*.pdf" and "notes/x*" work; "" = any path), the file's date at or after after_ns and
+ * before before_ns (0 = no bound; the date is the document's own - front matter, document
+ * properties - when it has one, else its modification time), and tags (",a,b,": the file
+ * has one of them at least; "" = any). */
+struct idx_filter {
+	char path[256];
+	int64_t after_ns, before_ns;
+	char tags[256];
+};
+/* Reads leading "path:GLOB", "after:DATE", "before:DATE" and "tag:NAME" words of text into f (which it
+ * does not clear) and points *rest past them and the spaces after. DATE is YYYY-MM-DD,
+ * YYYY-MM or YYYY (UTC). Returns how many were read, or -1 with err set for a bad date
+ * or a glob over 255 bytes (*rest is then text). */
+int idx_filter_parse(const char *text, struct idx_filter *f, const char **rest, char *err, size_t errlen);
+/* DATE (as above) to nanoseconds since the epoch; -1 when it is not one. */
+int idx_filter_date(const char *s, size_t n, int64_t *ns);
+/* True when f filters anything. */
+bool idx_filter_on(const struct idx_filter *f);
+/* True when a file of that path, date and tags (",a,b," or NULL) passes f. */
+bool idx_filter_pass(const struct idx_filter *f, const char *path, int64_t date_ns, const char *tags);
+/* Adds tag (lower-cased) to f->tags; false when there is no room. */
+bool idx_filter_add_tag(struct idx_filter *f, const char *tag, size_t n);
+
 enum idx_mode { IDX_HYBRID, IDX_LEXICAL, IDX_VECTOR };
 struct idx_query {
 	const char *text;
@@ -199,6 +223,9 @@ struct idx_query {
 	const char *const *collections;    /* allowed collections; NULL/0 = all */
 	size_t ncollections;
 	size_t per_file_cap;               /* most hits from one file; 0 = no cap */
+	/* Metadata filters, each of which a hit's file must pass (a profile's and a
+	 * question's); zeroed = none. They only narrow: the collections still apply. */
+	struct idx_filter filter[2];
 	double w_lexical, w_vector;        /* fusion weights (default 1, 1); with the builtin
 					    * embedder w_vector counts half (see embed_builtin.c) */
 	int rrf_k;                         /* reciprocal rank constant (default 60) */

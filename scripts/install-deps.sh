@@ -20,14 +20,19 @@ if command -v pkg-config >/dev/null 2>&1; then
     want_pc yaml-0.1  libyaml-dev
     want_pc md4c      libmd4c-dev
     want_pc libxxhash libxxhash-dev
+    want_pc libzip    libzip-dev
+    want_pc libxml-2.0 libxml2-dev
     want_pc cmocka    libcmocka-dev
 else
     missing="$missing libncurses-dev libcurl4-openssl-dev libcjson-dev liblmdb-dev libyaml-dev"
-    missing="$missing libmd4c-dev libxxhash-dev libcmocka-dev"
+    missing="$missing libmd4c-dev libxxhash-dev libcmocka-dev libzip-dev libxml2-dev"
 fi
 want_hdr libstemmer.h libstemmer-dev
 want_cmd tmux        tmux
 want_cmd pdftotext   poppler-utils
+# tests/e2e/formats.sh: office files made by tools footnote did not write.
+want_cmd pandoc      pandoc
+want_cmd soffice     "libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui"
 want_cmd python3     python3
 # tests/e2e/install.sh: the manual pages rendered, completion in each shell, make deb.
 want_cmd man            man-db

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/loc.h"
 #include "base/utf8.h"
 #include "base/xmalloc.h"
 #include "core/answer/budget.h"
@@ -86,10 +87,15 @@ static void copy_hit(struct source *s, const struct idx_hit *h, int n)
 
 static void source_block(struct buf *b, const struct source *s)
 {
-	buf_addf(b, "<<<SOURCE [%d] %s:", s->n, s->path);
-	if (s->page)
-		buf_addf(b, "page %u, ", (unsigned)s->page);
-	buf_addf(b, "%u-%u", (unsigned)s->line_start, (unsigned)s->line_end);
+	if (loc_rows(s->path) || strcmp(loc_unit(s->path), "page")) {
+		buf_addf(b, "<<<SOURCE [%d] %s", s->n, s->path); /* " slide 3:14-16", " rows 2-40" */
+		loc_append(b, s->path, s->page, s->heading, s->line_start, s->line_end, false);
+	} else {
+		buf_addf(b, "<<<SOURCE [%d] %s:", s->n, s->path);
+		if (s->page)
+			buf_addf(b, "page %u, ", (unsigned)s->page);
+		buf_addf(b, "%u-%u", (unsigned)s->line_start, (unsigned)s->line_end);
+	}
 	if (*s->heading)
 		buf_addf(b, " (%s)", s->heading);
 	buf_addf(b, ">>>\n%s\n<<<END SOURCE [%d]>>>\n\n", s->text, s->n);

@@ -25,13 +25,24 @@ void turn_query(const struct turn_request *req, struct idx_query *q)
 		.language = req->cfg->index.language,
 		.emb = req->emb,
 	};
+	/* The profile's filter (dates checked when the config was read), then the question's
+	 * own leading "path:", "after:", "before:" words; a bad one stays text. */
+	config_profile_filter(req->profile, &q->filter[0]);
+	const char *rest;
+	char err[160];
+	struct idx_filter qf = {.path = ""};
+	if (idx_filter_parse(q->text, &qf, &rest, err, sizeof err) > 0 && *rest) {
+		q->filter[1] = qf;
+		q->text = rest;
+	}
 }
 
 static int search(const struct turn_request *req, const char *text, const char *context, struct idx_hits *hits)
 {
 	struct idx_query q;
-	turn_query(req, &q);
-	q.text = text;
+	turn_query(req, &q); /* the question's filter words are not searched for */
+	if (text != req->question)
+		q.text = text; /* a rewrite or a sub-query: the question's filter still holds */
 	q.context = context;
 	int rc = idx_search(req->ix, &q, hits);
 	if (rc != 0)

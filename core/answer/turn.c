@@ -497,7 +497,13 @@ static void answer(struct turn *t, const char *query)
 	} else if (prov->kind == PROVIDER_BUILTIN) {
 		r->extractive = true;
 		struct extractive ex;
-		if (!extractive_answer(req->question, &t->map, req->cfg->index.language, 3, &ex) && context) {
+		/* Quotes answer the question, not its leading filter words ("after:2026-01-01"). */
+		const char *question = req->question, *rest;
+		struct idx_filter qf = {.path = ""};
+		char ferr[160];
+		if (idx_filter_parse(question, &qf, &rest, ferr, sizeof ferr) > 0 && *rest)
+			question = rest;
+		if (!extractive_answer(question, &t->map, req->cfg->index.language, 3, &ex) && context) {
 			/* A follow-up too short to pick sentences by: with what it refers to. */
 			char *ask = xasprintf("%s\n%s", req->question, context);
 			extractive_answer(ask, &t->map, req->cfg->index.language, 3, &ex);

@@ -23,6 +23,7 @@
 #include "base/xmalloc.h"
 #include "core/app/config_schema.h"
 #include "core/app/datadir.h"
+#include "index/idx.h"
 
 /* Arrays in struct config are {T *v; size_t n;}; the walker sees them through this. */
 static char *xdg_dir(const char *var, const char *fallback)
@@ -300,6 +301,29 @@ static int finish(struct walker *w, struct config *c, bool from_file)
 		    check_step_provider(w, c, p, &p->verify.provider, p->verify.enabled, "verify",
 					"a checker model"))
 			return -1;
+		const char *const dates[] = {p->filter.after, p->filter.before};
+		for (int d = 0; d < 2; d++) {
+			int64_t ns;
+			if (dates[d] && *dates[d] && idx_filter_date(dates[d], strlen(dates[d]), &ns) != 0) {
+				const struct pos *ps = cfgw_find_pos(w, d ? &p->filter.before : &p->filter.after);
+				char *key = xasprintf("profiles.%s.filter.%s", p->name, d ? "before" : "after");
+				cfgw_fail_at(w, ps ? ps->line : 0, ps ? ps->col : 0, key,
+					"expected a date YYYY-MM-DD (or YYYY-MM, YYYY), got \"%s\"", dates[d]);
+				free(key);
+				return -1;
+			}
+		}
+		size_t tl = 1;
+		for (size_t t = 0; t < p->filter.tags.n; t++)
+			tl += strlen(p->filter.tags.v[t] ? p->filter.tags.v[t] : "") + 1;
+		if (tl >= sizeof(((struct idx_filter *)0)->tags)) {
+			cfgw_fail_at(w, 0, 0, p->name, "filter.tags are longer than 255 bytes together");
+			return -1;
+		}
+		if (p->filter.path && strlen(p->filter.path) >= sizeof(((struct idx_filter *)0)->path)) {
+			cfgw_fail_at(w, 0, 0, p->name, "filter.path is longer than 255 bytes");
+			return -1;
+		}
 		if (prov->kind != PROVIDER_BUILTIN && (!p->model || !*p->model)) {
 			const struct pos *ps = cfgw_find_pos(w, &p->name);
 			char *key = xasprintf("profiles.%s.model", p->name);
@@ -598,4 +622,18 @@ static void each_opt(const struct schema *s, const char *path, int depth,
 void config_each_opt(void (*fn)(void *ctx, const struct config_key *k), void *ctx)
 {
 	each_opt(&config_top_schema, "", 0, fn, ctx);
+}
+
+void config_profile_filter(const struct cfg_profile *p, struct idx_filter *f)
+{
+	const struct cfg_filter *pf = &p->filter;
+	if (pf->path && strlen(pf->path) < sizeof f->path)
+		snprintf(f->path, sizeof f->path, "%s", pf->path);
+	if (pf->after && *pf->after)
+		idx_filter_date(pf->after, strlen(pf->after), &f->after_ns);
+	if (pf->before && *pf->before)
+		idx_filter_date(pf->before, strlen(pf->before), &f->before_ns);
+	for (size_t i = 0; i < pf->tags.n; i++)
+		if (pf->tags.v[i])
+			idx_filter_add_tag(f, pf->tags.v[i], strlen(pf->tags.v[i]));
 }

@@ -85,6 +85,14 @@ struct cfg_verify {
 	int timeout_s;          /* each request; then the builtin verdicts stand */
 };
 
+/* Which files a profile reads, on top of its collections (index/idx.h struct idx_filter). */
+struct cfg_filter {
+	char *path;   /* glob; "" = any */
+	char *after;  /* YYYY-MM-DD (or YYYY-MM, YYYY): modified on or after; "" = no bound */
+	char *before; /* modified before; "" = no bound */
+	struct cfg_strs tags; /* the file has one of these tags; empty = any */
+};
+
 struct cfg_profile {
 	char *name;
 	char *provider;
@@ -95,6 +103,7 @@ struct cfg_profile {
 	int context_tokens;     /* budget for the whole prompt */
 	int no_evidence;        /* enum no_evidence */
 	struct cfg_retrieval retrieval;
+	struct cfg_filter filter;
 	int rewrite;            /* enum rewrite_mode */
 	char *rewrite_provider; /* "" = the profile's provider */
 	char *rewrite_model;    /* "" = the profile's model */
@@ -232,5 +241,10 @@ struct config_key {
 /* Like config_each_key, with the row's type, limits and choices. The pointers are valid
  * during the call only. */
 void config_each_opt(void (*fn)(void *ctx, const struct config_key *k), void *ctx);
+
+/* A profile's filter: {path, after, before, tags} as an index filter (index/idx.h; the
+ * dates were checked when the config was read). */
+struct idx_filter;
+void config_profile_filter(const struct cfg_profile *p, struct idx_filter *f);
 
 #endif

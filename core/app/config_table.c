@@ -129,6 +129,20 @@ static const struct opt verify_opts[] = {
 };
 static const struct schema verify_schema = {sizeof(struct cfg_verify), SIZE_MAX, verify_opts};
 
+static const struct opt filter_opts[] = {
+	{.name = "path", .type = T_STR, .off = O(cfg_filter, path), .def = "",
+	 .help = "glob the file's path (or its tail) must match, e.g. \"*.pdf\" or \"policies/*\"; empty = any"},
+	{.name = "after", .type = T_STR, .off = O(cfg_filter, after), .def = "",
+	 .help = "only files dated on or after this date (YYYY-MM-DD, YYYY-MM or YYYY: the document's "
+		 "own date, else its modification time); empty = any"},
+	{.name = "before", .type = T_STR, .off = O(cfg_filter, before), .def = "",
+	 .help = "only files dated before this date; empty = any"},
+	{.name = "tags", .type = T_STRLIST, .off = O(cfg_filter, tags), .def = "",
+	 .help = "only files with one of these tags (front matter tags:, document keywords); empty = any"},
+	END,
+};
+static const struct schema filter_schema = {sizeof(struct cfg_filter), SIZE_MAX, filter_opts};
+
 static const struct opt profile_opts[] = {
 	{.name = "provider", .type = T_STR, .off = O(cfg_profile, provider), .def = "builtin",
 	 .help = "name of a provider above, or builtin"},
@@ -151,6 +165,9 @@ static const struct opt profile_opts[] = {
 	{.name = "retrieval", .type = T_STRUCT, .off = O(cfg_profile, retrieval),
 	 .sub = &retrieval_schema,
 	 .help = "retrieval settings"},
+	{.name = "filter", .type = T_STRUCT, .off = O(cfg_profile, filter),
+	 .sub = &filter_schema,
+	 .help = "which files the profile reads (never more than its collections allow)"},
 	{.name = "rewrite", .type = T_ENUM, .off = O(cfg_profile, rewrite),
 	 .def = "auto", .choices = rewrite_names,
 	 .help = "auto: a follow-up is rewritten by the model into a standalone question for the "

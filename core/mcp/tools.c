@@ -234,6 +234,20 @@ static int search_start(void *ctx, struct mcp_call *c, const cJSON *args, char *
 		q.collections = (const char *const *)allowed->v;
 		q.ncollections = allowed->n;
 	}
+	/* A bound profile's filter holds here too, and the query's own leading filter words. */
+	if (e->bound)
+		config_profile_filter(e->profile, &q.filter[0]);
+	const char *rest;
+	char ferr[200];
+	int nf = idx_filter_parse(query, &q.filter[1], &rest, ferr, sizeof ferr);
+	if (nf < 0) {
+		*err = xstrdup(ferr);
+		return RPC_INVALID_PARAMS;
+	}
+	if (nf > 0 && *rest)
+		q.text = rest;
+	else
+		memset(&q.filter[1], 0, sizeof q.filter[1]);
 	cJSON *out = cJSON_CreateObject();
 	cJSON_AddNumberToObject(out, "version", RECORD_JSON_VERSION);
 	cJSON_AddStringToObject(out, "query", query);

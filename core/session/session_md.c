@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/loc.h"
 #include "base/sanitize.h"
 #include "base/xmalloc.h"
 #include "core/answer/cost.h"
@@ -284,9 +285,14 @@ static void prefixed(struct buf *b, const char *prefix, const char *text, unsign
 static void location(struct buf *b, const struct source *s)
 {
 	struct buf raw = {0};
-	buf_addf(&raw, "%s:%u-%u", s->path, (unsigned)s->line_start, (unsigned)s->line_end);
-	if (s->page)
-		buf_addf(&raw, ", p. %u", (unsigned)s->page);
+	if (loc_rows(s->path) || strcmp(loc_unit(s->path), "page")) {
+		buf_adds(&raw, s->path); /* slide, chapter, sheet and rows in their words */
+		loc_append(&raw, s->path, s->page, s->heading, s->line_start, s->line_end, false);
+	} else {
+		buf_addf(&raw, "%s:%u-%u", s->path, (unsigned)s->line_start, (unsigned)s->line_end);
+		if (s->page)
+			buf_addf(&raw, ", p. %u", (unsigned)s->page);
+	}
 	if (*s->heading)
 		buf_addf(&raw, " (%s)", s->heading);
 	sanitize(raw.p, raw.len, SAN_ONELINE, b);

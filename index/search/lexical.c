@@ -554,7 +554,7 @@ int lex_search(MDB_txn *txn, idx *ix, struct tokenizer *t, const struct lex_quer
 			cb = mdb_get(txn, ix->cinfo, &kv, &vv) == 0 && vv.mv_size == sizeof *cb ? vv.mv_data : NULL;
 		}
 		const struct cinfo *ci = cb ? &cb->c[id % STORE_BLOCK] : NULL;
-		int ok = ci && ci->live && sfilter_ok(f, ci->coll);
+		int ok = ci && ci->live && sfilter_ok(f, ci->coll, ci->fid);
 		double norm = ok ? BM25_K1 * (1 - BM25_B + BM25_B * (double)ci->len / avgdl) : 0;
 		double score = 0;
 		for (size_t i = 0; i < nt; i++) {

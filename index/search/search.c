@@ -348,7 +348,9 @@ int idx_search(idx *ix, const struct idx_query *q, struct idx_hits *out)
 				allow[cid >> 3] |= (unsigned char)(1u << (cid & 7));
 		}
 	}
-	struct sfilter f = {allow};
+	uint32_t nfids = 0;
+	unsigned char *fids = filter_fids(txn, ix, q->filter, 2, &nfids);
+	struct sfilter f = {allow, fids, nfids};
 	char lang[64];
 	if (q->language && *q->language)
 		snprintf(lang, sizeof lang, "%s", q->language);
@@ -419,6 +421,7 @@ done:
 	if (t)
 		tok_free(t);
 	free(allow);
+	free(fids);
 	store_rtxn_end(ix, txn);
 	free(qv);
 	if (rc) {

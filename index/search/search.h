@@ -10,14 +10,29 @@
 #include "index/search/fuse.h"
 #include "index/search/topk.h"
 
-/* Which collections a query may see: a bit per collection id; allow == NULL means all. */
+/* Which chunks a query may see: a bit per collection id (allow == NULL means all), and a
+ * bit per file id below nfids (fids == NULL means all; filter_fids). Both must pass. */
 struct sfilter {
 	const unsigned char *allow;
+	const unsigned char *fids;
+	uint32_t nfids;
 };
-static inline int sfilter_ok(const struct sfilter *f, uint16_t coll)
+static inline int sfilter_on(const struct sfilter *f)
 {
-	return !f->allow || (f->allow[coll >> 3] >> (coll & 7) & 1);
+	return f->allow || f->fids;
 }
+static inline int sfilter_ok(const struct sfilter *f, uint16_t coll, uint32_t fid)
+{
+	return (!f->allow || (f->allow[coll >> 3] >> (coll & 7) & 1)) &&
+	       (!f->fids || (fid < f->nfids && (f->fids[fid >> 3] >> (fid & 7) & 1)));
+}
+
+/* The file ids that pass every filter of f[0..nf) (idx.h idx_filter), as bits; NULL when no
+ * filter is on (all pass). *nbits: one past the highest id set. Caller frees. */
+#include <lmdb.h>
+struct idx;
+struct idx_filter;
+unsigned char *filter_fids(MDB_txn *txn, struct idx *ix, const struct idx_filter *f, size_t nf, uint32_t *nbits);
 
 /* A one-line excerpt of text (about width characters) around the densest cluster of the
  * query's terms, whitespace collapsed, "…" where cut. Caller frees. */

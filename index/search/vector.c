@@ -176,7 +176,7 @@ static void *scan_run(void *arg)
 			float sc = h->scale[j];
 			if (sc == 0)
 				continue;
-			if (s->f->allow && (!b->ci || !b->ci->c[j].live || !sfilter_ok(s->f, b->ci->c[j].coll)))
+			if (sfilter_on(s->f) && (!b->ci || !b->ci->c[j].live || !sfilter_ok(s->f, b->ci->c[j].coll, b->ci->c[j].fid)))
 				continue;
 			topk_push(&s->top, b->blk * STORE_BLOCK + j, (double)(sc * s->qscale * (float)dot[j]));
 		}
@@ -201,7 +201,7 @@ static int collect_blocks(MDB_txn *txn, idx *ix, MDB_dbi dbi, size_t want, const
 			continue;
 		bl = xgrow(bl, &cap, nb + 1, sizeof *bl);
 		bl[nb] = (struct vblk){be64_get(kv.mv_data), vv.mv_data, NULL};
-		if (f->allow) {
+		if (sfilter_on(f)) {
 			MDB_val ck = kv, cv;
 			if (mdb_get(txn, ix->cinfo, &ck, &cv) == 0 && cv.mv_size == sizeof(struct cinfo_block))
 				bl[nb].ci = cv.mv_data;
@@ -497,7 +497,7 @@ static inline __attribute__((always_inline)) void ascan_block_n(struct ascan *s,
 		float fac = h->fac[j];
 		if (fac == 0)
 			continue;
-		if (s->f->allow && (!b->ci || !b->ci->c[j].live || !sfilter_ok(s->f, b->ci->c[j].coll)))
+		if (sfilter_on(s->f) && (!b->ci || !b->ci->c[j].live || !sfilter_ok(s->f, b->ci->c[j].coll, b->ci->c[j].fid)))
 			continue;
 		double est = (double)fac * qbits_dot(plane, nw, usum, w + j * nw);
 		if (s->top.n < s->top.k || est > s->top.v[0].score)

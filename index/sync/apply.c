@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/xmalloc.h"
 #include "index/search/lexical.h"
 #include "index/search/vector.h"
@@ -66,12 +67,29 @@ static int put_chunk(struct pass *p, MDB_txn *txn, uint64_t id, uint32_t fid, co
 	return 0;
 }
 
-static int put_fid(struct pass *p, MDB_txn *txn, uint32_t fid, const char *path)
+/* fids: fid -> "path" NUL "title" NUL "tags" NUL "date" (store.h fid_meta). meta NULL
+ * keeps what the file had (a move). */
+static int put_fid(struct pass *p, MDB_txn *txn, uint32_t fid, const char *path, const struct text_meta *meta)
 {
 	unsigned char kb[4] = {(unsigned char)(fid >> 24), (unsigned char)(fid >> 16),
 			       (unsigned char)(fid >> 8), (unsigned char)fid};
-	MDB_val k = {4, kb}, v = {strlen(path), (void *)path};
-	return mdb_put(txn, p->ix->fids, &k, &v, 0);
+	MDB_val k = {4, kb}, old;
+	struct buf b = {0};
+	buf_add(&b, path, strlen(path));
+	if (meta && (meta->title[0] || meta->tags[0] || meta->date[0])) {
+		buf_addc(&b, '\0');
+		buf_add(&b, meta->title, strlen(meta->title) + 1);
+		buf_add(&b, meta->tags, strlen(meta->tags) + 1);
+		buf_add(&b, meta->date, strlen(meta->date));
+	} else if (!meta && mdb_get(txn, p->ix->fids, &k, &old) == 0) {
+		const char *nul = memchr(old.mv_data, '\0', old.mv_size);
+		if (nul)
+			buf_add(&b, nul, old.mv_size - (size_t)(nul - (const char *)old.mv_data));
+	}
+	MDB_val v = {b.len, b.p ? b.p : (void *)""};
+	int rc = mdb_put(txn, p->ix->fids, &k, &v, 0);
+	buf_free(&b);
+	return rc;
 }
 
 static int del_fid(struct pass *p, MDB_txn *txn, uint32_t fid)
@@ -137,8 +155,8 @@ static int index_file(struct pass *p, MDB_txn *txn, struct op *o, struct deltas 
 	uint16_t coll;
 	rc = coll_id(txn, p->ix, o->coll, 1, &coll);
 	uint32_t fid = had ? old.fid : (uint32_t)d->next_fid++;
-	if (!rc && !had)
-		rc = put_fid(p, txn, fid, o->path);
+	if (!rc)
+		rc = put_fid(p, txn, fid, o->path, &o->meta);
 	uint64_t *ids = xmalloc((o->chunks.n + 1) * 8);
 	/* Unchanged chunks keep their id (and so their postings and vector); only positions
 	 * are rewritten. One still waiting for its vector is asked for it again. */
@@ -222,7 +240,7 @@ static int move_file(struct pass *p, MDB_txn *txn, struct op *o, struct deltas *
 	if (!rc)
 		rc = files_put(txn, p->ix, o->path, &fr, ids);
 	if (!rc)
-		rc = put_fid(p, txn, fr.fid, o->path);
+		rc = put_fid(p, txn, fr.fid, o->path, NULL);
 	free(ids);
 	return rc;
 }

@@ -35,6 +35,11 @@ struct miss {
 
 enum op_kind { OP_INDEX, OP_META, OP_MOVE, OP_DELETE };
 
+/* What extraction gives changed: 2 = office files, rows and document metadata (issue 17). A
+ * full pass over an index of an older version re-reads every file (a migration: nothing is
+ * deleted), then records this version. */
+#define SYNC_EXTRACT_VERSION 2
+
 struct op {
 	enum op_kind kind;
 	char *path;
@@ -43,6 +48,7 @@ struct op {
 	uint64_t size, hash;
 	int64_t mtime;
 	struct chunk_list chunks;
+	struct text_meta meta; /* OP_INDEX: title, tags, date, stored after the path in fids */
 	uint64_t *chash;
 	enum idx_file_state state; /* reported after the commit */
 	char *msg;
@@ -60,6 +66,9 @@ struct pass {
 	size_t nconv;
 	int dim;
 	uint64_t max_bytes;
+	/* The index was extracted by an older footnote (meta "extract" below
+	 * SYNC_EXTRACT_VERSION): every file is read again, whatever its size and time say. */
+	bool reextract;
 	struct chunk_opts copts;
 	/* counters for events: the pass's own, then the index's totals after the last commit */
 	size_t files_done, files_total, files_skipped, queue;

@@ -70,7 +70,7 @@ int plan_file(struct pass *p, MDB_txn *rtxn, const struct cand *c)
 	uint16_t cid = 0xFFFF;
 	if (had)
 		coll_id(rtxn, p->ix, coll, 0, &cid);
-	if (had && fr.size == c->size && fr.mtime_ns == c->mtime && fr.coll == cid) {
+	if (had && !p->reextract && fr.size == c->size && fr.mtime_ns == c->mtime && fr.coll == cid) {
 		file_event_now(p, IDX_FILE_UNCHANGED, c->path, NULL);
 		return 0;
 	}
@@ -98,7 +98,7 @@ int plan_file(struct pass *p, MDB_txn *rtxn, const struct cand *c)
 		return 0;
 	}
 	uint64_t hash = XXH3_64bits(data, len);
-	if (had && fr.hash == hash && fr.coll == cid) {
+	if (had && !p->reextract && fr.hash == hash && fr.coll == cid) {
 		free(data);
 		struct op *o = pass_new_op(p, OP_META, c->path);
 		o->size = len;
@@ -123,18 +123,24 @@ int plan_file(struct pass *p, MDB_txn *rtxn, const struct cand *c)
 			return 0;
 		}
 	}
-	enum text_kind kind = text_kind_of(c->path);
+	enum text_kind kind = text_kind_sniff(c->path, data, len);
 	const char *skip = NULL;
 	char err[256] = "";
 	struct buf text = {0};
-	if (kind != TEXT_PDF && !has_converter(p, c->path) && text_is_binary(data, len))
+	bool zipped = text_zipped(c->path);
+	if (kind != TEXT_PDF && !zipped && !has_converter(p, c->path) && text_is_binary(data, len))
 		skip = "binary file";
 	else if (text_extract(c->path, data, len, p->conv, p->nconv, &text, err, sizeof err) != 0)
 		skip = err[0] ? err : "text extraction failed";
+	struct text_meta meta;
+	text_meta_of(c->path, skip ? NULL : data, len, &meta);
 	free(data);
 	if (skip) {
 		/* Neither a binary file nor footnote's own export is a failure. */
-		bool binary = strcmp(skip, "binary file") == 0 || strcmp(skip, TEXT_OWN_EXPORT) == 0;
+		/* Nor is a document footnote refuses to open (corrupt, encrypted, a zip bomb, XML
+		 * with entities): reading it again would give the same answer. */
+		bool binary = strcmp(skip, "binary file") == 0 || strcmp(skip, TEXT_OWN_EXPORT) == 0 ||
+			      (text_zipped(c->path) && !has_converter(p, c->path));
 		enum idx_file_state st = binary ? IDX_FILE_SKIPPED : IDX_FILE_FAILED;
 		if (had) {
 			/* What is indexed no longer matches the file: take it out. */
@@ -157,7 +163,12 @@ int plan_file(struct pass *p, MDB_txn *rtxn, const struct cand *c)
 	o->mtime = c->mtime;
 	o->hash = hash;
 	o->state = IDX_FILE_INDEXED;
-	chunk_text(text.p ? text.p : "", text.len, kind, &p->copts, &o->chunks);
+	o->meta = meta;
+	if (kind == TEXT_TABLE && !has_converter(p, c->path))
+		chunk_rows(text.p ? text.p : "", text.len, &p->copts, &o->chunks);
+	else
+		chunk_text(text.p ? text.p : "", text.len, kind == TEXT_DOC ? TEXT_MARKDOWN : kind, &p->copts,
+			   &o->chunks);
 	buf_free(&text);
 	o->chash = xmalloc((o->chunks.n + 1) * 8);
 	for (size_t i = 0; i < o->chunks.n; i++)

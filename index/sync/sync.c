@@ -295,6 +295,11 @@ static void missing_dedupe(struct pass *p)
 }
 
 /* Takes the writer lock and prepares p; on failure nothing is left to undo. */
+static int put_extract(MDB_txn *txn, void *ctx)
+{
+	return meta_put_u64(txn, ctx, "extract", SYNC_EXTRACT_VERSION);
+}
+
 static int begin(struct pass *p, idx *ix, const struct idx_options *opt, const struct idx_embedder *emb,
 		 const struct idx_sink *sink, const volatile bool *stop)
 {
@@ -308,6 +313,11 @@ static int begin(struct pass *p, idx *ix, const struct idx_options *opt, const s
 	pass_init(p, ix, opt, emb, sink, stop);
 	notes_begin(&p->notes, ix);
 	rc = setup_language(p);
+	MDB_txn *txn;
+	if (!rc && store_rtxn_begin(ix, &txn) == 0) {
+		p->reextract = meta_u64(txn, ix, "files") > 0 && meta_u64(txn, ix, "extract") < SYNC_EXTRACT_VERSION;
+		store_rtxn_end(ix, txn);
+	}
 	if (!rc)
 		rc = fill_check_embedder(p);
 	if (!rc)
@@ -344,6 +354,8 @@ int idx_sync(idx *ix, const struct idx_options *opt, const struct idx_embedder *
 		rc = find_missing(&p, &c, NULL, under_absent_folder);
 	if (!rc)
 		rc = run_pass(&p, c.v, c.n);
+	if (!rc && !stop_requested(stop))
+		rc = store_err(store_write(ix, put_extract, ix));
 	cands_free(&c);
 	end(&p);
 	return rc;

@@ -12,11 +12,18 @@
 #include "base/buf.h"
 
 /* ---- extraction (extract.c) --------------------------------------------------------- */
-enum text_kind { TEXT_PLAIN, TEXT_MARKDOWN, TEXT_CODE, TEXT_HTML, TEXT_PDF, TEXT_OTHER };
+enum text_kind { TEXT_PLAIN, TEXT_MARKDOWN, TEXT_CODE, TEXT_HTML, TEXT_PDF, TEXT_OTHER, TEXT_DOC, TEXT_TABLE };
 /* Kind by file name (extension), e.g. "a.md" -> TEXT_MARKDOWN. TEXT_OTHER = a known binary
- * format (images, archives, office files: only a converter can index them); unknown
- * extensions and none are TEXT_PLAIN, left to binary sniffing. */
+ * format (images, archives, legacy office files: only a converter can index them);
+ * TEXT_DOC = a zip of XML read by text_from_doc (.docx .pptx .odt .odp .epub), extracted
+ * as Markdown; TEXT_TABLE = rows (.csv .tsv .jsonl .ndjson, and .xlsx .ods through
+ * text_from_sheet), extracted as table text and chunked by chunk_rows. Unknown extensions
+ * and none are TEXT_PLAIN, left to binary sniffing. */
 enum text_kind text_kind_of(const char *path);
+/* True for the zip formats text_extract reads itself (TEXT_DOC, .xlsx, .ods). */
+bool text_zipped(const char *path);
+/* text_kind_of, and a .json file whose bytes are an array of objects is TEXT_TABLE. */
+enum text_kind text_kind_sniff(const char *path, const char *data, size_t len);
 /* True when the bytes look binary (NUL bytes, or too many control bytes in the first 8 KiB). */
 int text_is_binary(const char *data, size_t len);
 /* True for a file footnote wrote itself (a session export, whatever its name or place): a
@@ -30,8 +37,9 @@ bool text_written_by_footnote(const char *data, size_t len);
 /* HTML to plain text: tags dropped (script/style/head content too), block tags become line
  * breaks, entities decoded (named common ones and numeric; invalid ones stay as text),
  * whitespace collapsed outside <pre>. <h1>..<h6> are written as Markdown "# Title" lines so
- * the chunker (which reads TEXT_HTML as Markdown) gives them heading paths. Appends to out;
- * does not repair UTF-8 (text_extract does). */
+ * the chunker (which reads TEXT_HTML as Markdown) gives them heading paths; <li> items are
+ * "- item" lines and table rows "| a | b |" (EPUB chapters go through here too). Appends to
+ * out; does not repair UTF-8 (text_extract does). */
 void text_from_html(const char *html, size_t len, struct buf *out);
 /* Extracted text of one file. For PDFs the text comes from `pdftotext -layout` and pages are
  * separated by form feeds ('\f'); the chunker turns them into page numbers. Converter
@@ -51,6 +59,31 @@ struct text_converter { const char *ext, *command; };
 int text_extract(const char *path, const char *data, size_t len,
 		 const struct text_converter *conv, size_t nconv, struct buf *out,
 		 char *err, size_t errlen);
+
+/* The zip formats (office.c, sheet.c): data[0..len) to text; ext names the format. Returns
+ * 0, or -1 with the reason (corrupt zip, a cap of zipxml.h, a DTD, a password) in err. */
+int text_from_doc(const char *ext, const char *data, size_t len, struct buf *out, char *err, size_t errlen);
+int text_from_sheet(const char *ext, const char *data, size_t len, struct buf *out, char *err, size_t errlen);
+/* Database exports (rows.c) to table text: CSV (a ';' separator when the header has more
+ * of them than commas), TSV, JSON Lines (row N = line N), a JSON array (row N = element
+ * N; the header row, numbered 0, lists the keys as first seen). */
+int text_from_rows(const char *ext, const char *data, size_t len, struct buf *out, char *err, size_t errlen);
+/* True when data is a JSON array whose first element is an object. */
+bool text_is_json_rows(const char *data, size_t len);
+/* Appends "\t" and the cell with tabs and line breaks made spaces, trimmed (table text). */
+void table_cell(struct buf *out, const char *s, size_t n);
+
+/* What a document says about itself (meta.c): its title, its tags (",a,b,": lower-cased,
+ * spaces made '-', each between commas) and its date (YYYY-MM-DD), from Markdown front
+ * matter (title:, tags: or keywords: as a list or "a, b", date:), docProps/core.xml
+ * (.docx .pptx .xlsx), meta.xml (.odt .odp .ods) or the EPUB package; empty when absent.
+ * Never fails: a file it cannot read has none. */
+struct text_meta {
+	char title[256];
+	char tags[512];
+	char date[11];
+};
+void text_meta_of(const char *path, const char *data, size_t len, struct text_meta *m);
 
 /* ---- chunking (chunk.c) ------------------------------------------------------------- */
 struct chunk {
@@ -82,6 +115,11 @@ struct chunk_opts {
 void chunk_text(const char *text, size_t len, enum text_kind kind, const struct chunk_opts *o,
 		struct chunk_list *out);
 void chunk_list_free(struct chunk_list *l);
+/* Table text (rows.c) to chunks of whole rows: each chunk starts with its sheet's header
+ * row (and "Sheet: name"), rows are rendered "| a | b |", a chunk's new rows stay within
+ * target characters (one row at least); line_start/line_end are the first and last row
+ * numbers, page the sheet (1-based, 0 when there are no sheets), heading the sheet name. */
+void chunk_rows(const char *text, size_t len, const struct chunk_opts *o, struct chunk_list *out);
 
 /* ---- tokenizing (token.c) ----------------------------------------------------------- */
 /* A tokenizer: Unicode-aware word splitting, case folding (Latin, Greek, Cyrillic at

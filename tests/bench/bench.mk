@@ -10,7 +10,7 @@
 # archives, SQLite (FTS5) and a small C++ shim over hnswlib.
 
 BENCH_B     := build/bench/bin
-BENCH_PROGS := $(BENCH_B)/conv_bench $(BENCH_B)/fresh_bench $(BENCH_B)/scale_bench $(BENCH_B)/sci_bench
+BENCH_PROGS := $(BENCH_B)/conv_bench $(BENCH_B)/extract_bench $(BENCH_B)/fresh_bench $(BENCH_B)/scale_bench $(BENCH_B)/sci_bench
 BENCH_LIBS  := build/release/libcore.a build/release/libindex.a build/release/libbase.a
 CXX         ?= g++
 

@@ -48,4 +48,13 @@ json="$here/completion.json $here/error.json"
 	put fuzz_chunk '\022\077' "$root/core/wire/sse.c" "$root/base/utf8.c"
 	put fuzz_chunk '\003\020' $here/page.html
 	for p in '\000' '\203' '\217'; do put fuzz_mcp $p $here/mcp.jsonl; done
+	put fuzz_rows '\000' $here/rows.csv
+	put fuzz_rows '\001' $here/rows.tsv
+	put fuzz_rows '\002' $here/mcp.jsonl
+	put fuzz_rows '\003' $here/rows.json $here/completion.json
+	i=0
+	for x in docx.xml pptx.xml odt.xml odp.xml ods.xml xlsx.xml page.html; do
+		put fuzz_doc "\\00$i" $here/$x
+		i=$((i + 1))
+	done
 }

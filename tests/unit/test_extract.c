@@ -72,7 +72,14 @@ static void test_kinds(void **state)
 	assert_int_equal(text_kind_of("doc.rst"), TEXT_PLAIN);
 	assert_int_equal(text_kind_of("weird.xyz"), TEXT_PLAIN);
 	assert_int_equal(text_kind_of("photo.JPG"), TEXT_OTHER);
-	assert_int_equal(text_kind_of("report.docx"), TEXT_OTHER);
+	assert_int_equal(text_kind_of("report.doc"), TEXT_OTHER);
+	assert_int_equal(text_kind_of("report.docx"), TEXT_DOC);
+	assert_int_equal(text_kind_of("book.EPUB"), TEXT_DOC);
+	assert_int_equal(text_kind_of("t.xlsx"), TEXT_TABLE);
+	assert_int_equal(text_kind_of("t.csv"), TEXT_TABLE);
+	assert_int_equal(text_kind_of("a.json"), TEXT_CODE);
+	assert_int_equal(text_kind_sniff("a.json", " [ {\"a\": 1}]", 13), TEXT_TABLE);
+	assert_int_equal(text_kind_sniff("a.json", "{\"a\": 1}", 8), TEXT_CODE);
 }
 
 static void test_binary_sniffing(void **state)
@@ -110,10 +117,10 @@ static void test_html(void **state)
 	assert_string_equal(buf_str(&out),
 			    "# Hello & welcome\n\n"
 			    "A<B ABC © — … € 5 &bogus; &amp no &#xD800; &#0;\n\n"
-			    "one\ntwo bolder\n\nx\ny\nz\n\n"
+			    "- one\n- two bolder\n\nx\ny\nz\n\n"
 			    "  keep\n    spacing\n\n"
 			    "– “q” a > b\n\n"
-			    "c1 c2\n");
+			    "| c1 | c2 |\n");
 	buf_free(&out);
 
 	/* A head without its end tag stops at the body; unterminated markup is dropped. */

@@ -364,6 +364,62 @@ static void test_open_errors(void **state)
 	free(root);
 }
 
+static uint64_t extract_version(idx *ix)
+{
+	MDB_txn *txn;
+	assert_int_equal(store_rtxn_begin(ix, &txn), 0);
+	uint64_t v = meta_u64(txn, ix, "extract");
+	store_rtxn_end(ix, txn);
+	return v;
+}
+
+static int put_old_extract(MDB_txn *txn, void *ctx)
+{
+	return meta_put_u64(txn, ctx, "extract", 1);
+}
+
+/* An index extracted by an older footnote is read again once by a full pass (issue 17's
+ * migration), keeps its vectors where the chunks did not change, and then rests. Metadata
+ * (front matter tags) is stored and filters the search. */
+static void test_extract_migration(void **state)
+{
+	(void)state;
+	struct env *e = env_new();
+	write_file(e->docs, "a.md", "---\ntags: [Policy]\n---\n\n# A\n\nThe otter rule.\n");
+	write_file(e->docs, "b.csv", "animal,rule\notter,swim\n");
+	assert_int_equal(sync_(e), 0);
+	assert_int_equal(e->sink.nfile[IDX_FILE_INDEXED], 2);
+	assert_int_equal(extract_version(e->ix), 2);
+	assert_int_equal(sync_(e), 0);
+	assert_int_equal(e->sink.nfile[IDX_FILE_UNCHANGED], 2);
+	size_t texts = e->emb.texts;
+	assert_int_equal(store_write(e->ix, put_old_extract, e->ix), 0);
+	assert_int_equal(extract_version(e->ix), 1);
+	assert_int_equal(sync_(e), 0);
+	assert_int_equal(e->sink.nfile[IDX_FILE_INDEXED], 2); /* both read again */
+	assert_int_equal(e->emb.texts, texts);                 /* same chunks: same vectors */
+	assert_int_equal(extract_version(e->ix), 2);
+	check(e->ix);
+	assert_int_equal(sync_(e), 0);
+	assert_int_equal(e->sink.nfile[IDX_FILE_UNCHANGED], 2);
+	/* The tag came from the front matter: tag:policy finds a.md only, in every mode. */
+	enum idx_mode modes[] = {IDX_LEXICAL, IDX_VECTOR, IDX_HYBRID};
+	for (int m = 0; m < 3; m++) {
+		struct idx_query q = {.text = "otter", .k = 10, .mode = modes[m], .emb = &e->emb.e};
+		struct idx_hits h = {0};
+		assert_int_equal(idx_search(e->ix, &q, &h), 0);
+		assert_true(h.n >= 2);
+		idx_hits_free(&h);
+		assert_true(idx_filter_add_tag(&q.filter[1], "policy", 6));
+		assert_int_equal(idx_search(e->ix, &q, &h), 0);
+		assert_true(h.n >= 1);
+		for (size_t i = 0; i < h.n; i++)
+			assert_non_null(strstr(h.v[i].path, "/a.md"));
+		idx_hits_free(&h);
+	}
+	env_free(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -373,6 +429,7 @@ int main(void)
 		cmocka_unit_test(test_map_grows),
 		cmocka_unit_test(test_kill9),
 		cmocka_unit_test(test_open_errors),
+		cmocka_unit_test(test_extract_migration),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

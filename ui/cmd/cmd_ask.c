@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/loc.h"
 #include "base/sanitize.h"
 #include "base/xmalloc.h"
 #include "core/app/chan.h"
@@ -153,9 +154,10 @@ static void add_source(struct buf *b, const struct source *s)
 {
 	buf_addf(b, "[%d] ", s->n);
 	add_safe(b, s->path, strlen(s->path), SAN_ONELINE);
-	if (s->page)
-		buf_addf(b, " page %u", (unsigned)s->page);
-	buf_addf(b, ":%u-%u", (unsigned)s->line_start, (unsigned)s->line_end);
+	struct buf loc = {0};
+	loc_append(&loc, s->path, s->page, s->heading, s->line_start, s->line_end, false);
+	add_safe(b, buf_str(&loc), loc.len, SAN_ONELINE);
+	buf_free(&loc);
 	if (*s->heading) {
 		buf_adds(b, " (");
 		add_safe(b, s->heading, strlen(s->heading), SAN_ONELINE);
@@ -527,6 +529,16 @@ int cmd_ask(struct cli *cli, int argc, char **argv)
 		buf_free(&context);
 		return cli_usage_error("ask", from_stdin ? "the question on standard input is empty"
 						       : "what is the question?");
+	}
+	/* Leading filter words (tag:, path:, after:, before:): a bad date is said, not searched. */
+	struct idx_filter qf = {.path = ""};
+	const char *rest;
+	char ferr[200];
+	int nf = idx_filter_parse(buf_str(&question), &qf, &rest, ferr, sizeof ferr);
+	if (nf < 0 || (nf > 0 && !*rest)) {
+		buf_free(&question);
+		buf_free(&context);
+		return cli_usage_error("ask", "%s", nf < 0 ? ferr : "the filter words alone are not a question");
 	}
 	char *missing = NULL;
 	for (int i = 0; i < nruns && !missing; i++)

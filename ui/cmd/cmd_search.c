@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/loc.h"
 #include "base/sanitize.h"
 #include "base/xmalloc.h"
 #include "core/app/app.h"
@@ -52,9 +53,10 @@ static void print_human(const struct idx_hits *h)
 		const struct idx_hit *x = &h->v[i];
 		printf("%2zu. ", i + 1);
 		cli_print_safe(stdout, x->path, SAN_ONELINE);
-		if (x->page)
-			printf(" page %u", (unsigned)x->page);
-		printf(":%u-%u", (unsigned)x->line_start, (unsigned)x->line_end);
+		struct buf loc = {0};
+		loc_append(&loc, x->path, x->page, x->heading, x->line_start, x->line_end, false);
+		cli_print_safe(stdout, buf_str(&loc), SAN_ONELINE);
+		buf_free(&loc);
 		if (x->heading && *x->heading) {
 			printf("  (");
 			cli_print_safe(stdout, x->heading, SAN_ONELINE);
@@ -105,7 +107,18 @@ static int run_queries(idx *ix, struct idx_query *q, const char *file)
 			id = xasprintf("%zu", lineno);
 			text = xstrdup(line);
 		}
-		q->text = text;
+		/* Each line's own leading filter words (path:, after:, before:). */
+		memset(&q->filter[1], 0, sizeof q->filter[1]);
+		const char *rest = text;
+		char ferr[200];
+		if (idx_filter_parse(text, &q->filter[1], &rest, ferr, sizeof ferr) < 0) {
+			fprintf(stderr, "footnote search: %s:%zu: %s\n", file, lineno, ferr);
+			rc = EXIT_USAGE;
+			free(id);
+			free(text);
+			continue;
+		}
+		q->text = rest;
 		struct idx_hits h = {0};
 		int r = idx_search(ix, q, &h);
 		cJSON *o = cJSON_CreateObject();
@@ -212,6 +225,17 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 		return cli_usage_error("search", "what should I search for?");
 	q.collections = ncoll ? collections : NULL;
 	q.ncollections = ncoll;
+	/* Leading "path:GLOB", "after:DATE", "before:DATE" words filter the files. */
+	const char *text = buf_str(&query);
+	char ferr[200];
+	if (!queries && idx_filter_parse(buf_str(&query), &q.filter[1], &text, ferr, sizeof ferr) < 0) {
+		buf_free(&query);
+		return cli_usage_error("search", "%s", ferr);
+	}
+	if (!queries && !*text) {
+		buf_free(&query);
+		return cli_usage_error("search", "what should I search for? (the filter words alone are not a query)");
+	}
 
 	struct app *app = cli->app;
 	if (app_need(app, APP_SETUP | APP_INDEX, NULL, 0) < 0) {
@@ -224,7 +248,7 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 	if (rc == EXIT_OK && queries) {
 		rc = run_queries(ix, &q, queries);
 	} else if (rc == EXIT_OK) {
-		q.text = query.p;
+		q.text = text;
 		struct idx_hits h = {0};
 		int r = idx_search(ix, &q, &h);
 		if (r != 0) {

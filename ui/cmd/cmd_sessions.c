@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/loc.h"
 #include "base/sanitize.h"
 #include "base/xmalloc.h"
 #include "core/answer/record.h"
@@ -148,9 +149,10 @@ static void print_source(const struct source *s, bool given)
 	else
 		printf("  - ");
 	cli_print_safe(stdout, s->path, SAN_ONELINE);
-	if (s->page)
-		printf(" page %u", (unsigned)s->page);
-	printf(":%u-%u", (unsigned)s->line_start, (unsigned)s->line_end);
+	struct buf loc = {0};
+	loc_append(&loc, s->path, s->page, s->heading, s->line_start, s->line_end, false);
+	cli_print_safe(stdout, buf_str(&loc), SAN_ONELINE);
+	buf_free(&loc);
 	if (*s->heading) {
 		printf(" (");
 		cli_print_safe(stdout, s->heading, SAN_ONELINE);

@@ -81,11 +81,11 @@ static void help_lines(const struct tui *t, int width, struct lines *out)
 	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
 		help_row(cmds[i][0], cmds[i][1], width, out);
 	static const char *const notes[] = {
-		"In the chat and the sources, a key they have no use for is typed into the input, and the "
-		"focus goes there: / starts a command from anywhere. The status bar shows the focused pane's "
-		"keys. Below 80 columns the chat has the screen; F3 (or Tab) shows the sources over it.",
-		"Keys are remapped in the config: ui.keys: {action: \"C-p\"} (actions as named in the table in "
-		"ui/tui/keys.c, e.g. profiles, toggle_sources, copy_code).",
+		("In the chat and the sources, a key they have no use for is typed into the input, and the "
+		 "focus goes there: / starts a command from anywhere. The status bar shows the focused pane's "
+		 "keys. Below 80 columns the chat has the screen; F3 (or Tab) shows the sources over it."),
+		("Keys are remapped in the config: ui.keys: {action: \"C-p\"} (actions as named in the table in "
+		 "ui/tui/keys.c, e.g. profiles, toggle_sources, copy_code)."),
 		"Up/Down scroll this help; any other key closes it.",
 	};
 	for (size_t i = 0; i < sizeof notes / sizeof *notes; i++) {

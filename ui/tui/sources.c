@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "base/buf.h"
+#include "base/loc.h"
 #include "base/sanitize.h"
 #include "base/xmalloc.h"
 #include "core/app/config.h"
@@ -84,7 +85,7 @@ void sources_compare_side(struct tui *t, int side)
 static bool is_pdf(const struct source *s)
 {
 	size_t n = strlen(s->path);
-	return s->page > 0 || (n > 4 && !strcasecmp(s->path + n - 4, ".pdf"));
+	return s->page > 0 || (n > 4 && !strcasecmp(s->path + n - 4, ".pdf")) || loc_document(s->path);
 }
 
 /* A file event from the watcher (changed, removed, moved): the shown answer's sources of
@@ -157,15 +158,33 @@ static void sources_open(struct tui *t)
 		return;
 	}
 	if (is_pdf(s)) {
+		/* "page 2", "slide 3", "chapter 2", "sheet Budget, rows 2-40", or the lines */
+		struct buf where = {0};
+		if (loc_rows(s->path))
+			loc_append(&where, s->path, s->page, s->heading, s->line_start, s->line_end, false);
+		else if (s->page)
+			loc_unit_append(&where, s->path, s->page, s->heading);
+		else
+			buf_addf(&where, " lines %u-%u", (unsigned)s->line_start, (unsigned)s->line_end);
+		char *at = sanitize_str(buf_str(&where) + (where.len && where.p[0] == ' '), SAN_ONELINE);
+		buf_free(&where);
+		size_t n = strlen(s->path);
+		bool pdf = n > 4 && !strcasecmp(s->path + n - 4, ".pdf");
 		if (!prog_in_path("xdg-open")) {
-			status_notice(t, true, "%s is a PDF and xdg-open is not installed: open it yourself at page %u",
-				      s->path, (unsigned)(s->page ? s->page : 1));
+			if (pdf)
+				status_notice(t, true, "%s is a PDF and xdg-open is not installed: open it yourself at page %u",
+					      s->path, (unsigned)(s->page ? s->page : 1));
+			else
+				status_notice(t, true, "xdg-open is not installed: open %s yourself at %s", s->path, at);
 		} else if (clip_spawn_detached("xdg-open", s->path) < 0) {
 			status_notice(t, true, "could not start xdg-open");
-		} else {
+		} else if (pdf) {
 			status_notice(t, false, "opened %s with xdg-open: the passage is on page %u", s->path,
 				      (unsigned)(s->page ? s->page : 1));
+		} else {
+			status_notice(t, false, "opened %s with xdg-open: the passage is at %s", s->path, at);
 		}
+		free(at);
 		return;
 	}
 	char line[32];
@@ -212,9 +231,7 @@ static int draw_source(struct tui *t, struct msg *m, size_t i, int y, int bottom
 	}
 	struct buf loc = {0};
 	buf_adds(&loc, rel);
-	if (s->page)
-		buf_addf(&loc, " p.%u", (unsigned)s->page);
-	buf_addf(&loc, ":%u-%u", (unsigned)s->line_start, (unsigned)s->line_end);
+	loc_append(&loc, s->path, s->page, s->heading, s->line_start, s->line_end, true);
 	char *safe = sanitize_str(buf_str(&loc), SAN_ONELINE);
 	buf_free(&loc);
 	/* A long path loses its middle, never its file name, and says so. */
