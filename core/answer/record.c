@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
+#include "base/clock.h"
 #include "base/xmalloc.h"
 #include "core/answer/cost.h"
 #include "core/app/config.h"
@@ -225,6 +227,7 @@ cJSON *record_provenance_json(const struct provenance *p)
 	cJSON_AddNumberToObject(rt, "retrieval_ms", p->retrieval_ms);
 	add_str(rt, "search_query", p->search_query);
 	add_str(rt, "rewrite", p->rewrite);
+	add_str(rt, "rerank", p->rerank);
 	cJSON_AddBoolToObject(rt, "context", p->search_context);
 	cJSON *cv = cJSON_AddObjectToObject(o, "conversation");
 	cJSON_AddNumberToObject(cv, "turns_sent", p->history_sent);
@@ -292,6 +295,7 @@ void record_provenance_from(struct provenance *p, const cJSON *o)
 	p->retrieval_ms = jnum(rt, "retrieval_ms", 0);
 	p->search_query = jstr(rt, "search_query");
 	p->rewrite = jstr(rt, "rewrite");
+	p->rerank = jstr(rt, "rerank");
 	p->search_context = jbool(rt, "context");
 	const cJSON *cv = jget(o, "conversation");
 	p->history_sent = jint(cv, "turns_sent", 0);
@@ -333,6 +337,7 @@ void record_provenance_copy(struct provenance *d, const struct provenance *s)
 	d->collections = dup0(s->collections);
 	d->search_query = dup0(s->search_query);
 	d->rewrite = dup0(s->rewrite);
+	d->rerank = dup0(s->rerank);
 	d->window_source = dup0(s->window_source);
 	d->token_count = dup0(s->token_count);
 	d->cut = dup0(s->cut);
@@ -343,6 +348,57 @@ void record_provenance_copy(struct provenance *d, const struct provenance *s)
 	d->dataset_version = dup0(s->dataset_version);
 	if (!d->no_evidence)
 		d->no_evidence = "";
+}
+
+static char *host_of(const char *url)
+{
+	const char *p = strstr(url, "://");
+	p = p ? p + 3 : url;
+	const char *at = strchr(p, '@'); /* never keep user:password@ */
+	const char *slash = strchr(p, '/');
+	if (at && (!slash || at < slash))
+		p = at + 1;
+	return xstrndup(p, strcspn(p, "/?#"));
+}
+
+void record_provenance_fill(struct provenance *pv, const struct turn_request *req,
+			    const struct cfg_provider *prov)
+{
+	const struct cfg_profile *pf = req->profile;
+	char stamp[CLOCK_ISO_LEN];
+	pv->time = xstrdup(clock_iso_utc(stamp, sizeof stamp));
+	pv->profile = xstrdup(pf->name);
+	pv->provider = xstrdup(prov->name);
+	pv->provider_kind = xstrdup(provider_kind_name(prov->kind));
+	pv->model = xstrdup(prov->kind == PROVIDER_BUILTIN ? "extractive" : pf->model);
+	pv->host = prov->kind == PROVIDER_BUILTIN ? xstrdup("") : host_of(prov->base_url);
+	pv->note = xstrdup(pf->notice ? pf->notice : "");
+	pv->temperature = pf->temperature;
+	pv->retrieval = pf->retrieval.enabled;
+	pv->top_k = pf->retrieval.top_k;
+	pv->mode = xstrdup(pf->retrieval.mode);
+	struct buf c = {0};
+	for (size_t i = 0; i < pf->retrieval.collections.n; i++)
+		buf_addf(&c, "%s%s", i ? "," : "", pf->retrieval.collections.v[i]);
+	pv->collections = buf_detach(&c);
+	pv->w_lexical = pf->retrieval.w_lexical;
+	pv->w_vector = pf->retrieval.w_vector;
+	pv->min_score = pf->retrieval.min_score;
+	pv->per_file_cap = pf->retrieval.per_file_cap;
+	pv->context_tokens = pf->context_tokens;
+	pv->max_tokens = pf->max_tokens;
+	pv->no_evidence = no_evidence_name(pf->no_evidence);
+	pv->search_query = xstrdup("");
+	pv->rewrite = xstrdup("");
+	pv->rerank = xstrdup("");
+	if (req->ix) {
+		struct idx_stats st;
+		if (idx_stats(req->ix, &st) == 0) {
+			pv->index_generation = st.generation;
+			pv->index_files = st.files;
+			pv->index_chunks = st.chunks;
+		}
+	}
 }
 
 void record_provenance_clear(struct provenance *p)
@@ -358,6 +414,7 @@ void record_provenance_clear(struct provenance *p)
 	free(p->collections);
 	free(p->search_query);
 	free(p->rewrite);
+	free(p->rerank);
 	free(p->window_source);
 	free(p->token_count);
 	free(p->cut);

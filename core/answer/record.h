@@ -12,7 +12,7 @@
  *                context_tokens, max_tokens, no_evidence,
  *                retrieval: {enabled, mode, top_k, collections, w_lexical, w_vector,
  *                            per_file_cap, min_score, retrieval_ms, search_query,
- *                            rewrite, context},
+ *                            rewrite, rerank, context},
  *                conversation: {turns_sent, turns_dropped},
  *                index: {generation, files, chunks}, prompt_tokens_estimate,
  *                window: {tokens, from, counting, cut},
@@ -71,6 +71,12 @@ struct cJSON *record_provenance_json(const struct provenance *p);
 void record_provenance_from(struct provenance *p, const struct cJSON *o);
 void record_provenance_copy(struct provenance *d, const struct provenance *s);
 void record_provenance_clear(struct provenance *p);
+/* The provenance a turn starts with: profile, provider, retrieval settings, the index's
+ * counts; the rest is filled as the turn goes. */
+struct turn_request;
+struct cfg_provider;
+void record_provenance_fill(struct provenance *pv, const struct turn_request *req,
+			    const struct cfg_provider *prov);
 
 /* One answered turn as `footnote ask --json` prints it: {answer, the result's fields (with
  * timings.retrieval_ms), citations (the sources given, as source records), profile,

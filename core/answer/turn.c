@@ -13,6 +13,7 @@
 #include "core/answer/extractive.h"
 #include "core/answer/finetune.h"
 #include "core/answer/rewrite.h"
+#include "core/answer/second.h"
 #include "core/app/log.h"
 #include "core/net/limits.h"
 #include "core/net/net.h"
@@ -56,6 +57,9 @@ struct turn {
 	struct cfg_profile prof;
 	char *question, *extra, *model;
 	bool rewriting;        /* a rewrite is in flight: turn_step goes on */
+	bool reranking;        /* a model rerank is in flight with these hits */
+	struct idx_hits pending;
+	char *pending_context;
 	bool cancelled;
 	struct handle *handle; /* the model request's id, shared with its link */
 	struct finetune_lora lora; /* the adapter each request carries */
@@ -400,99 +404,15 @@ static void send_streamed(struct turn *t, const char *text)
 	}
 }
 
-static char *host_of(const char *url)
-{
-	const char *p = strstr(url, "://");
-	p = p ? p + 3 : url;
-	const char *at = strchr(p, '@'); /* never keep user:password@ */
-	const char *slash = strchr(p, '/');
-	if (at && (!slash || at < slash))
-		p = at + 1;
-	return xstrndup(p, strcspn(p, "/?#"));
-}
-
-static void fill_provenance(struct turn *t, const struct turn_request *req,
-			    const struct cfg_provider *prov)
-{
-	const struct cfg_profile *pf = req->profile;
-	struct provenance *pv = &t->prov;
-	char stamp[CLOCK_ISO_LEN];
-	pv->time = xstrdup(clock_iso_utc(stamp, sizeof stamp));
-	pv->profile = xstrdup(pf->name);
-	pv->provider = xstrdup(prov->name);
-	pv->provider_kind = xstrdup(provider_kind_name(prov->kind));
-	pv->model = xstrdup(prov->kind == PROVIDER_BUILTIN ? "extractive" : pf->model);
-	pv->host = prov->kind == PROVIDER_BUILTIN ? xstrdup("") : host_of(prov->base_url);
-	pv->note = xstrdup(pf->notice ? pf->notice : "");
-	pv->temperature = pf->temperature;
-	pv->retrieval = pf->retrieval.enabled;
-	pv->top_k = pf->retrieval.top_k;
-	pv->mode = xstrdup(pf->retrieval.mode);
-	struct buf c = {0};
-	for (size_t i = 0; i < pf->retrieval.collections.n; i++)
-		buf_addf(&c, "%s%s", i ? "," : "", pf->retrieval.collections.v[i]);
-	pv->collections = buf_detach(&c);
-	pv->w_lexical = pf->retrieval.w_lexical;
-	pv->w_vector = pf->retrieval.w_vector;
-	pv->min_score = pf->retrieval.min_score;
-	pv->per_file_cap = pf->retrieval.per_file_cap;
-	pv->context_tokens = pf->context_tokens;
-	pv->max_tokens = pf->max_tokens;
-	pv->no_evidence = no_evidence_name(pf->no_evidence);
-	pv->search_query = xstrdup("");
-	pv->rewrite = xstrdup("");
-	if (req->ix) {
-		struct idx_stats st;
-		if (idx_stats(req->ix, &st) == 0) {
-			pv->index_generation = st.generation;
-			pv->index_files = st.files;
-			pv->index_chunks = st.chunks;
-		}
-	}
-}
 
 void turn_query(const struct turn_request *req, struct idx_query *q)
 {
-	const struct cfg_retrieval *r = &req->profile->retrieval;
-	enum idx_mode mode = !strcmp(r->mode, "lexical") ? IDX_LEXICAL
-			     : !strcmp(r->mode, "vector") ? IDX_VECTOR : IDX_HYBRID;
-	*q = (struct idx_query){
-		.text = req->question,
-		.k = (size_t)r->top_k,
-		.mode = mode,
-		.collections = (const char *const *)r->collections.v,
-		.ncollections = r->collections.n,
-		.per_file_cap = (size_t)r->per_file_cap,
-		.w_lexical = r->w_lexical,
-		.w_vector = r->w_vector,
-		.rrf_k = 60,
-		.language = req->cfg->index.language,
-		.emb = req->emb,
-	};
+	second_query(req, q);
 }
 
-/* Searches for text (the question, or its rewrite) with context's words at a lower weight. */
-static int retrieve(const struct turn_request *req, const char *text, const char *context,
-		    struct idx_hits *hits)
-{
-	memset(hits, 0, sizeof *hits);
-	if (!req->profile->retrieval.enabled || !req->ix)
-		return 0;
-	struct idx_query q;
-	turn_query(req, &q);
-	q.text = text;
-	q.context = context;
-	int rc = idx_search(req->ix, &q, hits);
-	if (rc != 0) {
-		log_warn("retrieval failed: %s", idx_strerror(rc));
-		return rc;
-	}
-	return 0;
-}
-
-/* The search, the prompt and the answer; the second half of turn_start, or of turn_step
- * once a rewrite came back (query: the standalone question, NULL = the question itself). */
-static void answer(struct turn *t, const char *query)
+/* The prompt and the answer from the hits and the search's context (both taken over); the
+ * last part of answer, or of turn_step once a model reranker came back. */
+static void compose(struct turn *t, struct idx_hits hits, char *context)
 {
 	const struct turn_request *req = &t->req;
 	const struct cfg_profile *pf = req->profile;
@@ -501,15 +421,6 @@ static void answer(struct turn *t, const char *query)
 	struct secret key = {0};
 	char *kerr = NULL;
 	bool have_key = prov->kind == PROVIDER_BUILTIN || secret_get(prov, &key, &kerr) == 0;
-	struct idx_hits hits;
-	/* A rewritten question stands alone; otherwise the earlier questions' words help. */
-	char *context = query ? NULL : history_search_context(&t->hist, 2);
-	t->prov.search_context = context != NULL && pf->retrieval.enabled;
-	free(t->prov.search_query);
-	t->prov.search_query = xstrdup(query ? query : "");
-	double r0 = clock_ms_f();
-	retrieve(req, query ? query : req->question, context, &hits);
-	t->prov.retrieval_ms = clock_ms_f() - r0;
 	/* Evidence needs a lexical match above the profile's floor: vector neighbours of an
 	 * unrelated question are not evidence. The view shares the hits' strings. */
 	struct idx_hits evidence = {xcalloc(hits.n + 1, sizeof *hits.v), 0};
@@ -612,6 +523,88 @@ static void answer(struct turn *t, const char *query)
 		send_end(t, r);
 }
 
+/* A fallback to the first stage's order: recorded, and said once (second_notice). */
+static void rerank_fallback(struct turn *t, char *why)
+{
+	free(t->prov.rerank);
+	t->prov.rerank = xasprintf("first-stage order: %s", why);
+	char *s = second_notice(&t->prof, why);
+	if (s)
+		send_text(t, TURN_NOTICE, s, strlen(s));
+	free(s);
+	free(why);
+}
+
+/* True when the turn now waits for a model reranker (it keeps the hits); otherwise the
+ * hits are cut to top_k in the first stage's order. */
+static bool rerank_start(struct turn *t, const char *query, struct idx_hits *hits)
+{
+	char *why = NULL;
+	free(t->prov.rerank);
+	t->id = second_start(t->req.cfg, &t->prof, t->net, t->chan, t->gen, query, hits, &t->prov.rerank, &why);
+	if (why)
+		rerank_fallback(t, why);
+	if (!t->id)
+		return false;
+	t->reranking = true;
+	t->pending = *hits;
+	return true;
+}
+
+static void stopped_early(struct turn *t)
+{
+	struct turn_result *r = result_new();
+	r->outcome = TURN_CANCELLED;
+	r->message = xstrdup("Stopped before the answer began.");
+	send_end(t, r);
+}
+
+/* A model rerank came back: the hits in its order (or the first stage's), then the answer. */
+static void rerank_done(struct turn *t, const struct rerank_msg *rm)
+{
+	struct idx_hits hits = t->pending;
+	memset(&t->pending, 0, sizeof t->pending);
+	t->reranking = false;
+	t->id = 0;
+	char *context = t->pending_context;
+	t->pending_context = NULL;
+	if (t->cancelled) {
+		idx_hits_free(&hits);
+		free(context);
+		stopped_early(t);
+		return;
+	}
+	char *why = NULL;
+	free(t->prov.rerank);
+	t->prov.rerank = second_finish(&t->prof, rm, &hits, &why);
+	if (why)
+		rerank_fallback(t, why);
+	compose(t, hits, context);
+}
+
+/* The search, then the prompt and the answer; the second half of turn_start, or of
+ * turn_step once a rewrite came back (query: the standalone question, NULL = the question
+ * itself). A model reranker, when the profile has one, goes between. */
+static void answer(struct turn *t, const char *query)
+{
+	const struct turn_request *req = &t->req;
+	const struct cfg_profile *pf = req->profile;
+	struct idx_hits hits;
+	/* A rewritten question stands alone; otherwise the earlier questions' words help. */
+	char *context = query ? NULL : history_search_context(&t->hist, 2);
+	t->prov.search_context = context != NULL && pf->retrieval.enabled;
+	free(t->prov.search_query);
+	t->prov.search_query = xstrdup(query ? query : "");
+	double r0 = clock_ms_f();
+	second_retrieve(req, query ? query : req->question, context, &hits);
+	t->prov.retrieval_ms = clock_ms_f() - r0;
+	if (rerank_start(t, query ? query : req->question, &hits)) {
+		t->pending_context = context;
+		return;
+	}
+	compose(t, hits, context);
+}
+
 /* The provider that rewrites a follow-up for this profile, or NULL when none may. */
 static const struct cfg_provider *rewriter(const struct turn_request *req)
 {
@@ -642,7 +635,7 @@ struct turn *turn_start(const struct turn_request *req, struct net *net, struct 
 	t->req.history = NULL;
 	t->req.nhistory = 0;
 	const struct cfg_provider *prov = config_provider(req->cfg, t->prof.provider);
-	fill_provenance(t, &t->req, prov);
+	record_provenance_fill(&t->prov, &t->req, prov);
 	/* No turn is worth more than the whole context: copy at most that much. */
 	history_from(req->history, req->nhistory, t->prof.name, t->prof.context_tokens, &t->hist);
 
@@ -666,6 +659,11 @@ struct turn *turn_start(const struct turn_request *req, struct net *net, struct 
 
 bool turn_step(struct turn *t, const struct chan_msg *m)
 {
+	if (m->kind == RERANK_MSG) {
+		if (t && m->gen == t->gen && t->reranking)
+			rerank_done(t, (const struct rerank_msg *)m);
+		return true;
+	}
 	if (m->kind != REWRITE_MSG)
 		return false;
 	if (!t || m->gen != t->gen || !t->rewriting)
@@ -674,10 +672,7 @@ bool turn_step(struct turn *t, const struct chan_msg *m)
 	t->rewriting = false;
 	t->id = 0;
 	if (t->cancelled) {
-		struct turn_result *r = result_new();
-		r->outcome = TURN_CANCELLED;
-		r->message = xstrdup("Stopped before the answer began.");
-		send_end(t, r);
+		stopped_early(t);
 		return true;
 	}
 	free(t->prov.rewrite);
@@ -704,6 +699,8 @@ void turn_free(struct turn *t)
 	if (!t)
 		return;
 	cite_map_free(&t->map);
+	idx_hits_free(&t->pending);
+	free(t->pending_context);
 	record_provenance_clear(&t->prov);
 	history_free(&t->hist);
 	free(t->question);

@@ -66,6 +66,18 @@ struct cfg_retrieval {
 	double min_score;            /* below this a hit does not count as evidence */
 };
 
+/* The second stage of retrieval (core/answer/second.h). api names the server whose
+ * request shape is used: llama.cpp, vllm, jina and cohere share one ({model, query,
+ * documents, top_n} -> {results: [{index, relevance_score}]}), tei has its own. */
+enum rerank_api { RERANK_API_LLAMA, RERANK_API_VLLM, RERANK_API_JINA, RERANK_API_COHERE, RERANK_API_TEI };
+struct cfg_rerank {
+	char *provider;         /* "builtin" (no model), "off", or a provider's name */
+	char *model;            /* sent to the server; "" = none (llama-server serves one) */
+	int top_n;              /* first-stage hits a model reranker reorders */
+	int timeout_s;          /* the whole rerank request; then first-stage order */
+	int api;                /* enum rerank_api */
+};
+
 struct cfg_profile {
 	char *name;
 	char *provider;
@@ -80,6 +92,7 @@ struct cfg_profile {
 	char *rewrite_provider; /* "" = the profile's provider */
 	char *rewrite_model;    /* "" = the profile's model */
 	int rewrite_timeout_s;  /* the whole rewrite request; then the plain question is searched */
+	struct cfg_rerank rerank;
 	/* What the model is, for the provenance of every answer (core/answer/finetune.h). */
 	char *adapter;          /* llama-server LoRA adapter: its id or its path as GET
 				 * /lora-adapters lists it; "" = none */
