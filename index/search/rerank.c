@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hmap.h"
 #include "base/xmalloc.h"
 #include "index/search/lexical.h"
 #include "index/search/vector.h"
@@ -157,6 +158,7 @@ static double span_feature(const struct cfeat *f, size_t matched)
 
 struct rr_row {
 	double f[RR_NFEAT];
+	size_t len; /* words */
 	int ok;
 };
 
@@ -216,10 +218,90 @@ static void features(MDB_txn *txn, idx *ix, const struct qterms *q, double avgdl
 		}
 		row->f[RR_COS] = nn > 0 ? dot / sqrt(nn) : 0;
 	}
+	row->len = f->pos;
 	row->ok = 1;
 	free(f->mpos);
 	free(f->mterm);
 	free(f);
+}
+
+/* ---- relevance feedback over the candidates ---- */
+#define PRF_DOCS 5    /* best candidates the terms come from */
+#define PRF_POOL 40   /* terms looked up in the index, most frequent first */
+#define PRF_TERMS 10  /* terms kept, by frequency times IDF */
+
+struct prf {
+	struct strmap map;
+	double *w;
+	size_t cap;
+	double doc_w; /* of the chunk being read: its weight over its length */
+	const struct qterms *q;
+};
+
+static int on_prf_term(void *ctx, const struct token *tk)
+{
+	struct prf *p = ctx;
+	if (tk->len < 3 || tk->len > 40 || tok_is_stopword(p->q->t, tk->term, tk->len) || term_index(p->q, tk) >= 0)
+		return 0;
+	int isnew;
+	size_t *slot = strmap_put(&p->map, tk->term, tk->len, &isnew);
+	if (isnew) {
+		*slot = p->map.n - 1;
+		p->w = xgrow(p->w, &p->cap, p->map.n, sizeof *p->w);
+		p->w[*slot] = 0;
+	}
+	p->w[*slot] += p->doc_w;
+	return 0;
+}
+
+struct wterm {
+	size_t i;
+	double w;
+};
+
+static int cmp_wterm(const void *a, const void *b)
+{
+	const struct wterm *x = a, *y = b;
+	return x->w != y->w ? (x->w < y->w ? 1 : -1) : (x->i > y->i) - (x->i < y->i);
+}
+
+/* The expansion terms from the chunks best[0..nb) (weights 1, 1/2, ...), into e (their
+ * weight in the feedback times IDF as e->idf). */
+static void prf_terms(MDB_txn *txn, idx *ix, const struct qterms *q, const uint64_t *best, const size_t *lens,
+		      size_t nb, double N, struct qterms *e)
+{
+	struct prf p = {.q = q};
+	for (size_t r = 0; r < nb; r++) {
+		struct chunk_rec cr;
+		const char *heading, *text;
+		if (chunk_get(txn, ix, best[r], &cr, &heading, &text) != 0 || !lens[r])
+			continue;
+		p.doc_w = 1.0 / (double)(r + 1) / (double)lens[r];
+		tok_each(q->t, text, cr.text_len, on_prf_term, &p);
+	}
+	struct wterm *v = xmalloc((p.map.n + 1) * sizeof *v);
+	for (size_t i = 0; i < p.map.n; i++)
+		v[i] = (struct wterm){i, p.w[i]};
+	qsort(v, p.map.n, sizeof *v, cmp_wterm);
+	size_t pool = p.map.n < PRF_POOL ? p.map.n : PRF_POOL;
+	double maxw = pool ? v[0].w : 1;
+	for (size_t i = 0; i < pool; i++) {
+		size_t k = v[i].i;
+		double df = (double)lex_df(txn, ix, p.map.keys[k], p.map.lens[k]);
+		/* A term in one chunk only is that chunk's, not the topic's. */
+		v[i].w = df >= 2 ? v[i].w / maxw * log(1.0 + (N - df + 0.5) / (df + 0.5)) : 0;
+	}
+	qsort(v, pool, sizeof *v, cmp_wterm);
+	e->t = q->t;
+	for (size_t i = 0; i < pool && e->n < PRF_TERMS && v[i].w > 0; i++) {
+		size_t k = v[i].i;
+		e->term[e->n] = xstrndup(p.map.keys[k], p.map.lens[k]);
+		e->len[e->n] = p.map.lens[k];
+		e->idf[e->n++] = v[i].w;
+	}
+	free(v);
+	free(p.w);
+	strmap_free(&p.map);
 }
 
 struct sortable {
@@ -233,6 +315,50 @@ static int cmp_sortable(const void *a, const void *b)
 	if (x->c.score != y->c.score)
 		return x->c.score < y->c.score ? 1 : -1;
 	return (x->order > y->order) - (x->order < y->order);
+}
+
+/* RR_PRF: the candidates ranked by the other features, terms from the best PRF_DOCS, and
+ * each candidate's BM25 over those terms (over the best candidate's). */
+static void prf_feature(MDB_txn *txn, idx *ix, const struct qterms *q, double N, double avgdl,
+			const struct idx_rerank_weights *w, const struct rr_cand *c, struct rr_row *rows, size_t n)
+{
+	double maxfirst = 0, maxbm = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (c[i].first > maxfirst)
+			maxfirst = c[i].first;
+		if (rows[i].f[RR_BM25] > maxbm)
+			maxbm = rows[i].f[RR_BM25];
+	}
+	struct wterm *v = xmalloc(n * sizeof *v);
+	for (size_t i = 0; i < n; i++)
+		v[i] = (struct wterm){i, rows[i].ok ? w->w[RR_FIRST] * (maxfirst > 0 ? c[i].first / maxfirst : 0) +
+						       w->w[RR_BM25] * (maxbm > 0 ? rows[i].f[RR_BM25] / maxbm : 0)
+						    : -1};
+	qsort(v, n, sizeof *v, cmp_wterm);
+	uint64_t best[PRF_DOCS];
+	size_t lens[PRF_DOCS], nb = 0;
+	for (size_t i = 0; i < n && nb < PRF_DOCS; i++)
+		if (rows[v[i].i].ok) {
+			best[nb] = c[v[i].i].id;
+			lens[nb++] = rows[v[i].i].len;
+		}
+	free(v);
+	struct qterms e = {0};
+	prf_terms(txn, ix, q, best, lens, nb, N, &e);
+	double maxp = 0;
+	struct rr_row tmp;
+	for (size_t i = 0; i < n && e.n; i++) {
+		if (!rows[i].ok)
+			continue;
+		features(txn, ix, &e, avgdl, NULL, 0, NULL, c[i].id, &tmp);
+		rows[i].f[RR_PRF] = tmp.f[RR_BM25];
+		if (tmp.f[RR_BM25] > maxp)
+			maxp = tmp.f[RR_BM25];
+	}
+	for (size_t i = 0; i < n; i++)
+		rows[i].f[RR_PRF] = maxp > 0 ? rows[i].f[RR_PRF] / maxp : 0;
+	for (size_t i = 0; i < e.n; i++)
+		free(e.term[i]);
 }
 
 void rerank_run(MDB_txn *txn, idx *ix, struct tokenizer *t, const char *query, const float *qv,
@@ -260,6 +386,8 @@ void rerank_run(MDB_txn *txn, idx *ix, struct tokenizer *t, const char *query, c
 	float *vbuf = qv && dim > 0 ? xmalloc((size_t)dim * sizeof *vbuf) : NULL;
 	for (size_t i = 0; i < n; i++)
 		features(txn, ix, &q, avgdl, vbuf ? qv : NULL, dim, vbuf, c[i].id, &rows[i]);
+	if (w->w[RR_PRF] > 0)
+		prf_feature(txn, ix, &q, N, avgdl, w, c, rows, n);
 	/* Scores that are not already in [0, 1] are scaled over the candidates. */
 	double maxfirst = 0, maxbm = 0, mincos = INFINITY, maxcos = -INFINITY;
 	for (size_t i = 0; i < n; i++) {

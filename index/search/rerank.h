@@ -10,7 +10,9 @@
  *   - bigram: the query's adjacent term pairs found in order, at most two words apart (the
  *             ordered window of sequential dependence models), weighted by the pair's IDF;
  *   - window: pairs found within eight words in any order (SDM's unordered window);
- *   - span:   how tightly the fewest words holding every matched term pack them.
+ *   - span:   how tightly the fewest words holding every matched term pack them;
+ *   - prf:    BM25 of terms taken from the best few candidates (relevance feedback, as RM3
+ *             does, but over the candidates only: no second search).
  * The score is a weighted sum (rerank.c holds the weights and the figures they come from).
  * Pure over one read transaction; any thread. */
 #ifndef FN_RERANK_H
@@ -25,7 +27,7 @@
 
 struct tokenizer;
 
-enum { RR_FIRST, RR_BM25, RR_COS, RR_COVER, RR_TITLE, RR_BIGRAM, RR_WINDOW, RR_SPAN, RR_NFEAT };
+enum { RR_FIRST, RR_BM25, RR_COS, RR_COVER, RR_TITLE, RR_BIGRAM, RR_WINDOW, RR_SPAN, RR_PRF, RR_NFEAT };
 
 /* The weights of the features; idx_query.rerank_weights, when not NULL, replaces the
  * defaults (for tuning: tests/bench/sci_bench.c). top_n 0 = the default. */

@@ -304,16 +304,14 @@ static void tune(idx *ix)
 	double best = pass_ours(ix, IDX_HYBRID, &w, 0, NULL, NULL);
 	fprintf(stderr, "tune: start %.4f (held out %.4f)\n", best, pass_ours(ix, IDX_HYBRID, &w, 1, NULL, NULL));
 	if (getenv("FN_SCI_SCAN")) {
-		static const double wb[] = {1, 2, 4}, wc[] = {0, 0.5, 1, 2};
-		for (size_t x = 0; x < 3; x++)
-			for (size_t y = 0; y < 4; y++) {
-				struct idx_rerank_weights t = w;
-				t.w[RR_BM25] = wb[x];
-				t.w[RR_COS] = wc[y];
-				double h[2];
-				pass_ours(ix, IDX_HYBRID, &t, -1, NULL, h);
-				fprintf(stderr, "scan: bm25 %.1f cos %.1f: even %.4f odd %.4f\n", wb[x], wc[y], h[0], h[1]);
-			}
+		static const double wp[] = {0.1, 0.2, 0.3, 0.5, 1.0};
+		for (size_t x = 0; x < 5; x++) {
+			struct idx_rerank_weights t = w;
+			t.w[RR_PRF] = wp[x];
+			double h[2];
+			pass_ours(ix, IDX_HYBRID, &t, -1, NULL, h);
+			fprintf(stderr, "scan: prf %.1f: even %.4f odd %.4f\n", wp[x], h[0], h[1]);
+		}
 		return;
 	}
 	for (int round = 0; round < 4; round++) {
