@@ -303,17 +303,6 @@ static void tune(idx *ix)
 	static const double steps[] = {-0.4, -0.2, -0.1, -0.05, 0.05, 0.1, 0.2, 0.4};
 	double best = pass_ours(ix, IDX_HYBRID, &w, 0, NULL, NULL);
 	fprintf(stderr, "tune: start %.4f (held out %.4f)\n", best, pass_ours(ix, IDX_HYBRID, &w, 1, NULL, NULL));
-	if (getenv("FN_SCI_SCAN")) {
-		static const double wp[] = {0.1, 0.2, 0.3, 0.5, 1.0};
-		for (size_t x = 0; x < 5; x++) {
-			struct idx_rerank_weights t = w;
-			t.w[RR_PRF] = wp[x];
-			double h[2];
-			pass_ours(ix, IDX_HYBRID, &t, -1, NULL, h);
-			fprintf(stderr, "scan: prf %.1f: even %.4f odd %.4f\n", wp[x], h[0], h[1]);
-		}
-		return;
-	}
 	for (int round = 0; round < 4; round++) {
 		int moved = 0;
 		for (int k = 0; k < RR_NFEAT; k++) {
