@@ -49,6 +49,8 @@ struct qterms {
 	char *term[RR_MAXQ];
 	size_t len[RR_MAXQ];
 	double idf[RR_MAXQ];
+	double qw[RR_MAXQ];      /* 1 for the query's own terms, less for its context's */
+	double weight;           /* of the text being read */
 	size_t n;
 	size_t seq[RR_MAXQ * 2]; /* the query's terms in order (index into term) */
 	size_t nseq;
@@ -69,9 +71,12 @@ static int on_query_term(void *ctx, const struct token *tk)
 		if (q->n == RR_MAXQ)
 			return 1;
 		q->term[q->n] = xstrndup(tk->term, tk->len);
+		q->qw[q->n] = q->weight;
 		q->len[q->n++] = tk->len;
+	} else if (q->weight > q->qw[i]) {
+		q->qw[i] = q->weight;
 	}
-	if (q->nseq < RR_MAXQ * 2 && (q->nseq == 0 || q->seq[q->nseq - 1] != i))
+	if (q->weight >= 1 && q->nseq < RR_MAXQ * 2 && (q->nseq == 0 || q->seq[q->nseq - 1] != i))
 		q->seq[q->nseq++] = i;
 	return 0;
 }
@@ -374,26 +379,32 @@ static void prf_feature(MDB_txn *txn, idx *ix, const struct qterms *q, double N,
 		free(e.term[i]);
 }
 
-void rerank_run(MDB_txn *txn, idx *ix, struct tokenizer *t, const char *query, const float *qv,
-		int dim, const struct idx_rerank_weights *w, struct rr_cand *c, size_t n)
+void rerank_run(MDB_txn *txn, idx *ix, struct tokenizer *t, const char *query, const char *context,
+		double context_weight, const float *qv, int dim, const struct idx_rerank_weights *w,
+		struct rr_cand *c, size_t n)
 {
 	if (!n)
 		return;
 	if (!w)
 		w = &defaults;
-	struct qterms q = {.t = t};
+	struct qterms q = {.t = t, .weight = 1};
 	tok_each(t, query, strlen(query), on_query_term, &q);
 	if (!q.n) {
 		/* Only stopwords: they are the terms. */
 		q.keep_stop = 1;
 		tok_each(t, query, strlen(query), on_query_term, &q);
+		q.keep_stop = 0;
+	}
+	if (context && context_weight > 0) {
+		q.weight = context_weight;
+		tok_each(t, context, strlen(context), on_query_term, &q);
 	}
 	double N = (double)meta_u64(txn, ix, "chunks");
 	double totlen = (double)meta_u64(txn, ix, "totlen");
 	double avgdl = N > 0 && totlen > 0 ? totlen / N : 1;
 	for (size_t i = 0; i < q.n; i++) {
 		double df = (double)lex_df(txn, ix, q.term[i], q.len[i]);
-		q.idf[i] = log(1.0 + (N - df + 0.5) / (df + 0.5));
+		q.idf[i] = log(1.0 + (N - df + 0.5) / (df + 0.5)) * q.qw[i];
 	}
 	struct rr_row *rows = xcalloc(n, sizeof *rows);
 	float *vbuf = qv && dim > 0 ? xmalloc((size_t)dim * sizeof *vbuf) : NULL;

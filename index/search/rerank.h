@@ -45,9 +45,11 @@ struct rr_cand {
 };
 
 /* Rescores c[0..n) and sorts it best first (stable: equal scores keep the first stage's
- * order). qv is the query's unit vector of dim floats, or NULL. Chunks it cannot read keep
- * score -inf, last. */
-void rerank_run(MDB_txn *txn, idx *ix, struct tokenizer *t, const char *query, const float *qv,
-		int dim, const struct idx_rerank_weights *w, struct rr_cand *c, size_t n);
+ * order). context (or NULL): text whose terms count context_weight each, as in the lexical
+ * search (idx_query.context); they form no pairs. qv is the query's unit vector of dim
+ * floats, or NULL. Chunks it cannot read keep score -inf, last. */
+void rerank_run(MDB_txn *txn, idx *ix, struct tokenizer *t, const char *query, const char *context,
+		double context_weight, const float *qv, int dim, const struct idx_rerank_weights *w,
+		struct rr_cand *c, size_t n);
 
 #endif

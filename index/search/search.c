@@ -280,7 +280,8 @@ static void second_stage(MDB_txn *txn, idx *ix, struct tokenizer *t, const struc
 		c[i] = (struct rr_cand){fu[i].id, i, fu[i].score, 0};
 		keep[i] = fu[i];
 	}
-	rerank_run(txn, ix, t, q->text, qv, dim, w, c, n);
+	rerank_run(txn, ix, t, q->text, q->context,
+		   q->context_weight > 0 ? q->context_weight : IDX_CONTEXT_WEIGHT, qv, dim, w, c, n);
 	for (size_t i = 0; i < n; i++)
 		fu[i] = keep[c[i].slot];
 	free(keep);
