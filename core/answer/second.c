@@ -309,3 +309,42 @@ char *second_notice(const struct cfg_profile *pf, const char *why)
 		return NULL;
 	return xasprintf("Reranker %s: %s; the search's own order is used.", pf->rerank.provider, why);
 }
+
+void second_rerank_now(const struct config *cfg, const struct cfg_profile *pf, const char *query,
+		       struct idx_hits *hits, size_t k, char **why)
+{
+	*why = NULL;
+	const struct cfg_provider *p = second_provider(cfg, &pf->rerank);
+	if (!p || hits->n < 2)
+		return;
+	struct secret key = {0};
+	if (secret_get(p, &key, why) < 0)
+		return;
+	const char **docs = xcalloc(hits->n, sizeof *docs);
+	for (size_t i = 0; i < hits->n; i++)
+		docs[i] = hits->v[i].text;
+	char *url = provider_url(p->base_url, "rerank");
+	char *body = second_body(pf->rerank.api, pf->rerank.model, query, docs, hits->n);
+	free(docs);
+	struct net_http_req req = {.method = "POST", .url = url, .body = body, .api_key = key.key,
+				   .connect_timeout_s = p->connect_timeout_s, .timeout_s = pf->rerank.timeout_s,
+				   .max_body = 4u << 20};
+	struct net_http_reply rep = {0};
+	struct net_easy *e = net_easy_new();
+	size_t *order = xcalloc(hits->n + 1, sizeof *order);
+	const char *bad = NULL;
+	if (net_http(e, &req, &rep) != 0)
+		*why = xasprintf("the reranker failed (%s)", rep.error ? rep.error : "no response");
+	else if (rep.status < 200 || rep.status > 299)
+		*why = xasprintf("the reranker failed (HTTP %d)", rep.status);
+	else if (second_parse(rep.body, rep.len, hits->n, order, &bad) != 0)
+		*why = xstrdup(bad);
+	else
+		second_apply(hits, order, hits->n, k);
+	free(order);
+	net_http_reply_free(&rep);
+	net_easy_free(e);
+	free(body);
+	free(url);
+	secret_clear(&key);
+}

@@ -77,6 +77,12 @@ net_id second_submit(struct net *net, const struct cfg_provider *p, const struct
 		     const char *query, const char *const *docs, size_t n, struct chan *chan, uint64_t gen,
 		     char **err);
 
+/* The same rerank, blocking on the caller's thread (`footnote eval`'s retrieval): hits
+ * reordered by pf's model reranker and cut to k (0 = keep all), or left in first-stage order
+ * with *why (caller frees) on a failure. Nothing happens for a builtin or off reranker. */
+void second_rerank_now(const struct config *cfg, const struct cfg_profile *pf, const char *query,
+		       struct idx_hits *hits, size_t k, char **why);
+
 /* Reorders hits by order (second_parse's), keeping the first k; hits keep their strings. */
 void second_apply(struct idx_hits *hits, const size_t *order, size_t n, size_t k);
 

@@ -23,7 +23,9 @@ struct turn_result *eval_answer(const struct turn_request *req, struct net *net,
 		for (struct chan_msg *m = chan_take(chan), *next; m; m = next) {
 			next = m->next;
 			struct turn_msg *tm = (struct turn_msg *)m;
-			if (m->gen == req->gen && m->kind == TURN_TEXT)
+			if (turn_step(*turn, m))
+				; /* its rewrite or rerank came back: the turn went on */
+			else if (m->gen == req->gen && m->kind == TURN_TEXT)
 				buf_adds(text, tm->text);
 			else if (m->gen == req->gen && m->kind == TURN_END && !res) {
 				res = tm->result;

@@ -87,6 +87,19 @@ check_eq "builtin: provenance says builtin" "$(rerank_of <builtin.json)" "builti
 check_eq "builtin: no rerank request" "$(fakellm_query 'len([x for x in r if "rerank" in x["path"]])')" 0
 check_not_contains "builtin: the private collection stays out" "$(cat builtin.json)" "secret.txt"
 
+# eval: the retrieval is measured in the reranker's order, and the answers wait for it.
+last=$(echo "$first" | awk '{ print $NF }')
+printf '{"id": "q1", "question": "%s", "relevant": ["notes/%s"]}\n' "$q" "$last" >q.jsonl
+mrr() { python3 -c 'import json,sys; d=json.load(sys.stdin); print([p["retrieval"]["mrr"] for p in d["profiles"]])'; }
+fakellm_reset
+out=$("$FN_BIN" --config cfg.yaml eval q.jsonl --profiles first,rr --json 2>eval.err); rc=$?
+check_eq "eval: exit 0 (the answers did not wait forever)" "$rc" 0
+check_eq "eval: MRR first stage 1/3, reranked 1" "$(echo "$out" | mrr)" "[0.3333333333333333, 1]"
+check_eq "eval: the reranker was asked for the retrieval and the answer" \
+	"$(fakellm_query 'len([x for x in r if x["path"] == "/v1/rerank"])')" 2
+check_eq "eval: both profiles' answers completed" \
+	"$(echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print([p["answers"]["completed"] for p in d["profiles"]])')" "[1, 1]"
+
 sed 's/rerank: {provider: "off"}/rerank: {provider: nosuch}/' cfg.yaml >bad.yaml
 out=$("$FN_BIN" --config bad.yaml ask --profile first "$q" 2>&1); rc=$?
 check "a rerank provider that does not exist: non-zero exit" test "$rc" -ne 0
