@@ -2,7 +2,7 @@
  * list's best IDX_RERANK_TOP_N chunks by features of their text, no model.
  *
  * Per candidate, from its text and the query's (stemmed, stopwords dropped) terms:
- *   - first:  the first stage's fused score over the best one's (the rank it came with);
+ *   - first:  the first stage's rank, 1 for the best down to 1/top_n (c[].first only orders);
  *   - bm25:   BM25 recomputed from the text, over the best candidate's;
  *   - cos:    the cosine with the query vector (when there is one), min-max over candidates;
  *   - cover:  the query terms the chunk holds, weighted by IDF;
