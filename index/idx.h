@@ -216,6 +216,7 @@ bool idx_filter_pass(const struct idx_filter *f, const char *path, int64_t date_
 bool idx_filter_add_tag(struct idx_filter *f, const char *tag, size_t n);
 
 enum idx_mode { IDX_HYBRID, IDX_LEXICAL, IDX_VECTOR };
+struct idx_rerank_weights;
 struct idx_query {
 	const char *text;
 	size_t k;                          /* hits wanted (default 10) */
@@ -237,6 +238,12 @@ struct idx_query {
 	 * HTTP embedder embeds the text alone. Snippets mark the text's words only. */
 	const char *context;
 	double context_weight;
+	/* The builtin second stage (index/search/rerank.h): reorder the first stage's best
+	 * chunks by term proximity, phrase and coverage features of their text. Off by default
+	 * here; core turns it on for the builtin profiles. rerank_weights NULL = the tuned
+	 * defaults (a bench's tuning passes others). */
+	bool rerank;
+	const struct idx_rerank_weights *rerank_weights;
 };
 /* Chosen a priori (a context word is worth a third of a question's word), not tuned. */
 #define IDX_CONTEXT_WEIGHT 0.3

@@ -25,7 +25,7 @@
 
 struct cfg_provider;
 
-enum { EXPAND_MSG = 111, EXPAND_MAX = 8 };
+enum { EXPAND_MSG = 112, EXPAND_MAX = 8 }; /* REWRITE_MSG 110, RERANK_MSG 111 */
 
 struct expand_msg {
 	struct chan_msg base;  /* kind EXPAND_MSG; free with chan_msg_free */

@@ -229,6 +229,7 @@ cJSON *record_provenance_json(const struct provenance *p)
 	add_str(rt, "search_query", p->search_query);
 	add_str(rt, "rewrite", p->rewrite);
 	add_str(rt, "expansion", p->expansion);
+	add_str(rt, "rerank", p->rerank);
 	cJSON_AddBoolToObject(rt, "context", p->search_context);
 	cJSON *cv = cJSON_AddObjectToObject(o, "conversation");
 	cJSON_AddNumberToObject(cv, "turns_sent", p->history_sent);
@@ -297,6 +298,7 @@ void record_provenance_from(struct provenance *p, const cJSON *o)
 	p->search_query = jstr(rt, "search_query");
 	p->rewrite = jstr(rt, "rewrite");
 	p->expansion = jstr(rt, "expansion");
+	p->rerank = jstr(rt, "rerank");
 	p->search_context = jbool(rt, "context");
 	const cJSON *cv = jget(o, "conversation");
 	p->history_sent = jint(cv, "turns_sent", 0);
@@ -339,6 +341,7 @@ void record_provenance_copy(struct provenance *d, const struct provenance *s)
 	d->search_query = dup0(s->search_query);
 	d->rewrite = dup0(s->rewrite);
 	d->expansion = dup0(s->expansion);
+	d->rerank = dup0(s->rerank);
 	d->window_source = dup0(s->window_source);
 	d->token_count = dup0(s->token_count);
 	d->cut = dup0(s->cut);
@@ -349,6 +352,58 @@ void record_provenance_copy(struct provenance *d, const struct provenance *s)
 	d->dataset_version = dup0(s->dataset_version);
 	if (!d->no_evidence)
 		d->no_evidence = "";
+}
+
+static char *host_of(const char *url)
+{
+	const char *p = strstr(url, "://");
+	p = p ? p + 3 : url;
+	const char *at = strchr(p, '@'); /* never keep user:password@ */
+	const char *slash = strchr(p, '/');
+	if (at && (!slash || at < slash))
+		p = at + 1;
+	return xstrndup(p, strcspn(p, "/?#"));
+}
+
+void record_provenance_fill(struct provenance *pv, const struct turn_request *req,
+			    const struct cfg_provider *prov)
+{
+	const struct cfg_profile *pf = req->profile;
+	char stamp[CLOCK_ISO_LEN];
+	pv->time = xstrdup(clock_iso_utc(stamp, sizeof stamp));
+	pv->profile = xstrdup(pf->name);
+	pv->provider = xstrdup(prov->name);
+	pv->provider_kind = xstrdup(provider_kind_name(prov->kind));
+	pv->model = xstrdup(prov->kind == PROVIDER_BUILTIN ? "extractive" : pf->model);
+	pv->host = prov->kind == PROVIDER_BUILTIN ? xstrdup("") : host_of(prov->base_url);
+	pv->note = xstrdup(pf->notice ? pf->notice : "");
+	pv->temperature = pf->temperature;
+	pv->retrieval = pf->retrieval.enabled;
+	pv->top_k = pf->retrieval.top_k;
+	pv->mode = xstrdup(pf->retrieval.mode);
+	struct buf c = {0};
+	for (size_t i = 0; i < pf->retrieval.collections.n; i++)
+		buf_addf(&c, "%s%s", i ? "," : "", pf->retrieval.collections.v[i]);
+	pv->collections = buf_detach(&c);
+	pv->w_lexical = pf->retrieval.w_lexical;
+	pv->w_vector = pf->retrieval.w_vector;
+	pv->min_score = pf->retrieval.min_score;
+	pv->per_file_cap = pf->retrieval.per_file_cap;
+	pv->context_tokens = pf->context_tokens;
+	pv->max_tokens = pf->max_tokens;
+	pv->no_evidence = no_evidence_name(pf->no_evidence);
+	pv->search_query = xstrdup("");
+	pv->rewrite = xstrdup("");
+	pv->expansion = xstrdup("");
+	pv->rerank = xstrdup("");
+	if (req->ix) {
+		struct idx_stats st;
+		if (idx_stats(req->ix, &st) == 0) {
+			pv->index_generation = st.generation;
+			pv->index_files = st.files;
+			pv->index_chunks = st.chunks;
+		}
+	}
 }
 
 void record_provenance_clear(struct provenance *p)
@@ -365,6 +420,7 @@ void record_provenance_clear(struct provenance *p)
 	free(p->search_query);
 	free(p->rewrite);
 	free(p->expansion);
+	free(p->rerank);
 	free(p->window_source);
 	free(p->token_count);
 	free(p->cut);
@@ -657,56 +713,4 @@ void record_figure(struct buf *b, const struct turn_result *r)
 			 r->quoted_passages == 1 ? "" : "s", 100 * r->relevance);
 	else if (r->grounding >= 0)
 		buf_addf(b, " · grounding %.0f%%%s", 100 * r->grounding, r->checked_by ? " (checker model)" : "");
-}
-
-/* The host of a base URL, never its user:password@. */
-static char *host_of(const char *url)
-{
-	const char *p = strstr(url, "://");
-	p = p ? p + 3 : url;
-	const char *at = strchr(p, '@'); /* never keep user:password@ */
-	const char *slash = strchr(p, '/');
-	if (at && (!slash || at < slash))
-		p = at + 1;
-	return xstrndup(p, strcspn(p, "/?#"));
-}
-
-void record_provenance_fill(struct provenance *pv, const struct turn_request *req,
-			    const struct cfg_provider *prov)
-{
-	const struct cfg_profile *pf = req->profile;
-	char stamp[CLOCK_ISO_LEN];
-	pv->time = xstrdup(clock_iso_utc(stamp, sizeof stamp));
-	pv->profile = xstrdup(pf->name);
-	pv->provider = xstrdup(prov->name);
-	pv->provider_kind = xstrdup(provider_kind_name(prov->kind));
-	pv->model = xstrdup(prov->kind == PROVIDER_BUILTIN ? "extractive" : pf->model);
-	pv->host = prov->kind == PROVIDER_BUILTIN ? xstrdup("") : host_of(prov->base_url);
-	pv->note = xstrdup(pf->notice ? pf->notice : "");
-	pv->temperature = pf->temperature;
-	pv->retrieval = pf->retrieval.enabled;
-	pv->top_k = pf->retrieval.top_k;
-	pv->mode = xstrdup(pf->retrieval.mode);
-	struct buf c = {0};
-	for (size_t i = 0; i < pf->retrieval.collections.n; i++)
-		buf_addf(&c, "%s%s", i ? "," : "", pf->retrieval.collections.v[i]);
-	pv->collections = buf_detach(&c);
-	pv->w_lexical = pf->retrieval.w_lexical;
-	pv->w_vector = pf->retrieval.w_vector;
-	pv->min_score = pf->retrieval.min_score;
-	pv->per_file_cap = pf->retrieval.per_file_cap;
-	pv->context_tokens = pf->context_tokens;
-	pv->max_tokens = pf->max_tokens;
-	pv->no_evidence = no_evidence_name(pf->no_evidence);
-	pv->search_query = xstrdup("");
-	pv->rewrite = xstrdup("");
-	pv->expansion = xstrdup("");
-	if (req->ix) {
-		struct idx_stats st;
-		if (idx_stats(req->ix, &st) == 0) {
-			pv->index_generation = st.generation;
-			pv->index_files = st.files;
-			pv->index_chunks = st.chunks;
-		}
-	}
 }

@@ -12,7 +12,7 @@
  *                context_tokens, max_tokens, no_evidence,
  *                retrieval: {enabled, mode, top_k, collections, w_lexical, w_vector,
  *                            per_file_cap, min_score, retrieval_ms, search_query,
- *                            rewrite, context},
+ *                            rewrite, rerank, context},
  *                conversation: {turns_sent, turns_dropped},
  *                index: {generation, files, chunks}, prompt_tokens_estimate,
  *                window: {tokens, from, counting, cut},
@@ -71,7 +71,7 @@ struct cJSON *record_provenance_json(const struct provenance *p);
 void record_provenance_from(struct provenance *p, const struct cJSON *o);
 /* What a turn for req with provider prov records before it runs: the time, profile, model,
  * host (never its user:password@), the retrieval settings and the index's totals; the
- * search query, rewrite and expansion start as "". */
+ * search query, rewrite, expansion and rerank start as "". */
 void record_provenance_fill(struct provenance *pv, const struct turn_request *req,
 			    const struct cfg_provider *prov);
 void record_provenance_copy(struct provenance *d, const struct provenance *s);

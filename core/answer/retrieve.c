@@ -9,7 +9,10 @@
 
 void turn_query(const struct turn_request *req, struct idx_query *q)
 {
-	const struct cfg_retrieval *r = &req->profile->retrieval;
+	const struct cfg_profile *pf = req->profile;
+	const struct cfg_retrieval *r = &pf->retrieval;
+	const struct cfg_provider *rp = strcmp(pf->rerank.provider, "off") ? config_provider(req->cfg, pf->rerank.provider)
+									 : NULL;
 	enum idx_mode mode = !strcmp(r->mode, "lexical") ? IDX_LEXICAL
 			     : !strcmp(r->mode, "vector") ? IDX_VECTOR : IDX_HYBRID;
 	*q = (struct idx_query){
@@ -24,7 +27,11 @@ void turn_query(const struct turn_request *req, struct idx_query *q)
 		.rrf_k = 60,
 		.language = req->cfg->index.language,
 		.emb = req->emb,
+		.rerank = rp && rp->kind == PROVIDER_BUILTIN,
 	};
+	/* A model reranker gets the first stage's best top_n to choose from. */
+	if (rp && rp->kind != PROVIDER_BUILTIN && (size_t)pf->rerank.top_n > q->k)
+		q->k = (size_t)pf->rerank.top_n;
 	/* The profile's filter (dates checked when the config was read), then the question's
 	 * own leading "path:", "after:", "before:" words; a bad one stays text. */
 	config_profile_filter(req->profile, &q->filter[0]);

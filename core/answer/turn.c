@@ -1,5 +1,6 @@
 /* turn.c - one question, one answer, through the channel (see turn.h). */
 #include "core/answer/turn.h"
+#include "core/answer/turn_impl.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "core/answer/extractive.h"
 #include "core/answer/finetune.h"
 #include "core/answer/rewrite.h"
+#include "core/answer/second.h"
 #include "core/app/log.h"
 #include "core/net/limits.h"
 #include "core/net/net.h"
@@ -29,43 +31,11 @@ _Static_assert(TURN_COMPLETED == (int)STREAM_COMPLETED && TURN_TRUNCATED == (int
 		       TURN_INTERRUPTED == (int)STREAM_INTERRUPTED && TURN_TOO_LARGE == (int)STREAM_TOO_LARGE,
 	       "turn outcomes mirror stream outcomes");
 
-/* The request of a turn, shared by the turn and its link: the id to cancel changes when a
- * refused prompt is sent again from the net thread. Atomics; freed by the last of the two. */
-struct handle {
-	net_id id;
-	bool cancelled;
-	int refs;
-};
-
 static void handle_drop(struct handle *h)
 {
 	if (h && __atomic_sub_fetch(&h->refs, 1, __ATOMIC_ACQ_REL) == 0)
 		free(h);
 }
-
-struct turn {
-	struct chan *chan;
-	uint64_t gen;
-	struct cite_map map;
-	struct provenance prov;
-	double started;
-	struct net *net;       /* set while a model request may be in flight */
-	net_id id;
-	struct history hist;   /* the earlier turns this one may send */
-	/* The request, kept for after a rewrite: req points at the copies below (the caller's
-	 * profile may be a copy on its stack). */
-	struct turn_request req;
-	struct cfg_profile prof;
-	char *question, *extra, *model;
-	bool rewriting;        /* a rewrite is in flight: turn_step goes on */
-	bool expanding;        /* a query expansion is in flight: turn_step goes on */
-	char *query;           /* while expanding: the rewritten question, or NULL */
-	char *sub[EXPAND_MAX]; /* the expansion's sub-queries */
-	size_t nsub;
-	bool cancelled;
-	struct handle *handle; /* the model request's id, shared with its link */
-	struct finetune_lora lora; /* the adapter each request carries */
-};
 
 /* What the net thread's callbacks need. Owned by the request: freed in its done callback,
  * so a turn freed mid-stream (/new) leaves nothing dangling. */
@@ -115,7 +85,7 @@ static void post_text(struct chan *chan, uint64_t gen, enum turn_msg_kind kind, 
 	chan_send(chan, &m->base);
 }
 
-static void send_text(struct turn *t, enum turn_msg_kind kind, const char *s, size_t len)
+void turn_send_text(struct turn *t, enum turn_msg_kind kind, const char *s, size_t len)
 {
 	post_text(t->chan, t->gen, kind, s, len);
 }
@@ -135,7 +105,7 @@ static void post_end(struct chan *chan, uint64_t gen, double started, struct tur
 	chan_send(chan, &m->base);
 }
 
-static void send_end(struct turn *t, struct turn_result *r)
+void turn_send_end(struct turn *t, struct turn_result *r)
 {
 	r->priced = true; /* nothing was asked of a server: nothing to pay */
 	post_end(t->chan, t->gen, t->started, r);
@@ -154,7 +124,7 @@ static void on_event(void *ctx, enum stream_ev_kind kind, const char *s, size_t 
 		post_text(l->chan, l->gen, TURN_REASONING, s, len);
 }
 
-static struct turn_result *result_new(void)
+struct turn_result *turn_result_new(void)
 {
 	struct turn_result *r = xcalloc(1, sizeof *r);
 	r->grounding = -1;
@@ -291,7 +261,7 @@ static void on_done(void *ctx, const struct stream_result *sr, const struct net_
 	    limits_refusal(sr->error, &refused_prompt, &refused_window) &&
 	    refit(l, refused_prompt, refused_window))
 		return; /* the smaller request's done comes later, with the same link */
-	struct turn_result *r = result_new();
+	struct turn_result *r = turn_result_new();
 	r->outcome = (int)sr->outcome; /* the turn outcomes mirror the stream's */
 	r->outcome_name = xstrdup(stream_outcome_name(sr->outcome));
 	r->finish_reason = sr->finish_reason ? xstrdup(sr->finish_reason) : NULL;
@@ -344,10 +314,10 @@ static void ask_model(struct turn *t, const struct turn_request *req, const stru
 		      const struct secret *key)
 {
 	if (!net) {
-		struct turn_result *r = result_new();
+		struct turn_result *r = turn_result_new();
 		r->outcome = TURN_NETWORK_ERROR;
 		r->message = xstrdup("the network layer could not start (see the log)");
-		send_end(t, r);
+		turn_send_end(t, r);
 		return;
 	}
 	const struct cfg_profile *pf = req->profile;
@@ -394,14 +364,14 @@ static void ask_model(struct turn *t, const struct turn_request *req, const stru
 	l->check = claimcheck_new(req->cfg, pf, &l->check_err);
 	t->net = net;
 	if (!submit(l, l->nsources, l->answer_sent)) {
-		struct turn_result *r = result_new();
+		struct turn_result *r = turn_result_new();
 		r->outcome = TURN_HTTP_ERROR;
 		r->message = xasprintf("provider %s has no HTTP chat endpoint", prov->name);
 		t->net = NULL;
 		handle_drop(l->req); /* the turn's reference stays */
 		l->req = NULL;
 		link_free(l);
-		send_end(t, r);
+		turn_send_end(t, r);
 	}
 }
 
@@ -413,14 +383,14 @@ static void send_streamed(struct turn *t, const char *text)
 	while (*p) {
 		size_t n = strcspn(p, " \n");
 		n += strspn(p + n, " \n");
-		send_text(t, TURN_TEXT, p, n);
+		turn_send_text(t, TURN_TEXT, p, n);
 		p += n;
 	}
 }
 
-/* The search, the prompt and the answer; the second half of turn_start, or of turn_step
- * once a rewrite came back (query: the standalone question, NULL = the question itself). */
-static void answer(struct turn *t, const char *query)
+/* The prompt and the answer from the hits and the search's context (both taken over); the
+ * last part of answer, or of turn_step once a model reranker came back. */
+void turn_compose(struct turn *t, struct idx_hits hits, char *context)
 {
 	const struct turn_request *req = &t->req;
 	const struct cfg_profile *pf = req->profile;
@@ -429,15 +399,6 @@ static void answer(struct turn *t, const char *query)
 	struct secret key = {0};
 	char *kerr = NULL;
 	bool have_key = prov->kind == PROVIDER_BUILTIN || secret_get(prov, &key, &kerr) == 0;
-	struct idx_hits hits;
-	/* A rewritten question stands alone; otherwise the earlier questions' words help. */
-	char *context = query ? NULL : history_search_context(&t->hist, 2);
-	t->prov.search_context = context != NULL && pf->retrieval.enabled;
-	free(t->prov.search_query);
-	t->prov.search_query = xstrdup(query ? query : "");
-	double r0 = clock_ms_f();
-	turn_retrieve(req, query ? query : req->question, context, t->sub, t->nsub, &hits);
-	t->prov.retrieval_ms = clock_ms_f() - r0;
 	/* Evidence needs a lexical match above the profile's floor: vector neighbours of an
 	 * unrelated question are not evidence. The view shares the hits' strings. */
 	struct idx_hits evidence = {xcalloc(hits.n + 1, sizeof *hits.v), 0};
@@ -476,17 +437,17 @@ static void answer(struct turn *t, const char *query)
 			    t->map.n + t->map.ndropped, window)
 		: xstrdup("");
 
-	struct turn_result *r = result_new();
+	struct turn_result *r = turn_result_new();
 	r->label_uncited = pf->no_evidence == NO_EVIDENCE_LABEL;
 	bool no_evidence = pf->retrieval.enabled && t->map.n == 0;
 	bool unfit = no_evidence && t->map.ndropped > 0;
 	if (unfit && (pf->no_evidence == NO_EVIDENCE_DECLINE || prov->kind == PROVIDER_BUILTIN)) {
 		char *why = turn_none_fits(&prompt, &t->map, window);
-		send_text(t, TURN_TEXT, why, strlen(why));
+		turn_send_text(t, TURN_TEXT, why, strlen(why));
 		r->outcome = TURN_DECLINED;
 		r->message = why;
 	} else if (no_evidence && pf->no_evidence == NO_EVIDENCE_DECLINE) {
-		send_text(t, TURN_TEXT, "Not found in your documents.", 28);
+		turn_send_text(t, TURN_TEXT, "Not found in your documents.", 28);
 		r->outcome = TURN_DECLINED;
 		/* The builtin answerer has no model to not ask: say what it did instead. */
 		r->message = xstrdup(prov->kind == PROVIDER_BUILTIN
@@ -520,7 +481,7 @@ static void answer(struct turn *t, const char *query)
 			verify_into(r, text, strlen(text), &t->map, req->cfg->index.language);
 			free(text);
 		} else {
-			send_text(t, TURN_TEXT, "Not found in your documents.", 28);
+			turn_send_text(t, TURN_TEXT, "Not found in your documents.", 28);
 			r->outcome = TURN_DECLINED;
 			r->message = xstrdup(pf->retrieval.enabled
 					     ? "No sentence in the retrieved passages answers this question."
@@ -536,7 +497,7 @@ static void answer(struct turn *t, const char *query)
 		r = NULL;
 		if (unfit) {
 			char *why = turn_none_fits(&prompt, &t->map, window);
-			send_text(t, TURN_NOTICE, why, strlen(why));
+			turn_send_text(t, TURN_NOTICE, why, strlen(why));
 			free(why);
 		}
 		ask_model(t, req, prov, &prompt, window, no_evidence, t->net, &key);
@@ -546,136 +507,15 @@ static void answer(struct turn *t, const char *query)
 	secret_clear(&key);
 	free(kerr);
 	if (r)
-		send_end(t, r);
+		turn_send_end(t, r);
 }
 
-/* Submits the query expansion of query (the rewrite, or NULL: the question) when the
- * profile asks for one; true when it is in flight (turn_step answers once it is back). */
-static bool expand_start(struct turn *t, const char *query)
-{
-	const struct cfg_expand *ex = &t->prof.expand;
-	if (!ex->enabled || !t->prof.retrieval.enabled || !t->req.ix || !t->net)
-		return false;
-	const struct cfg_provider *p = config_provider(t->req.cfg, *ex->provider ? ex->provider : t->prof.provider);
-	if (!p || p->kind == PROVIDER_BUILTIN)
-		return false;
-	char *err = NULL;
-	t->id = expand_submit(t->net, p, *ex->model ? ex->model : t->prof.model, ex->timeout_s, ex->queries,
-			      query ? query : t->question, t->chan, t->gen, &err);
-	if (!t->id) {
-		free(t->prov.expansion);
-		t->prov.expansion = xasprintf("the expansion could not be sent (%s)", err ? err : "?");
-		free(err);
-		return false;
-	}
-	t->expanding = true;
-	t->query = query ? xstrdup(query) : NULL;
-	return true;
-}
 
-/* The provider that rewrites a follow-up for this profile, or NULL when none may. */
-static const struct cfg_provider *rewriter(const struct turn_request *req)
-{
-	const struct cfg_profile *pf = req->profile;
-	if (pf->rewrite != REWRITE_AUTO || !pf->retrieval.enabled || !req->ix)
-		return NULL;
-	const struct cfg_provider *p = config_provider(req->cfg, pf->rewrite_provider && *pf->rewrite_provider
-							   ? pf->rewrite_provider : pf->provider);
-	return p && p->kind != PROVIDER_BUILTIN ? p : NULL;
-}
 
-struct turn *turn_start(const struct turn_request *req, struct net *net, struct chan *chan)
-{
-	struct turn *t = xcalloc(1, sizeof *t);
-	t->chan = chan;
-	t->gen = req->gen;
-	t->started = clock_ms_f();
-	t->net = net;
-	t->prof = *req->profile;
-	t->model = req->profile->model ? xstrdup(req->profile->model) : NULL;
-	t->prof.model = t->model;
-	t->question = xstrdup(req->question);
-	t->extra = req->extra_context ? xstrdup(req->extra_context) : NULL;
-	t->req = *req;
-	t->req.profile = &t->prof;
-	t->req.question = t->question;
-	t->req.extra_context = t->extra;
-	t->req.history = NULL;
-	t->req.nhistory = 0;
-	const struct cfg_provider *prov = config_provider(req->cfg, t->prof.provider);
-	record_provenance_fill(&t->prov, &t->req, prov);
-	/* No turn is worth more than the whole context: copy at most that much. */
-	history_from(req->history, req->nhistory, t->prof.name, t->prof.context_tokens, &t->hist);
 
-	const struct cfg_provider *rw = t->hist.n ? rewriter(&t->req) : NULL;
-	if (rw && net) {
-		char *err = NULL;
-		const char *model = t->prof.rewrite_model && *t->prof.rewrite_model ? t->prof.rewrite_model
-				    : t->prof.model;
-		int timeout = t->prof.rewrite_timeout_s > 0 ? t->prof.rewrite_timeout_s : 8;
-		t->id = rewrite_submit(net, rw, model, timeout, &t->hist, t->question, chan, t->gen, &err);
-		if (t->id) {
-			t->rewriting = true;
-			return t;
-		}
-		t->prov.rewrite = xasprintf("the rewrite could not be sent (%s)", err ? err : "?");
-		free(err);
-	}
-	if (!expand_start(t, NULL))
-		answer(t, NULL);
-	return t;
-}
 
-/* A cancelled turn ends before its answer began. */
-static bool ended_if_cancelled(struct turn *t)
-{
-	if (!t->cancelled)
-		return false;
-	struct turn_result *r = result_new();
-	r->outcome = TURN_CANCELLED;
-	r->message = xstrdup("Stopped before the answer began.");
-	send_end(t, r);
-	return true;
-}
 
-static void take_expansion(struct turn *t, const struct expand_msg *x)
-{
-	t->expanding = false;
-	t->id = 0;
-	struct buf b = {0};
-	for (size_t i = 0; i < x->n; i++) {
-		t->sub[t->nsub++] = xstrdup(x->queries[i]);
-		buf_addf(&b, "%s%s", i ? "\n" : "", x->queries[i]);
-	}
-	free(t->prov.expansion);
-	t->prov.expansion = x->n ? buf_detach(&b) : xstrdup(x->why ? x->why : "failed");
-	buf_free(&b);
-	if (!ended_if_cancelled(t))
-		answer(t, t->query);
-}
 
-bool turn_step(struct turn *t, const struct chan_msg *m)
-{
-	if (m->kind == EXPAND_MSG) {
-		if (t && m->gen == t->gen && t->expanding)
-			take_expansion(t, (const struct expand_msg *)m);
-		return true;
-	}
-	if (m->kind != REWRITE_MSG)
-		return false;
-	if (!t || m->gen != t->gen || !t->rewriting)
-		return true;
-	const struct rewrite_msg *rm = (const struct rewrite_msg *)m;
-	t->rewriting = false;
-	t->id = 0;
-	if (ended_if_cancelled(t))
-		return true;
-	free(t->prov.rewrite);
-	t->prov.rewrite = xstrdup(rm->query ? "rewritten" : rm->why ? rm->why : "failed");
-	if (!expand_start(t, rm->query))
-		answer(t, rm->query);
-	return true;
-}
 
 void turn_cancel(struct turn *t)
 {
@@ -695,6 +535,8 @@ void turn_free(struct turn *t)
 	if (!t)
 		return;
 	cite_map_free(&t->map);
+	idx_hits_free(&t->pending);
+	free(t->pending_context);
 	record_provenance_clear(&t->prov);
 	history_free(&t->hist);
 	free(t->question);

@@ -122,6 +122,8 @@ struct provenance {
 	char *expansion;        /* "" = not tried; the sub-queries searched too, one per line;
 				 * else why the question was searched alone ("the expansion failed
 				 * (...)") */
+	char *rerank;           /* the second stage: "off", "builtin", "MODEL via PROVIDER", or
+				 * "first-stage order: WHY" when a model reranker failed */
 	bool search_context;    /* the earlier questions' words weighed in the search */
 	/* The window the prompt was fitted into (tokens, prompt + answer), where it came from
 	 * ("GET /props n_ctx", "config", "profile context_tokens"...), how tokens were counted,
@@ -166,8 +168,9 @@ struct turn;
 /* Starts a turn; never NULL. net may be NULL when only the builtin provider is used. */
 struct turn *turn_start(const struct turn_request *req, struct net *net, struct chan *chan);
 /* UI thread: call with every message taken from the channel before handling it. Returns
- * true when m was the turn's own (its rewrite came back: the turn has gone on to search and
- * answer); skip it then and free it as usual. t may be NULL (false unless m is a rewrite). */
+ * true when m was the turn's own (its rewrite or its rerank came back: the turn has gone on
+ * to search or answer); skip it then and free it as usual. t may be NULL (false unless m is
+ * a rewrite or a rerank). */
 bool turn_step(struct turn *t, const struct chan_msg *m);
 /* Stops the answer; a TURN_END with TURN_CANCELLED follows (partial text kept). */
 void turn_cancel(struct turn *t);

@@ -301,6 +301,18 @@ static int finish(struct walker *w, struct config *c, bool from_file)
 		    check_step_provider(w, c, p, &p->verify.provider, p->verify.enabled, "verify",
 					"a checker model"))
 			return -1;
+		const struct cfg_provider *rr = strcmp(p->rerank.provider, "off") ? config_provider(c, p->rerank.provider) : NULL;
+		if (strcmp(p->rerank.provider, "off") && (!rr || rr->kind == PROVIDER_OLLAMA)) {
+			const struct pos *ps = cfgw_find_pos(w, &p->rerank.provider);
+			char *key = xasprintf("profiles.%s.rerank.provider", p->name);
+			cfgw_fail_at(w, ps ? ps->line : 0, ps ? ps->col : 0, key,
+				rr ? "provider %s is an ollama server, which has no rerank endpoint: point an "
+				     "openai provider at llama-server --reranking, vLLM or TEI, or write builtin"
+				   : "expected builtin, off or the name of a provider, got \"%s\"",
+				p->rerank.provider);
+			free(key);
+			return -1;
+		}
 		const char *const dates[] = {p->filter.after, p->filter.before};
 		for (int d = 0; d < 2; d++) {
 			int64_t ns;

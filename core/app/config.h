@@ -93,6 +93,18 @@ struct cfg_filter {
 	struct cfg_strs tags; /* the file has one of these tags; empty = any */
 };
 
+/* The second stage of retrieval (core/answer/second.h). api names the server whose
+ * request shape is used: llama.cpp, vllm, jina and cohere share one ({model, query,
+ * documents, top_n} -> {results: [{index, relevance_score}]}), tei has its own. */
+enum rerank_api { RERANK_API_LLAMA, RERANK_API_VLLM, RERANK_API_JINA, RERANK_API_COHERE, RERANK_API_TEI };
+struct cfg_rerank {
+	char *provider;         /* "builtin" (no model), "off", or a provider's name */
+	char *model;            /* sent to the server; "" = none (llama-server serves one) */
+	int top_n;              /* first-stage hits a model reranker reorders */
+	int timeout_s;          /* the whole rerank request; then first-stage order */
+	int api;                /* enum rerank_api */
+};
+
 struct cfg_profile {
 	char *name;
 	char *provider;
@@ -110,6 +122,7 @@ struct cfg_profile {
 	int rewrite_timeout_s;  /* the whole rewrite request; then the plain question is searched */
 	struct cfg_expand expand;
 	struct cfg_verify verify;
+	struct cfg_rerank rerank;
 	/* What the model is, for the provenance of every answer (core/answer/finetune.h). */
 	char *adapter;          /* llama-server LoRA adapter: its id or its path as GET
 				 * /lora-adapters lists it; "" = none */

@@ -14,6 +14,8 @@ const char *const config_policy_names[] = {"decline", "answer", "label", NULL};
 static const char *const rewrite_names[] = {"auto", "off", NULL};
 static const char *const think_names[] = {"auto", "tag", "noopen", NULL}; /* enum stream_think */
 static const char *const tokenizer_names[] = {"auto", "estimate", NULL};
+static const char *const rerank_api_names[] = {"llama.cpp", "vllm", "jina", "cohere", "tei", NULL};
+_Static_assert(RERANK_API_LLAMA == 0 && RERANK_API_TEI == 4, "rerank_api_names follows enum rerank_api");
 _Static_assert(STREAM_THINK_AUTO == 0 && STREAM_THINK_TAG == 1 && STREAM_THINK_NOOPEN == 2,
 	       "think_names follows enum stream_think");
 
@@ -142,6 +144,23 @@ static const struct opt filter_opts[] = {
 	END,
 };
 static const struct schema filter_schema = {sizeof(struct cfg_filter), SIZE_MAX, filter_opts};
+static const struct opt rerank_opts[] = {
+	{.name = "provider", .type = T_STR, .off = O(cfg_rerank, provider), .def = "builtin",
+	 .help = "builtin (term proximity, phrase and coverage features, no model) | off | the name "
+		 "of a provider whose server reranks: llama-server --reranking, vLLM, TEI, Jina, Cohere"},
+	{.name = "model", .type = T_STR, .off = O(cfg_rerank, model), .def = "",
+	 .help = "reranker model id sent to the server; empty = none (llama-server serves one)"},
+	{.name = "top_n", .type = T_INT, .off = O(cfg_rerank, top_n), .def = "20", .min = 2, .max = 200,
+	 .help = "first-stage hits a model reranker reorders (the best top_k of them are kept)"},
+	{.name = "timeout_s", .type = T_INT, .off = O(cfg_rerank, timeout_s), .def = "5", .min = 1, .max = 600,
+	 .help = "longest wait for the reranker; then the first stage's order is used"},
+	{.name = "api", .type = T_ENUM, .off = O(cfg_rerank, api), .def = "llama.cpp",
+	 .choices = rerank_api_names,
+	 .help = "request shape: llama.cpp | vllm | jina | cohere (POST {base_url}/rerank with "
+		 "documents) | tei (POST {base_url}/rerank with texts)"},
+	END,
+};
+static const struct schema rerank_schema = {sizeof(struct cfg_rerank), SIZE_MAX, rerank_opts};
 
 static const struct opt profile_opts[] = {
 	{.name = "provider", .type = T_STR, .off = O(cfg_profile, provider), .def = "builtin",
@@ -183,6 +202,8 @@ static const struct opt profile_opts[] = {
 	 .help = "query expansion with a model (off unless enabled; not with builtin)"},
 	{.name = "verify", .type = T_STRUCT, .off = O(cfg_profile, verify), .sub = &verify_schema,
 	 .help = "a checker model after the builtin check (off unless enabled; not with builtin)"},
+	{.name = "rerank", .type = T_STRUCT, .off = O(cfg_profile, rerank), .sub = &rerank_schema,
+	 .help = "the second stage: reorders the search's best hits before the prompt"},
 	{.name = "adapter", .type = T_STR, .off = O(cfg_profile, adapter), .def = "",
 	 .help = "llama-server LoRA adapter sent with each request: its id or its path as GET "
 		 "/lora-adapters lists it (Ollama: build the model with ADAPTER instead)"},

@@ -19,6 +19,8 @@
 #include "base/xmalloc.h"
 #include "core/app/chan.h"
 #include "core/answer/cite.h"
+#include "core/answer/second.h"
+#include "core/app/log.h"
 #include "core/eval/judge.h"
 #include "core/eval/metrics.h"
 #include "core/eval/score.h"
@@ -449,6 +451,14 @@ static int retrieve_one(const struct eval_question *q, const struct cfg_profile 
 	struct idx_hits h = {0};
 	double t0 = clock_ms_f();
 	int rc = idx_search(o->ix, &iq, &h);
+	if (!rc) {
+		/* A model reranker reorders them as in an answer (the builtin one already did). */
+		char *why = NULL;
+		second_rerank_now(o->cfg, pf, q->text, &h, 0, &why);
+		if (why)
+			log_warn("eval: %s; its first-stage order is measured", why);
+		free(why);
+	}
 	t->retrieval_ms[qi] = clock_ms_f() - t0;
 	if (rc)
 		return rc;

@@ -24,7 +24,7 @@ struct turn_result *eval_answer(const struct turn_request *req, struct net *net,
 			next = m->next;
 			struct turn_msg *tm = (struct turn_msg *)m;
 			if (turn_step(*turn, m))
-				; /* a query expansion came back: the turn goes on */
+				; /* a rewrite, an expansion or a rerank came back: the turn goes on */
 			else if (m->gen == req->gen && m->kind == TURN_TEXT)
 				buf_adds(text, tm->text);
 			else if (m->gen == req->gen && m->kind == TURN_END && !res) {

@@ -524,7 +524,8 @@ net_id net_submit(struct net *n, const struct net_request *req, const struct net
 	x->retry_cap_s = req->retry_cap_s;
 	x->cb = *cb;
 	x->headers = make_headers(req->api_key,
-				  req->proto == STREAM_OPENAI_SSE ? "Accept: text/event-stream"
+				  req->proto == STREAM_OPENAI_SSE    ? "Accept: text/event-stream"
+				  : req->proto == STREAM_RAW_JSON ? "Accept: application/json"
 								  : "Accept: application/x-ndjson",
 				  true);
 	struct stream_sink sink = {on_stream_event, x};

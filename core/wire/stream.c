@@ -28,6 +28,7 @@ struct stream {
 	struct buf sniff;   /* BOM and white space seen before the mode was known */
 	unsigned sniff_bom;
 	struct buf body;    /* MODE_JSON, MODE_HTML: the whole body */
+	bool raw;           /* STREAM_RAW_JSON: the body is the text */
 	struct sstate st;   /* what was gathered, and the outcome */
 };
 
@@ -41,7 +42,10 @@ struct stream *stream_new(enum stream_proto proto, const struct stream_sink *sin
 	struct stream *s = xcalloc(1, sizeof *s);
 	sstate_init(&s->st, proto, sink);
 	s->max = DEFAULT_MAX;
-	if (proto == STREAM_OLLAMA_NDJSON) {
+	if (proto == STREAM_RAW_JSON) {
+		s->mode = MODE_JSON;
+		s->raw = true;
+	} else if (proto == STREAM_OLLAMA_NDJSON) {
 		s->mode = MODE_NDJSON;
 		struct ndjson_callbacks cb = ollama_callbacks(&s->st);
 		s->nd = ndjson_new(&cb);
@@ -185,6 +189,11 @@ void stream_finish(struct stream *s)
 			too_large(s);
 		break;
 	case MODE_JSON:
+		if (s->raw) {
+			sstate_content(&s->st, s->body.p ? s->body.p : "", s->body.len);
+			decide(s, STREAM_COMPLETED);
+			return;
+		}
 		openai_body(&s->st, s->body.p ? s->body.p : "", s->body.len);
 		break;
 	case MODE_HTML:

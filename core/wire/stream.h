@@ -69,6 +69,8 @@
 enum stream_proto {
 	STREAM_OPENAI_SSE,    /* POST /chat/completions with stream: true */
 	STREAM_OLLAMA_NDJSON, /* POST /api/chat (or /api/generate) */
+	STREAM_RAW_JSON,      /* any other JSON reply (a rerank): the whole body becomes the
+				 result's text, COMPLETED once it ended; no events on the way */
 };
 
 enum stream_outcome {

@@ -14,6 +14,7 @@
 #include "base/hmap.h"
 #include "index/idx.h"
 #include "index/search/lexical.h"
+#include "index/search/rerank.h"
 #include "index/search/ties.h"
 #include "index/store/store.h"
 #include "index/text/text.h"
@@ -265,6 +266,28 @@ static uint32_t fid_of(MDB_txn *txn, idx *ix, uint64_t id)
 	return b->c[id % STORE_BLOCK].fid;
 }
 
+/* Reorders the fused list's best top_n by the builtin reranker; the rest keep their order. */
+static void second_stage(MDB_txn *txn, idx *ix, struct tokenizer *t, const struct idx_query *q,
+			 const float *qv, int dim, struct fused *fu, size_t nf)
+{
+	const struct idx_rerank_weights *w = q->rerank_weights ? q->rerank_weights : rerank_defaults();
+	size_t n = w->top_n ? w->top_n : rerank_defaults()->top_n;
+	if (n > nf)
+		n = nf;
+	struct rr_cand *c = xmalloc(n * sizeof *c);
+	struct fused *keep = xmalloc(n * sizeof *keep);
+	for (size_t i = 0; i < n; i++) {
+		c[i] = (struct rr_cand){fu[i].id, i, fu[i].score, 0};
+		keep[i] = fu[i];
+	}
+	rerank_run(txn, ix, t, q->text, q->context,
+		   q->context_weight > 0 ? q->context_weight : IDX_CONTEXT_WEIGHT, qv, dim, w, c, n);
+	for (size_t i = 0; i < n; i++)
+		fu[i] = keep[c[i].slot];
+	free(keep);
+	free(c);
+}
+
 void idx_hits_free(struct idx_hits *h)
 {
 	if (!h)
@@ -395,6 +418,8 @@ int idx_search(idx *ix, const struct idx_query *q, struct idx_hits *out)
 				fu[i] = (struct fused){s[i].id, s[i].score, want_lex ? i + 1 : 0, want_lex ? 0 : i + 1};
 		}
 	}
+	if (!rc && q->rerank && nf > 1)
+		second_stage(txn, ix, t, q, qv, want_vec ? q->emb->dim : 0, fu, nf);
 	struct u64map perfile = {0};
 	out->v = xcalloc(k, sizeof *out->v);
 	for (size_t i = 0; i < nf && out->n < k && !rc; i++) {

@@ -34,6 +34,16 @@ Endpoints
                               characters, or limit=N in the model name) gives HTTP 400
                               {"error":"the input length exceeds the context length"}.
   POST /api/embeddings        legacy Ollama: {"prompt": str} -> {"embedding": [...]}.
+  POST /v1/rerank, /rerank    llama-server --reranking (also vLLM, Jina, Cohere):
+                              {"model","query","documents":[str],"top_n"} ->
+                              {"model","object":"list","usage","results":[{"index",
+                              "relevance_score"}]} best first, at most top_n. With "texts"
+                              instead of "documents" (Hugging Face TEI): [{"index","score"}].
+                              A document scores the share of the query's words it holds;
+                              model "rerank:reverse" (or mode rerank_reverse, for TEI's
+                              body, which names no model) scores the last document best, so
+                              the order visibly differs from the client's. fault:500 and
+                              stall (model name or /_script) work here too.
   Test control (never recorded, never scripted):
   POST /_script               JSON list of scenario names (or {"scenarios": [...]}): the
                               next requests, on any endpoint and in order, use these
@@ -59,6 +69,8 @@ Endpoints
                                             options.num_ctx (default 2048) tokens, as
                                             Ollama does, and records "cut": true
                                 vllm_len=N  max_model_len N in /v1/models
+                                rerank_reverse  /v1/rerank and /rerank score the last
+                                            document best, whatever the model
                               Tokens are counted by a fake tokenizer (up to 3 letters, a digit
                               or a sign each: about 1.5 times footnote's estimate on prose),
                               a chat prompt as the sum of its messages plus 4 per message + 3.
@@ -306,6 +318,8 @@ class Scenario:
             self.arg = parts[1]
         elif head == "embed":
             self.kind = "embed"
+        elif head == "rerank":
+            self.kind = "rerank"
         elif head in simple:
             self.kind = head
         else:
@@ -668,6 +682,8 @@ class Handler(BaseHTTPRequestHandler):
             "/models": ("GET", self.openai_models),
             "/v1/embeddings": ("POST", self.openai_embeddings),
             "/embeddings": ("POST", self.openai_embeddings),
+            "/v1/rerank": ("POST", self.rerank),
+            "/rerank": ("POST", self.rerank),
             "/api/chat": ("POST", self.ollama_chat),
             "/api/tags": ("GET", self.ollama_tags),
             "/api/embed": ("POST", self.ollama_embed),
@@ -1277,6 +1293,35 @@ class Handler(BaseHTTPRequestHandler):
             if mode("vllm_len"):
                 it["max_model_len"] = mode("vllm_len")
         return self.send_json(200, {"object": "list", "data": items})
+
+    def rerank(self, sc, body):
+        query = body.get("query")
+        tei = "texts" in body
+        docs = body.get("texts" if tei else "documents")
+        if not isinstance(query, str) or not isinstance(docs, list) or not docs or \
+                not all(isinstance(d, str) for d in docs):
+            return self.send_json(400, {"error": {"code": 400, "message": "\"query\" must be a "
+                                                  "string and \"documents\" a non-empty list of "
+                                                  "strings", "type": "invalid_request_error"}})
+        qwords = set(w.lower() for w in WORD.findall(query))
+        scores = []
+        for i, d in enumerate(docs):
+            if (sc.kind == "rerank" and "reverse" in sc.flags) or mode("rerank_reverse"):
+                scores.append(float(i))
+            else:
+                dw = set(w.lower() for w in WORD.findall(d))
+                scores.append(len(qwords & dw) / float(len(qwords) or 1))
+        ranked = sorted(range(len(docs)), key=lambda i: (-scores[i], i))
+        if tei:
+            return self.send_json(200, [{"index": i, "score": scores[i]} for i in ranked])
+        top_n = body.get("top_n")
+        if isinstance(top_n, int) and top_n > 0:
+            ranked = ranked[:top_n]
+        n = sum(approx_tokens(d) for d in docs) + approx_tokens(query)
+        return self.send_json(200, {"model": body.get("model") or "fake-reranker", "object": "list",
+                                    "usage": {"prompt_tokens": n, "total_tokens": n},
+                                    "results": [{"index": i, "relevance_score": scores[i]}
+                                                for i in ranked]})
 
     def openai_embeddings(self, sc, body):
         model = body.get("model")

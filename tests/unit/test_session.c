@@ -145,6 +145,7 @@ static const struct field prov_fields[] = {
 	FIELD(struct provenance, search_query, F_STR),
 	FIELD(struct provenance, rewrite, F_STR),
 	FIELD(struct provenance, expansion, F_STR),
+	FIELD(struct provenance, rerank, F_STR),
 	FIELD(struct provenance, search_context, F_BOOL),
 	FIELD(struct provenance, context_window, F_INT),
 	FIELD(struct provenance, window_source, F_STR),
