@@ -13,6 +13,7 @@
 #endif
 
 #include "base/xmalloc.h"
+#include "index/search/ivf.h"
 
 float vec_quantize(const float *x, int dim, int8_t *codes)
 {
@@ -135,7 +136,7 @@ static int have_avx2(void)
 #endif
 }
 
-static void dots(const int8_t *q, const int8_t *codes, int dim, size_t n, int32_t *out)
+void vec_dots(const int8_t *q, const int8_t *codes, int dim, size_t n, int32_t *out)
 {
 #if defined(__x86_64__)
 	if (have_avx2()) {
@@ -171,7 +172,7 @@ static void *scan_run(void *arg)
 		const struct vblk *b = &s->b[i];
 		const struct vec_hdr *h = (const struct vec_hdr *)b->vec;
 		const int8_t *codes = (const int8_t *)(b->vec + sizeof *h);
-		dots(s->q, codes, s->dim, STORE_BLOCK, dot);
+		vec_dots(s->q, codes, s->dim, STORE_BLOCK, dot);
 		for (size_t j = 0; j < STORE_BLOCK; j++) {
 			float sc = h->scale[j];
 			if (sc == 0)
@@ -228,7 +229,7 @@ static size_t scan_threads(const idx *ix, size_t nb)
 
 /* Runs run(items[t]) for t < n, items of `size` bytes: item 0 on this thread, the others on
  * their own (or here, one after the other, when a thread cannot start). */
-static void fan_out(void *(*run)(void *), void *items, size_t size, size_t n)
+void vec_fan_out(void *(*run)(void *), void *items, size_t size, size_t n)
 {
 	pthread_t *th = xcalloc(n, sizeof *th);
 	size_t started = 1;
@@ -269,7 +270,7 @@ int vec_search_exact(MDB_txn *txn, idx *ix, const float *qf, int dim, const stru
 		sc[t] = (struct scan){bl + (a < nb ? a : nb), a < e ? e - a : 0, q, qscale, dim, f, {0}};
 		topk_init(&sc[t].top, k);
 	}
-	fan_out(scan_run, sc, sizeof *sc, nthr);
+	vec_fan_out(scan_run, sc, sizeof *sc, nthr);
 	for (size_t t = 1; t < nthr; t++) {
 		for (size_t i = 0; i < sc[t].top.n; i++)
 			topk_push(&sc[0].top, sc[t].top.v[i].id, sc[t].top.v[i].score);
@@ -370,7 +371,7 @@ int vbits_update(MDB_txn *txn, idx *ix, const struct stage *vec, int dim)
 		return 0;
 	for (size_t i = 0; i < vec->n && !rc; i++)
 		rc = vbits_put(txn, ix, vec->v[i].blk, vec->v[i].data, dim);
-	return rc;
+	return rc ? rc : ivf_update(txn, ix, vec, dim);
 }
 
 int vbits_rebuild(MDB_txn *txn, idx *ix, int dim)
@@ -392,7 +393,7 @@ int vbits_rebuild(MDB_txn *txn, idx *ix, int dim)
 	}
 	if (!rc)
 		rc = meta_put_u64(txn, ix, "vbits", 1);
-	return rc;
+	return rc ? rc : ivf_rebuild(txn, ix, dim);
 }
 
 int vbits_ready(MDB_txn *txn, idx *ix)
@@ -438,13 +439,7 @@ int vbits_check(MDB_txn *txn, idx *ix, int dim, char *err, size_t errlen)
 /* The query as QBITS two's complement bit planes of u_i = round(7 q_i / max|q|):
  * sum(u_i * sign(d_i)) = 2 * sum over set bits of u_i - sum(u_i), and the first sum is
  * sum_p w_p * popcount(plane_p & d) with w = 1, 2, 4, -8. */
-struct qbits {
-	uint64_t *plane; /* QBITS x words */
-	size_t nw;
-	int32_t usum;
-};
-
-static void qbits_make(const float *q, int dim, struct qbits *qb)
+void qbits_make(const float *q, int dim, struct qbits *qb)
 {
 	qb->nw = vbits_words(dim);
 	qb->plane = xcalloc(QBITS * qb->nw, 8);
@@ -533,6 +528,34 @@ POPCNT static void ascan_block(struct ascan *s, const struct vblk *b)
 	}
 }
 
+static inline __attribute__((always_inline)) void est_n(const struct qbits *qb, const float *fac,
+							 const uint64_t *w, size_t n, size_t nw, float *out)
+{
+	for (size_t j = 0; j < n; j++)
+		out[j] = fac[j] * (float)qbits_dot(qb->plane, nw, qb->usum, w + j * nw);
+}
+
+POPCNT void vbits_est(const struct qbits *qb, const float *fac, const uint64_t *words, size_t n, float *out)
+{
+	switch (qb->nw) {
+	case 6:
+		est_n(qb, fac, words, n, 6, out);
+		break;
+	case 12:
+		est_n(qb, fac, words, n, 12, out);
+		break;
+	case 16:
+		est_n(qb, fac, words, n, 16, out);
+		break;
+	case 24:
+		est_n(qb, fac, words, n, 24, out);
+		break;
+	default:
+		est_n(qb, fac, words, n, qb->nw, out);
+		break;
+	}
+}
+
 static void *ascan_run(void *arg)
 {
 	struct ascan *s = arg;
@@ -548,7 +571,7 @@ static int cmp_id(const void *a, const void *b)
 }
 
 /* Scores the candidates (any order) exactly with the int8 codes into top. */
-static int rescore(MDB_txn *txn, idx *ix, const float *qf, int dim, struct scored *cand, size_t n,
+int vec_rescore(MDB_txn *txn, idx *ix, const float *qf, int dim, struct scored *cand, size_t n,
 		   struct topk *top)
 {
 	qsort(cand, n, sizeof *cand, cmp_id); /* block order: one lookup per block */
@@ -582,7 +605,7 @@ static int rescore(MDB_txn *txn, idx *ix, const float *qf, int dim, struct score
 		if (sc == 0)
 			continue;
 		int32_t d;
-		dots(q, (const int8_t *)(blk + sizeof *h) + slot * (size_t)dim, dim, 1, &d);
+		vec_dots(q, (const int8_t *)(blk + sizeof *h) + slot * (size_t)dim, dim, 1, &d);
 		topk_push(top, cand[i].id, (double)(sc * qscale * (float)d));
 	}
 	free(q);
@@ -612,7 +635,7 @@ int vec_search_approx(MDB_txn *txn, idx *ix, const float *qf, int dim, const str
 		sc[t] = (struct ascan){bl + (a < nb ? a : nb), a < e ? e - a : 0, &qb, f, {0}};
 		topk_init(&sc[t].top, ncand);
 	}
-	fan_out(ascan_run, sc, sizeof *sc, nthr);
+	vec_fan_out(ascan_run, sc, sizeof *sc, nthr);
 	/* Each thread's best ncand together hold the overall best ncand. */
 	size_t total = 0;
 	for (size_t t = 0; t < nthr; t++)
@@ -626,7 +649,7 @@ int vec_search_approx(MDB_txn *txn, idx *ix, const float *qf, int dim, const str
 	}
 	struct topk top;
 	topk_init(&top, k);
-	rc = rescore(txn, ix, qf, dim, cand, total, &top);
+	rc = vec_rescore(txn, ix, qf, dim, cand, total, &top);
 	if (rc) {
 		topk_free(&top);
 	} else {
@@ -645,6 +668,12 @@ int vec_search(MDB_txn *txn, idx *ix, const float *q, int dim, const struct sfil
 	       struct scored **out, size_t *nout)
 {
 	MDB_stat st;
+	/* The IVF exists from IVF_MIN vectors on (ivf.h); 1 = it cannot answer: scan. */
+	if (approx_min != SIZE_MAX && vbits_ready(txn, ix) && ivf_ready(txn, ix, dim, NULL)) {
+		int rc = ivf_search(txn, ix, q, dim, f, k, out, nout);
+		if (rc <= 0)
+			return rc;
+	}
 	if (approx_min != SIZE_MAX && vbits_ready(txn, ix) && mdb_stat(txn, ix->vec, &st) == 0 &&
 	    (size_t)st.ms_entries * STORE_BLOCK >= approx_min)
 		return vec_search_approx(txn, ix, q, dim, f, k, out, nout);

@@ -76,6 +76,19 @@ static int open_dbs(idx *ix, int create)
 		if (rc == MDB_NOTFOUND && !create)
 			rc = 0;
 	}
+	/* So did the IVF lists (index/search/ivf.h); without them search scans. */
+	if (!rc) {
+		MDB_dbi *ivf[] = {&ix->ivfc, &ix->ivfa, &ix->ivfl};
+		const char *names[] = {"ivfc", "ivfa", "ivfl"};
+		ix->has_ivf = true;
+		for (size_t i = 0; i < 3 && !rc; i++) {
+			rc = mdb_dbi_open(txn, names[i], f, ivf[i]);
+			if (rc == MDB_NOTFOUND && !create) {
+				ix->has_ivf = false;
+				rc = 0;
+			}
+		}
+	}
 	if (!rc) {
 		uint64_t schema = meta_u64(txn, ix, "schema");
 		if (schema == 0 && create)

@@ -24,7 +24,8 @@ int fill_check_embedder(struct pass *p);
 /* Embeds every live chunk that has no vector (after an embedder change, or chunks stored
  * while the embedder failed). Stops at the first embedder failure (they stay pending). */
 int fill_vectors(struct pass *p);
-/* An index written before the sign codes existed gets them once, from its vectors. */
+/* An index written before the sign codes existed gets them once, from its vectors; one
+ * without IVF lists (or with drifted ones) gets them trained (ivf.h). */
 int fill_backfill_vbits(struct pass *p);
 
 #endif
