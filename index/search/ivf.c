@@ -14,7 +14,7 @@
 
 #define IVF_ITERS 8           /* k-means iterations */
 #define IVF_SAMPLE 48         /* training vectors per centroid */
-#define IVF_DRIFT 4           /* re-train at 4x (or 1/4 of) the vectors trained on */
+#define IVF_DRIFT 2           /* re-train at 2x (or 1/2 of) the vectors trained on */
 
 static size_t p_min = IVF_MIN, p_nprobe, p_cand;
 static int p_search = 1;
@@ -23,10 +23,8 @@ void ivf_set_params(size_t min_vectors, size_t nprobe, size_t cand)
 {
 	if (min_vectors)
 		p_min = min_vectors;
-	if (nprobe)
-		p_nprobe = nprobe;
-	if (cand)
-		p_cand = cand;
+	p_nprobe = nprobe;
+	p_cand = cand;
 }
 
 void ivf_set_search(int on)
@@ -67,6 +65,7 @@ int ivf_cents_load(MDB_txn *txn, idx *ix, int dim, struct cents *c)
 		return 1;
 	c->nlist = h.nlist;
 	c->cap = h.cap;
+	c->nprobe = h.nprobe;
 	c->scale = xmalloc(h.nlist * sizeof *c->scale);
 	c->codes = xmalloc((size_t)h.nlist * (size_t)dim);
 	memcpy(c->scale, (const char *)v.mv_data + sizeof h, h.nlist * sizeof *c->scale);
@@ -271,7 +270,7 @@ static uint64_t count_vectors(MDB_txn *txn, idx *ix, int dim)
 
 int ivf_due(MDB_txn *txn, idx *ix, int dim)
 {
-	if (!ix->has_ivf || dim <= 0 || !vbits_ready(txn, ix))
+	if (!ix->has_ivf || dim <= 0 || p_min == SIZE_MAX || !vbits_ready(txn, ix))
 		return 0;
 	uint64_t n;
 	if (ivf_ready(txn, ix, dim, &n)) {
@@ -290,7 +289,11 @@ int ivf_due(MDB_txn *txn, idx *ix, int dim)
 
 int ivf_update(MDB_txn *txn, idx *ix, const struct stage *vec, int dim)
 {
-	if (!ix->has_ivf || dim <= 0 || !vbits_ready(txn, ix))
+	if (!ix->has_ivf || dim <= 0)
+		return 0;
+	if (p_min == SIZE_MAX) /* switched off: no lists to go stale */
+		return ivf_ready(txn, ix, dim, NULL) ? ivf_drop(txn, ix) : 0;
+	if (!vbits_ready(txn, ix))
 		return 0;
 	struct upd u = {.txn = txn, .ix = ix, .dim = dim, .nw = vbits_words(dim)};
 	int rc = 0;
@@ -406,6 +409,7 @@ static int put_raw(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t klen, cons
 struct vref {
 	uint64_t id;
 	const int8_t *code;
+	float scale;
 };
 
 /* Writes the IVF: centroids, counts, assignments (block order) and lists. */
@@ -413,7 +417,7 @@ static int write_all(MDB_txn *txn, idx *ix, int dim, const struct cents *c, cons
 		     const uint32_t *lab, size_t n)
 {
 	size_t nw = vbits_words(dim), cap = c->cap, ssz = seg_size(cap, nw);
-	struct ivf_chdr ch = {IVF_MAGIC, (uint32_t)dim, c->nlist, (uint32_t)cap};
+	struct ivf_chdr ch = {IVF_MAGIC, (uint32_t)dim, c->nlist, (uint32_t)cap, c->nprobe, 0};
 	size_t csz = sizeof ch + (size_t)c->nlist * (4 + (size_t)dim);
 	unsigned char *cb = xmalloc(csz);
 	memcpy(cb, &ch, sizeof ch);
@@ -489,7 +493,7 @@ static int write_all(MDB_txn *txn, idx *ix, int dim, const struct cents *c, cons
 
 int ivf_rebuild(MDB_txn *txn, idx *ix, int dim)
 {
-	if (!ix->has_ivf || dim <= 0 || dim > 64 * 64)
+	if (!ix->has_ivf || dim <= 0 || dim > 64 * 64 || p_min == SIZE_MAX)
 		return 0;
 	/* Every vector, in id order (pointers into the map: nothing is written until
 	 * write_all, after the last use of the codes). */
@@ -510,7 +514,8 @@ int ivf_rebuild(MDB_txn *txn, idx *ix, int dim)
 				continue;
 			vr = xgrow(vr, &capv, n + 1, sizeof *vr);
 			vr[n++] = (struct vref){blk * STORE_BLOCK + j,
-						(const int8_t *)((const unsigned char *)v.mv_data + sizeof *h) + j * (size_t)dim};
+						(const int8_t *)((const unsigned char *)v.mv_data + sizeof *h) + j * (size_t)dim,
+						h->scale[j]};
 		}
 	}
 	mdb_cursor_close(cur);
@@ -531,11 +536,16 @@ int ivf_rebuild(MDB_txn *txn, idx *ix, int dim)
 		sample[i] = vr[i * n / ns].code;
 	for (size_t i = 0; i < n; i++)
 		codes[i] = vr[i].code;
-	struct cents c = {nlist, (uint32_t)seg_cap(vbits_words(dim)), xmalloc(nlist * sizeof(float)),
+	struct cents c = {nlist, (uint32_t)seg_cap(vbits_words(dim)), 0, xmalloc(nlist * sizeof(float)),
 			  xmalloc((size_t)nlist * dim)};
 	train(sample, ns, dim, nlist, ix->ncpu, &c);
 	uint32_t *lab = xmalloc(n * sizeof *lab);
 	assign_all(&c, dim, codes, n, lab, ix->ncpu);
+	float *scale = xmalloc(n * sizeof *scale);
+	for (size_t i = 0; i < n; i++)
+		scale[i] = vr[i].scale;
+	c.nprobe = ivf_tune(&c, dim, codes, scale, lab, n, ix->ncpu);
+	free(scale);
 	free(sample);
 	free(codes);
 	rc = ivf_drop(txn, ix);
@@ -549,12 +559,11 @@ int ivf_rebuild(MDB_txn *txn, idx *ix, int dim)
 
 /* ---- search ---- */
 
-/* Lists probed and candidates rescored, unless set: about 1/24 of the lists (at least 8)
- * and 12 candidates per hit wanted (at least 150). */
-static size_t nprobe_for(uint32_t nlist)
+/* Lists probed, unless set: what ivf_tune measured at training, at least 4. */
+static size_t nprobe_for(const struct cents *c)
 {
-	size_t p = p_nprobe ? p_nprobe : nlist / 24 > 8 ? nlist / 24 : 8;
-	return p < nlist ? p : nlist;
+	size_t p = p_nprobe ? p_nprobe : c->nprobe > 4 ? c->nprobe : 4;
+	return p < c->nlist ? p : c->nlist;
 }
 
 int ivf_search(MDB_txn *txn, idx *ix, const float *qf, int dim, const struct sfilter *f, size_t k,
@@ -564,30 +573,45 @@ int ivf_search(MDB_txn *txn, idx *ix, const float *qf, int dim, const struct sfi
 	*nout = 0;
 	if (!p_search || dim <= 0 || dim > 64 * 64)
 		return 1;
+	/* A cold page cache (the centroids are not in it): every page this search reads is
+	 * asked for ahead, so the disk serves them in parallel. */
+	MDB_val cv;
+	int cold = 0;
+	if (ix->has_ivf && get(txn, ix->ivfc, "c", 1, &cv) == 0 && !store_resident(cv.mv_data, cv.mv_size)) {
+		cold = 1;
+		store_prefetch(cv.mv_data, cv.mv_size);
+	}
 	struct cents c;
 	if (ivf_cents_load(txn, ix, dim, &c))
 		return 1;
+	/* Lists that needed more than a quarter of themselves probed save nothing: scan. */
+	if (!p_nprobe && c.nprobe > c.nlist / 4) {
+		ivf_cents_free(&c);
+		return 1;
+	}
 	size_t nw = vbits_words(dim), cap = c.cap, ssz = seg_size(cap, nw);
 	int8_t *q8 = xmalloc((size_t)dim);
 	vec_quantize(qf, dim, q8);
 	int32_t *dots = xmalloc(c.nlist * sizeof *dots);
 	vec_dots(q8, c.codes, dim, c.nlist, dots);
 	struct topk probe;
-	topk_init(&probe, nprobe_for(c.nlist));
+	topk_init(&probe, nprobe_for(&c));
 	for (uint32_t l = 0; l < c.nlist; l++)
 		topk_push(&probe, l, (double)(c.scale[l] * (float)dots[l]));
 	free(dots);
 	free(q8);
 	struct qbits qb;
 	qbits_make(qf, dim, &qb);
-	size_t ncand = p_cand ? p_cand : 12 * k > 150 ? 12 * k : 150;
+	/* Candidates rescored: 150, or 1.5 per hit wanted (the synthetic benchmark at 1M). */
+	size_t ncand = p_cand ? p_cand : 3 * k / 2 > 150 ? 3 * k / 2 : 150;
 	struct topk cand;
 	topk_init(&cand, ncand > k ? ncand : k);
 	float *est = xmalloc(cap * sizeof *est);
+	/* The probed lists' segments first (prefetched when cold), then their scan. */
+	unsigned char **segs = NULL;
+	size_t nseg = 0, capseg = 0;
 	MDB_cursor *cur;
 	int rc = mdb_cursor_open(txn, ix->ivfl, &cur);
-	uint64_t ciblk = UINT64_MAX;
-	const struct cinfo_block *ci = NULL;
 	for (size_t p = 0; p < probe.n && !rc; p++) {
 		uint64_t list = probe.v[p].id;
 		unsigned char kb[8];
@@ -598,32 +622,41 @@ int ivf_search(MDB_txn *txn, idx *ix, const float *qf, int dim, const struct sfi
 				break;
 			if (vv.mv_size != ssz)
 				continue;
-			unsigned char *s = vv.mv_data;
-			struct ivf_shdr h;
-			memcpy(&h, s, sizeof h);
-			size_t m = h.n < cap ? h.n : cap;
-			const uint64_t *ids = seg_ids(s);
-			vbits_est(&qb, seg_fac(s, cap), seg_words(s, cap), m, est);
-			for (size_t i = 0; i < m; i++) {
-				if (cand.n == cand.k && (double)est[i] <= cand.v[0].score)
-					continue;
-				if (f->allow) {
-					uint64_t b = ids[i] / STORE_BLOCK;
-					if (b != ciblk) {
-						MDB_val cv;
-						ciblk = b;
-						ci = ivf_get_blk(txn, ix->cinfo, b, &cv) == 0 && cv.mv_size == sizeof *ci ? cv.mv_data : NULL;
-					}
-					const struct cinfo *x = ci ? &ci->c[ids[i] % STORE_BLOCK] : NULL;
-					if (!x || !x->live || !sfilter_ok(f, x->coll))
-						continue;
-				}
-				topk_push(&cand, ids[i], (double)est[i]);
-			}
+			segs = xgrow(segs, &capseg, nseg + 1, sizeof *segs);
+			segs[nseg++] = vv.mv_data;
+			if (cold)
+				store_prefetch(vv.mv_data, ssz);
 		}
 	}
 	if (!rc)
 		mdb_cursor_close(cur);
+	uint64_t ciblk = UINT64_MAX;
+	const struct cinfo_block *ci = NULL;
+	for (size_t g = 0; g < nseg && !rc; g++) {
+		unsigned char *s = segs[g];
+		struct ivf_shdr h;
+		memcpy(&h, s, sizeof h);
+		size_t m = h.n < cap ? h.n : cap;
+		const uint64_t *ids = seg_ids(s);
+		vbits_est(&qb, seg_fac(s, cap), seg_words(s, cap), m, est);
+		for (size_t i = 0; i < m; i++) {
+			if (cand.n == cand.k && (double)est[i] <= cand.v[0].score)
+				continue;
+			if (f->allow) {
+				uint64_t b = ids[i] / STORE_BLOCK;
+				if (b != ciblk) {
+					MDB_val cv2;
+					ciblk = b;
+					ci = ivf_get_blk(txn, ix->cinfo, b, &cv2) == 0 && cv2.mv_size == sizeof *ci ? cv2.mv_data : NULL;
+				}
+				const struct cinfo *x = ci ? &ci->c[ids[i] % STORE_BLOCK] : NULL;
+				if (!x || !x->live || !sfilter_ok(f, x->coll))
+					continue;
+			}
+			topk_push(&cand, ids[i], (double)est[i]);
+		}
+	}
+	free(segs);
 	free(est);
 	free(qb.plane);
 	topk_free(&probe);
@@ -631,7 +664,7 @@ int ivf_search(MDB_txn *txn, idx *ix, const float *qf, int dim, const struct sfi
 	struct topk top;
 	topk_init(&top, k);
 	if (!rc)
-		rc = vec_rescore(txn, ix, qf, dim, cand.v, cand.n, &top);
+		rc = vec_rescore(txn, ix, qf, dim, cand.v, cand.n, &top, cold);
 	topk_free(&cand);
 	if (!rc && f->allow && top.n < k)
 		rc = 1; /* a narrow filter: the scan finds what the lists missed */

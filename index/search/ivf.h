@@ -8,13 +8,20 @@
  * codes: a copy of the vector's vbits entry), ivfa records per vec block slot the list and
  * a hash of the sign code, and ivfc "n" the count of each list. Search scores the
  * centroids, scans the nprobe best lists with the sign-code estimate (vector.h), and
- * rescores the best cand candidates exactly with the int8 codes.
+ * rescores the best cand candidates exactly with the int8 codes (150, or 1.5 per hit).
+ *
+ * nprobe is measured at training (ivf_tune): 64 of the index's own vectors, evenly spaced,
+ * are searched exactly, and nprobe is the number of lists, taken in each query's order,
+ * that hold 97% of their 10 nearest neighbours (at least 4 are probed). Lists that would
+ * need more than a quarter of themselves probed save little: search then scans as before.
+ * vec_search uses the IVF from 200,000 vectors on (below, the exact scan is as fast and
+ * exact); it is trained from IVF_MIN vectors so that it is ready by then.
  *
  * Maintenance, in the write txn that writes the vec blocks (ivf_update, called from
  * vbits_update): a slot whose vector went away or whose sign code changed leaves its list
  * (swap with the list's last entry); a new vector joins the list of its nearest centroid.
- * The centroids stay as they are until the lists drift: when the vector count reaches 4x
- * or falls to 1/4 of the count at training, the IVF is re-trained and every list rebuilt in
+ * The centroids stay as they are until the lists drift: when the vector count reaches 2x
+ * or falls to 1/2 of the count at training, the IVF is re-trained and every list rebuilt in
  * that txn; below ivf_min / 2 vectors it is dropped and search scans exactly. A crash
  * between txns leaves the lists as the last commit left them, in step with the vectors. */
 #ifndef FN_IVF_H
@@ -29,7 +36,7 @@
 #include "index/search/topk.h"
 #include "index/store/store.h"
 
-#define IVF_MIN 20000 /* vectors before an IVF is trained; below it the exact scan is fast */
+#define IVF_MIN 100000 /* vectors before an IVF is trained (search uses it from 200,000) */
 
 /* After vbits_update (vec and vbits blocks of `vec` written in txn): lists in step, and a
  * (re-)training when the IVF is missing but due, or has drifted. */
@@ -50,20 +57,21 @@ int ivf_search(MDB_txn *txn, idx *ix, const float *q, int dim, const struct sfil
 /* Every vector in exactly one list with its current sign code, counts right; 0, or
  * IDX_ECORRUPT with the reason. */
 int ivf_check(MDB_txn *txn, idx *ix, int dim, char *err, size_t errlen);
-/* Tuning hooks (tests, benchmark): train from min_vectors; probe nprobe lists; rescore cand
- * candidates; use 0 to keep a setting, SIZE_MAX for min_vectors to never use the IVF in
- * search. Not thread-safe. */
+/* Tuning hooks (tests, benchmark): train from min_vectors on (0 keeps the setting;
+ * SIZE_MAX: never, and the next write drops the lists: a benchmark's "without"); probe
+ * nprobe lists and rescore cand candidates (0: the defaults). Not thread-safe. */
 void ivf_set_params(size_t min_vectors, size_t nprobe, size_t cand);
 /* Disables (0) or enables (1) the IVF in vec_search only (lists are still maintained). */
 void ivf_set_search(int on);
 
 /* ---- the layout (ivf.c, ivf_check.c) ---- */
-#define IVF_MAGIC 0x31465649u /* "IVF1" */
+#define IVF_MAGIC 0x32465649u /* "IVF2" */
 #define IVF_PAGE 4064         /* a segment fits one 4 KiB overflow page */
 
 /* ivfc "c": header, float scale[nlist], int8 codes[nlist * dim]. */
 struct ivf_chdr {
 	uint32_t magic, dim, nlist, cap;
+	uint32_t nprobe, pad; /* from ivf_tune */
 };
 /* ivfc "n": header, uint32 count[nlist]. */
 struct ivf_nhdr {
@@ -109,7 +117,7 @@ static inline uint64_t seg_key(uint32_t list, uint32_t seg)
 
 /* The centroids of an IVF for dim (copies; ivf_cents_free); 0, or 1 when there is none. */
 struct cents {
-	uint32_t nlist, cap;
+	uint32_t nlist, cap, nprobe;
 	float *scale;
 	int8_t *codes;
 };
@@ -119,5 +127,9 @@ void ivf_cents_free(struct cents *c);
 int ivf_counts_load(MDB_txn *txn, idx *ix, uint32_t nlist, struct ivf_nhdr *h, uint32_t **count);
 uint32_t ivf_code_hash(float fac, const uint64_t *w, size_t nw);
 int ivf_get_blk(MDB_txn *txn, MDB_dbi dbi, uint64_t blk, MDB_val *v);
+/* The lists a search must probe so that they hold 97% of the exact 10 nearest neighbours
+ * of 64 of the index's own vectors (an even sample); codes/scale/lab per vector. */
+uint32_t ivf_tune(const struct cents *c, int dim, const int8_t *const *codes, const float *scale,
+		  const uint32_t *lab, size_t n, int ncpu);
 
 #endif

@@ -214,6 +214,10 @@ static int collect_blocks(MDB_txn *txn, idx *ix, MDB_dbi dbi, size_t want, const
 		free(bl);
 		return rc;
 	}
+	/* A cold scan reads every block: ask for them all at once. */
+	if (nb && !store_resident(bl[0].vec, want))
+		for (size_t i = 0; i < nb; i++)
+			store_prefetch(bl[i].vec, want);
 	*out = bl;
 	*nout = nb;
 	return 0;
@@ -572,15 +576,18 @@ static int cmp_id(const void *a, const void *b)
 
 /* Scores the candidates (any order) exactly with the int8 codes into top. */
 int vec_rescore(MDB_txn *txn, idx *ix, const float *qf, int dim, struct scored *cand, size_t n,
-		   struct topk *top)
+		struct topk *top, int prefetch)
 {
 	qsort(cand, n, sizeof *cand, cmp_id); /* block order: one lookup per block */
 	int8_t *q = xmalloc((size_t)dim);
 	float qscale = vec_quantize(qf, dim, q);
 	uint64_t cur = UINT64_MAX;
 	const unsigned char *blk = NULL;
+	const unsigned char **at = xmalloc((n + 1) * sizeof *at);
 	size_t want = vec_block_size(dim);
 	int rc = 0;
+	/* The blocks first, then (cold) every page the scores read is asked for at once, so
+	 * the disk reads them in parallel rather than one fault after another. */
 	for (size_t i = 0; i < n; i++) {
 		uint64_t b = cand[i].id / STORE_BLOCK;
 		if (b != cur) {
@@ -596,18 +603,27 @@ int vec_rescore(MDB_txn *txn, idx *ix, const float *qf, int dim, struct scored *
 				break;
 			else if (v.mv_size == want)
 				blk = v.mv_data;
+			if (blk && prefetch)
+				store_prefetch(blk, sizeof(struct vec_hdr));
 		}
-		if (!blk)
+		at[i] = blk;
+		if (blk && prefetch)
+			store_prefetch(blk + sizeof(struct vec_hdr) + (cand[i].id % STORE_BLOCK) * (size_t)dim, (size_t)dim);
+	}
+	for (size_t i = 0; i < n && !rc; i++) {
+		const unsigned char *b = at[i];
+		if (!b)
 			continue;
-		const struct vec_hdr *h = (const struct vec_hdr *)blk;
+		const struct vec_hdr *h = (const struct vec_hdr *)b;
 		size_t slot = cand[i].id % STORE_BLOCK;
 		float sc = h->scale[slot];
 		if (sc == 0)
 			continue;
 		int32_t d;
-		vec_dots(q, (const int8_t *)(blk + sizeof *h) + slot * (size_t)dim, dim, 1, &d);
+		vec_dots(q, (const int8_t *)(b + sizeof *h) + slot * (size_t)dim, dim, 1, &d);
 		topk_push(top, cand[i].id, (double)(sc * qscale * (float)d));
 	}
+	free(at);
 	free(q);
 	return rc;
 }
@@ -649,7 +665,7 @@ int vec_search_approx(MDB_txn *txn, idx *ix, const float *qf, int dim, const str
 	}
 	struct topk top;
 	topk_init(&top, k);
-	rc = vec_rescore(txn, ix, qf, dim, cand, total, &top);
+	rc = vec_rescore(txn, ix, qf, dim, cand, total, &top, 0);
 	if (rc) {
 		topk_free(&top);
 	} else {
@@ -668,8 +684,9 @@ int vec_search(MDB_txn *txn, idx *ix, const float *q, int dim, const struct sfil
 	       struct scored **out, size_t *nout)
 {
 	MDB_stat st;
-	/* The IVF exists from IVF_MIN vectors on (ivf.h); 1 = it cannot answer: scan. */
-	if (approx_min != SIZE_MAX && vbits_ready(txn, ix) && ivf_ready(txn, ix, dim, NULL)) {
+	/* The IVF (ivf.h) answers from the approximate path's size on; 1 = it cannot: scan. */
+	uint64_t nvec;
+	if (approx_min != SIZE_MAX && vbits_ready(txn, ix) && ivf_ready(txn, ix, dim, &nvec) && nvec >= approx_min) {
 		int rc = ivf_search(txn, ix, q, dim, f, k, out, nout);
 		if (rc <= 0)
 			return rc;

@@ -93,9 +93,11 @@ struct qbits {
 void qbits_make(const float *q, int dim, struct qbits *qb);
 /* out[j] = fac[j] * sum(q_i * sign(d_i)) for the n codes at words (nw words each). */
 void vbits_est(const struct qbits *qb, const float *fac, const uint64_t *words, size_t n, float *out);
-/* Scores the candidates (any order; sorted here) exactly with the int8 codes into top. */
+/* Scores the candidates (any order; sorted here) exactly with the int8 codes into top;
+ * prefetch: first ask the kernel for every page they need (a cold page cache). */
 int vec_rescore(MDB_txn *txn, idx *ix, const float *qf, int dim, struct scored *cand, size_t n,
-		struct topk *top);
+		struct topk *top, int prefetch);
+
 /* Chunk id's vector, dequantised into out[dim]; -1 when it has none. */
 int vec_get(MDB_txn *txn, idx *ix, uint64_t id, int dim, float *out);
 

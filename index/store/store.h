@@ -137,6 +137,12 @@ void store_writer_unlock(idx *ix);
 /* Test hook: the initial map size for the next store_open (0 = default). */
 void store_set_initial_mapsize(size_t bytes);
 
+/* ---- the page cache (the map is opened MDB_NORDAHEAD: no read-around) ---- */
+/* madvise(WILLNEED) over the pages of [p, p + len) of the map: read ahead, in parallel. */
+void store_prefetch(const void *p, size_t len);
+/* True when every page of [p, p + len) is in the page cache (mincore): not a cold read. */
+int store_resident(const void *p, size_t len);
+
 /* ---- meta ---- */
 uint64_t meta_u64(MDB_txn *txn, idx *ix, const char *name);
 int meta_put_u64(MDB_txn *txn, idx *ix, const char *name, uint64_t v);

@@ -159,7 +159,8 @@ static void test_recall(void **state)
 	double r = recall_at_10(ix, v, n, dim, 100, 0.3);
 	print_message("IVF recall@10 vs exact int8: %.3f\n", r);
 	assert_true(r >= 0.95);
-	/* vec_search answers from the lists */
+	/* vec_search answers from the lists (from 1 vector on, here) */
+	vec_set_approx(1, 0);
 	struct sfilter all = {NULL};
 	struct scored *a, *b;
 	size_t na, nb;
@@ -181,7 +182,7 @@ static void test_recall(void **state)
 }
 
 /* Inserts, deletes and changed vectors keep every vector in exactly one list; a deleted
- * vector is never found; an aborted txn leaves the lists as they were; growth past 4x
+ * vector is never found; an aborted txn leaves the lists as they were; growth past 2x
  * re-trains, shrinking below half the minimum drops the IVF. */
 static void test_incremental(void **state)
 {
@@ -207,7 +208,7 @@ static void test_incremental(void **state)
 	assert_int_equal(nvec, 1200);
 	check_ok(ix, dim);
 	/* appends in small txns, deletes, and changed vectors */
-	for (size_t at = 1200; at < 2400; at += 100) {
+	for (size_t at = 1200; at < 2300; at += 100) { /* 2300: below twice the 1200 trained on */
 		l = (struct vload){ix, v + at * dim, at + 1, 100, dim, NULL, 0, 0};
 		assert_int_equal(store_write(ix, load, &l), 0);
 	}
@@ -252,7 +253,7 @@ static void test_incremental(void **state)
 	assert_int_equal(nlist_of(ix, dim, &after), 35);
 	assert_int_equal(after, nvec);
 	check_ok(ix, dim);
-	/* growth past 4x the 1200 trained on: re-trained, sqrt(n) lists */
+	/* growth past twice the 1200 trained on: re-trained, sqrt(n) lists */
 	l = (struct vload){ix, v + 2400 * dim, 2401, 3200, dim, NULL, 0, 0};
 	assert_int_equal(store_write(ix, load, &l), 0);
 	uint32_t nl = nlist_of(ix, dim, &nvec);
