@@ -1,4 +1,4 @@
-/* ivf.c - the IVF lists: maintenance, training, search and check (see ivf.h). */
+/* ivf.c - the IVF lists: maintenance, training and search (see ivf.h). */
 #include "index/search/ivf.h"
 
 #include <math.h>

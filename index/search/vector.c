@@ -127,10 +127,13 @@ __attribute__((target("avx2"))) static void dots_avx2(const int8_t *q, const int
 static int have_avx2(void)
 {
 #if defined(__x86_64__)
-	static int cached = -1;
-	if (cached < 0)
-		cached = __builtin_cpu_supports("avx2") ? 1 : 0;
-	return cached;
+	static int cached = -1; /* atomic: the scan threads ask too */
+	int c = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+	if (c < 0) {
+		c = __builtin_cpu_supports("avx2") ? 1 : 0;
+		__atomic_store_n(&cached, c, __ATOMIC_RELAXED);
+	}
+	return c;
 #else
 	return 0;
 #endif

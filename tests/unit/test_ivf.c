@@ -1,7 +1,8 @@
 /* test_ivf.c - the IVF lists (index/search/ivf.h): recall@10 against the exact int8 search
  * on clustered vectors at a fixed seed, lists kept consistent through inserts, deletes,
  * changed vectors, re-training and dropping, an aborted txn leaving them as they were, and
- * ivf_check / store_check catching corrupted lists. */
+ * ivf_check / store_check catching corrupted lists. FN_TEST_THREADED: training assigns and
+ * tunes on several threads. */
 #include "fn_test.h"
 
 #include <math.h>
