@@ -319,9 +319,12 @@ int ivf_update(MDB_txn *txn, idx *ix, const struct stage *vec, int dim)
 		stage_free(&u.asg);
 		free(u.count);
 		ivf_cents_free(&u.c);
-		if (rc)
-			return rc;
 	}
+	return rc;
+}
+
+int ivf_maintain(MDB_txn *txn, idx *ix, int dim)
+{
 	return ivf_due(txn, ix, dim) ? ivf_rebuild(txn, ix, dim) : 0;
 }
 

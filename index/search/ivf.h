@@ -21,9 +21,10 @@
  * vbits_update): a slot whose vector went away or whose sign code changed leaves its list
  * (swap with the list's last entry); a new vector joins the list of its nearest centroid.
  * The centroids stay as they are until the lists drift: when the vector count reaches 2x
- * or falls to 1/2 of the count at training, the IVF is re-trained and every list rebuilt in
- * that txn; below ivf_min / 2 vectors it is dropped and search scans exactly. A crash
- * between txns leaves the lists as the last commit left them, in step with the vectors. */
+ * or falls to 1/2 of the count at training, the next sync's start or end (ivf_maintain)
+ * re-trains and rebuilds every list in one txn; below IVF_MIN / 2 vectors it drops them and
+ * search scans exactly. A crash between txns leaves the lists as the last commit left them,
+ * in step with the vectors (a crash before a due training: the next sync trains). */
 #ifndef FN_IVF_H
 #define FN_IVF_H
 
@@ -38,9 +39,12 @@
 
 #define IVF_MIN 100000 /* vectors before an IVF is trained (search uses it from 200,000) */
 
-/* After vbits_update (vec and vbits blocks of `vec` written in txn): lists in step, and a
- * (re-)training when the IVF is missing but due, or has drifted. */
+/* After vbits_update (vec and vbits blocks of `vec` written in txn): lists in step. */
 int ivf_update(MDB_txn *txn, idx *ix, const struct stage *vec, int dim);
+/* (Re-)trains when the IVF is missing but due, or has drifted (ivf_due); a sync calls it in
+ * a txn of its own at its start and end (fill_backfill_vbits), so a first build of many
+ * vectors trains once, on all of them. */
+int ivf_maintain(MDB_txn *txn, idx *ix, int dim);
 /* Trains and rebuilds every list from the vec and vbits blocks (drops the IVF when there
  * are fewer than the minimum vectors). */
 int ivf_rebuild(MDB_txn *txn, idx *ix, int dim);

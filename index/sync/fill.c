@@ -255,7 +255,7 @@ static int rebuild_vbits(MDB_txn *txn, void *arg)
 static int rebuild_ivf(MDB_txn *txn, void *arg)
 {
 	struct pass *p = arg;
-	return ivf_rebuild(txn, p->ix, p->dim);
+	return ivf_maintain(txn, p->ix, p->dim);
 }
 
 int fill_backfill_vbits(struct pass *p)

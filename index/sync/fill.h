@@ -25,7 +25,8 @@ int fill_check_embedder(struct pass *p);
  * while the embedder failed). Stops at the first embedder failure (they stay pending). */
 int fill_vectors(struct pass *p);
 /* An index written before the sign codes existed gets them once, from its vectors; one
- * without IVF lists (or with drifted ones) gets them trained (ivf.h). */
+ * without IVF lists that has enough vectors, or whose lists drifted, gets them trained
+ * (ivf.h). At the start and the end of a sync. */
 int fill_backfill_vbits(struct pass *p);
 
 #endif

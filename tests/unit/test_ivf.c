@@ -67,6 +67,8 @@ static int load(MDB_txn *txn, void *arg)
 		rc = stage_flush(&s, txn);
 	if (!rc)
 		rc = vbits_update(txn, l->ix, &s, l->dim);
+	if (!rc)
+		rc = ivf_maintain(txn, l->ix, l->dim); /* as a sync's end does, in its own txn */
 	stage_free(&s);
 	return rc ? rc : l->fail ? IDX_EIO : 0;
 }
