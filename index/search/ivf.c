@@ -16,13 +16,25 @@
 #define IVF_SAMPLE 48         /* training vectors per centroid */
 #define IVF_DRIFT 2           /* re-train at 2x (or 1/2 of) the vectors trained on */
 
-static size_t p_min = IVF_MIN, p_nprobe, p_cand;
+static size_t p_min, p_nprobe, p_cand; /* p_min 0: not read yet */
 static int p_search = 1;
 
-void ivf_set_params(size_t min_vectors, size_t nprobe, size_t cand)
+/* The training minimum: IVF_MIN, or FN_IVF_MIN from the environment (the crash tests train
+ * lists on a small tree), or what ivf_set_params set. Only the writer's paths read it. */
+static size_t min_vectors(void)
 {
-	if (min_vectors)
-		p_min = min_vectors;
+	if (!p_min) {
+		const char *e = getenv("FN_IVF_MIN");
+		long v = e ? atol(e) : 0;
+		p_min = v > 0 ? (size_t)v : IVF_MIN;
+	}
+	return p_min;
+}
+
+void ivf_set_params(size_t minv, size_t nprobe, size_t cand)
+{
+	if (minv)
+		p_min = minv;
 	p_nprobe = nprobe;
 	p_cand = cand;
 }
@@ -66,6 +78,7 @@ int ivf_cents_load(MDB_txn *txn, idx *ix, int dim, struct cents *c)
 	c->nlist = h.nlist;
 	c->cap = h.cap;
 	c->nprobe = h.nprobe;
+	c->cand = h.cand;
 	c->scale = xmalloc(h.nlist * sizeof *c->scale);
 	c->codes = xmalloc((size_t)h.nlist * (size_t)dim);
 	memcpy(c->scale, (const char *)v.mv_data + sizeof h, h.nlist * sizeof *c->scale);
@@ -270,7 +283,7 @@ static uint64_t count_vectors(MDB_txn *txn, idx *ix, int dim)
 
 int ivf_due(MDB_txn *txn, idx *ix, int dim)
 {
-	if (!ix->has_ivf || dim <= 0 || p_min == SIZE_MAX || !vbits_ready(txn, ix))
+	if (!ix->has_ivf || dim <= 0 || min_vectors() == SIZE_MAX || !vbits_ready(txn, ix))
 		return 0;
 	uint64_t n;
 	if (ivf_ready(txn, ix, dim, &n)) {
@@ -279,19 +292,19 @@ int ivf_due(MDB_txn *txn, idx *ix, int dim)
 		if (get(txn, ix->ivfc, "n", 1, &v) != 0 || v.mv_size < sizeof nh)
 			return 1;
 		memcpy(&nh, v.mv_data, sizeof nh);
-		return n < p_min / 2 || n >= IVF_DRIFT * nh.trained || n * IVF_DRIFT <= nh.trained;
+		return n < min_vectors() / 2 || n >= IVF_DRIFT * nh.trained || n * IVF_DRIFT <= nh.trained;
 	}
 	MDB_stat st;
-	if (mdb_stat(txn, ix->vbits, &st) || (uint64_t)st.ms_entries * STORE_BLOCK < p_min)
+	if (mdb_stat(txn, ix->vbits, &st) || (uint64_t)st.ms_entries * STORE_BLOCK < min_vectors())
 		return 0;
-	return count_vectors(txn, ix, dim) >= p_min;
+	return count_vectors(txn, ix, dim) >= min_vectors();
 }
 
 int ivf_update(MDB_txn *txn, idx *ix, const struct stage *vec, int dim)
 {
 	if (!ix->has_ivf || dim <= 0)
 		return 0;
-	if (p_min == SIZE_MAX) /* switched off: no lists to go stale */
+	if (min_vectors() == SIZE_MAX) /* switched off: no lists to go stale */
 		return ivf_ready(txn, ix, dim, NULL) ? ivf_drop(txn, ix) : 0;
 	if (!vbits_ready(txn, ix))
 		return 0;
@@ -420,7 +433,7 @@ static int write_all(MDB_txn *txn, idx *ix, int dim, const struct cents *c, cons
 		     const uint32_t *lab, size_t n)
 {
 	size_t nw = vbits_words(dim), cap = c->cap, ssz = seg_size(cap, nw);
-	struct ivf_chdr ch = {IVF_MAGIC, (uint32_t)dim, c->nlist, (uint32_t)cap, c->nprobe, 0};
+	struct ivf_chdr ch = {IVF_MAGIC, (uint32_t)dim, c->nlist, (uint32_t)cap, c->nprobe, c->cand};
 	size_t csz = sizeof ch + (size_t)c->nlist * (4 + (size_t)dim);
 	unsigned char *cb = xmalloc(csz);
 	memcpy(cb, &ch, sizeof ch);
@@ -496,7 +509,7 @@ static int write_all(MDB_txn *txn, idx *ix, int dim, const struct cents *c, cons
 
 int ivf_rebuild(MDB_txn *txn, idx *ix, int dim)
 {
-	if (!ix->has_ivf || dim <= 0 || dim > 64 * 64 || p_min == SIZE_MAX)
+	if (!ix->has_ivf || dim <= 0 || dim > 64 * 64 || min_vectors() == SIZE_MAX)
 		return 0;
 	/* Every vector, in id order (pointers into the map: nothing is written until
 	 * write_all, after the last use of the codes). */
@@ -527,7 +540,7 @@ int ivf_rebuild(MDB_txn *txn, idx *ix, int dim)
 		return rc;
 	}
 	rc = 0;
-	if (n < p_min) {
+	if (n < min_vectors()) {
 		free(vr);
 		return ivf_drop(txn, ix);
 	}
@@ -539,7 +552,7 @@ int ivf_rebuild(MDB_txn *txn, idx *ix, int dim)
 		sample[i] = vr[i * n / ns].code;
 	for (size_t i = 0; i < n; i++)
 		codes[i] = vr[i].code;
-	struct cents c = {nlist, (uint32_t)seg_cap(vbits_words(dim)), 0, xmalloc(nlist * sizeof(float)),
+	struct cents c = {nlist, (uint32_t)seg_cap(vbits_words(dim)), 0, 0, xmalloc(nlist * sizeof(float)),
 			  xmalloc((size_t)nlist * dim)};
 	train(sample, ns, dim, nlist, ix->ncpu, &c);
 	uint32_t *lab = xmalloc(n * sizeof *lab);
@@ -547,7 +560,7 @@ int ivf_rebuild(MDB_txn *txn, idx *ix, int dim)
 	float *scale = xmalloc(n * sizeof *scale);
 	for (size_t i = 0; i < n; i++)
 		scale[i] = vr[i].scale;
-	c.nprobe = ivf_tune(&c, dim, codes, scale, lab, n, ix->ncpu);
+	c.nprobe = ivf_tune(&c, dim, codes, scale, lab, n, ix->ncpu, &c.cand);
 	free(scale);
 	free(sample);
 	free(codes);
@@ -605,8 +618,9 @@ int ivf_search(MDB_txn *txn, idx *ix, const float *qf, int dim, const struct sfi
 	free(q8);
 	struct qbits qb;
 	qbits_make(qf, dim, &qb);
-	/* Candidates rescored: 150, or 1.5 per hit wanted (the synthetic benchmark at 1M). */
-	size_t ncand = p_cand ? p_cand : 3 * k / 2 > 150 ? 3 * k / 2 : 150;
+	/* Candidates rescored: what ivf_tune measured, at least 150 or 1.5 per hit wanted. */
+	size_t ncand = 3 * k / 2 > 150 ? 3 * k / 2 : 150;
+	ncand = p_cand ? p_cand : c.cand > ncand ? c.cand : ncand;
 	struct topk cand;
 	topk_init(&cand, ncand > k ? ncand : k);
 	float *est = xmalloc(cap * sizeof *est);

@@ -8,11 +8,13 @@
  * codes: a copy of the vector's vbits entry), ivfa records per vec block slot the list and
  * a hash of the sign code, and ivfc "n" the count of each list. Search scores the
  * centroids, scans the nprobe best lists with the sign-code estimate (vector.h), and
- * rescores the best cand candidates exactly with the int8 codes (150, or 1.5 per hit).
+ * rescores the best cand candidates exactly with the int8 codes.
  *
  * nprobe is measured at training (ivf_tune): 64 of the index's own vectors, evenly spaced,
  * are searched exactly, and nprobe is the number of lists, taken in each query's order,
- * that hold 97% of their 10 nearest neighbours (at least 4 are probed). Lists that would
+ * that hold 97% of their 10 nearest neighbours (at least 4 are probed), and cand the
+ * number of candidates, ranked by sign-code estimate among those lists' members, that
+ * holds 97% of the neighbours found there (at least 150, or 1.5 per hit). Lists that would
  * need more than a quarter of themselves probed save little: search then scans as before.
  * vec_search uses the IVF from 200,000 vectors on (below, the exact scan is as fast and
  * exact); it is trained from IVF_MIN vectors so that it is ready by then.
@@ -69,13 +71,13 @@ void ivf_set_params(size_t min_vectors, size_t nprobe, size_t cand);
 void ivf_set_search(int on);
 
 /* ---- the layout (ivf.c, ivf_check.c) ---- */
-#define IVF_MAGIC 0x32465649u /* "IVF2" */
+#define IVF_MAGIC 0x33465649u /* "IVF3" */
 #define IVF_PAGE 4064         /* a segment fits one 4 KiB overflow page */
 
 /* ivfc "c": header, float scale[nlist], int8 codes[nlist * dim]. */
 struct ivf_chdr {
 	uint32_t magic, dim, nlist, cap;
-	uint32_t nprobe, pad; /* from ivf_tune */
+	uint32_t nprobe, cand; /* from ivf_tune */
 };
 /* ivfc "n": header, uint32 count[nlist]. */
 struct ivf_nhdr {
@@ -121,7 +123,7 @@ static inline uint64_t seg_key(uint32_t list, uint32_t seg)
 
 /* The centroids of an IVF for dim (copies; ivf_cents_free); 0, or 1 when there is none. */
 struct cents {
-	uint32_t nlist, cap, nprobe;
+	uint32_t nlist, cap, nprobe, cand;
 	float *scale;
 	int8_t *codes;
 };
@@ -132,8 +134,10 @@ int ivf_counts_load(MDB_txn *txn, idx *ix, uint32_t nlist, struct ivf_nhdr *h, u
 uint32_t ivf_code_hash(float fac, const uint64_t *w, size_t nw);
 int ivf_get_blk(MDB_txn *txn, MDB_dbi dbi, uint64_t blk, MDB_val *v);
 /* The lists a search must probe so that they hold 97% of the exact 10 nearest neighbours
- * of 64 of the index's own vectors (an even sample); codes/scale/lab per vector. */
+ * of 64 of the index's own vectors (an even sample); codes/scale/lab per vector. *cand:
+ * the candidates the sign-code stage must keep so that 97% of those neighbours in the
+ * probed lists are among them (at most 4,000). */
 uint32_t ivf_tune(const struct cents *c, int dim, const int8_t *const *codes, const float *scale,
-		  const uint32_t *lab, size_t n, int ncpu);
+		  const uint32_t *lab, size_t n, int ncpu, uint32_t *cand);
 
 #endif

@@ -1,4 +1,5 @@
 /* ivf_tune.c - ivf_tune: the nprobe a new IVF needs, measured on its own vectors (see ivf.h). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 #define TUNE_Q 64        /* stored vectors used as queries */
 #define TUNE_K 10        /* neighbours each */
 #define TUNE_RECALL 0.97 /* the share of neighbours the probed lists must hold */
+#define TUNE_CAND_MAX 4000
 
 struct tjob {
 	const int8_t *const *codes;
@@ -47,9 +49,80 @@ static int cmp_lrank(const void *a, const void *b)
 	return x->score < y->score ? 1 : x->score > y->score ? -1 : (x->list > y->list) - (x->list < y->list);
 }
 
-uint32_t ivf_tune(const struct cents *c, int dim, const int8_t *const *codes, const float *scale,
-		  const uint32_t *lab, size_t n, int ncpu)
+/* The sign code of an int8 vector, as vbits_encode makes it: words and factor. */
+static float sign_code(const int8_t *x, int dim, uint64_t *w)
 {
+	double n2 = 0, l1 = 0;
+	memset(w, 0, vbits_words(dim) * 8);
+	for (int i = 0; i < dim; i++) {
+		if (x[i] > 0)
+			w[i / 64] |= 1ull << (i % 64);
+		n2 += (double)x[i] * x[i];
+		l1 += abs(x[i]);
+	}
+	return l1 > 0 ? (float)(sqrt(n2) / l1) : 1e-30f;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The candidates the sign-code stage must keep: for each query, the members of its first
+ * p lists are ranked by their sign-code estimate, and the neighbours among them must be
+ * in the first cand; cand covers 97% of them. */
+static uint32_t tune_cand(int dim, const int8_t *const *codes, const uint32_t *lab, size_t n, const int8_t *q,
+			  size_t nq, const uint32_t *ranks, uint32_t nlist, uint32_t p, struct topk *tops)
+{
+	size_t cap = 0, nneed = 0, capneed = 0;
+	float *est = NULL, *fq = xmalloc((size_t)dim * sizeof *fq);
+	uint32_t *need = NULL;
+	uint64_t w[64];
+	for (size_t i = 0; i < nq; i++) {
+		const uint32_t *rank = ranks + i * nlist;
+		for (int d = 0; d < dim; d++)
+			fq[d] = q[i * (size_t)dim + (size_t)d];
+		struct qbits qb;
+		qbits_make(fq, dim, &qb);
+		size_t m = 0;
+		for (size_t v = 0; v < n; v++) {
+			if (rank[lab[v]] >= p)
+				continue;
+			float fac = sign_code(codes[v], dim, w);
+			est = xgrow(est, &cap, m + 1, sizeof *est);
+			vbits_est(&qb, &fac, w, 1, &est[m++]);
+		}
+		/* a neighbour's place among the members: how many estimate above it */
+		const struct topk *tp = &tops[i];
+		for (size_t r = 0; r < tp->n; r++) {
+			size_t id = (size_t)tp->v[r].id;
+			if (rank[lab[id]] >= p)
+				continue;
+			uint64_t ww[64];
+			float fac = sign_code(codes[id], dim, ww), e;
+			vbits_est(&qb, &fac, ww, 1, &e);
+			uint32_t above = 0;
+			for (size_t j = 0; j < m; j++)
+				above += est[j] > e;
+			need = xgrow(need, &capneed, nneed + 1, sizeof *need);
+			need[nneed++] = above + 1;
+		}
+		free(qb.plane);
+	}
+	uint32_t cand = 0;
+	if (nneed) {
+		qsort(need, nneed, sizeof *need, cmp_u32);
+		cand = need[(size_t)(TUNE_RECALL * (double)(nneed - 1))];
+	}
+	free(est), free(fq), free(need);
+	return cand < TUNE_CAND_MAX ? cand : TUNE_CAND_MAX;
+}
+
+uint32_t ivf_tune(const struct cents *c, int dim, const int8_t *const *codes, const float *scale,
+		  const uint32_t *lab, size_t n, int ncpu, uint32_t *cand)
+{
+	*cand = 0;
 	size_t nq = n / 8 < TUNE_Q ? n / 8 : TUNE_Q;
 	if (!nq)
 		return c->nlist;
@@ -77,7 +150,7 @@ uint32_t ivf_tune(const struct cents *c, int dim, const int8_t *const *codes, co
 		}
 	/* Where each neighbour's list comes in its query's order of lists. */
 	size_t *hist = xcalloc(c->nlist, sizeof *hist), total = 0;
-	uint32_t *rank = xmalloc(c->nlist * sizeof *rank);
+	uint32_t *ranks = xmalloc(nq * c->nlist * sizeof *ranks);
 	struct lrank *order = xmalloc(c->nlist * sizeof *order);
 	int32_t *dots = xmalloc(c->nlist * sizeof *dots);
 	for (size_t i = 0; i < nq; i++) {
@@ -85,12 +158,12 @@ uint32_t ivf_tune(const struct cents *c, int dim, const int8_t *const *codes, co
 		for (uint32_t l = 0; l < c->nlist; l++)
 			order[l] = (struct lrank){l, c->scale[l] * (float)dots[l]};
 		qsort(order, c->nlist, sizeof *order, cmp_lrank);
+		uint32_t *rank = ranks + i * c->nlist;
 		for (uint32_t r = 0; r < c->nlist; r++)
 			rank[order[r].list] = r;
 		struct topk *tp = &jobs[0].top[i];
 		for (size_t r = 0; r < tp->n; r++, total++)
 			hist[rank[lab[tp->v[r].id]]]++;
-		topk_free(tp);
 	}
 	uint32_t p = c->nlist;
 	size_t got = 0;
@@ -101,8 +174,13 @@ uint32_t ivf_tune(const struct cents *c, int dim, const int8_t *const *codes, co
 			break;
 		}
 	}
+	/* What search will probe: at least 4 lists (none when it will scan instead, ivf.h). */
+	if (p <= c->nlist / 4)
+		*cand = tune_cand(dim, codes, lab, n, q, nq, ranks, c->nlist, p > 4 ? p : 4, jobs[0].top);
+	for (size_t i = 0; i < nq; i++)
+		topk_free(&jobs[0].top[i]);
 	for (size_t t = 0; t < nt; t++)
 		free(jobs[t].top);
-	free(jobs), free(qidx), free(q), free(hist), free(rank), free(order), free(dots);
+	free(jobs), free(qidx), free(q), free(hist), free(ranks), free(order), free(dots);
 	return p;
 }

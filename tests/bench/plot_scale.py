@@ -16,7 +16,7 @@ import sys
 
 SERIES = [
     # (label, colour, metric prefix, take the peer's value instead of ours)
-    ("footnote IVF lists", "#d62728", "vector search p50, IVF:", False),
+    ("footnote IVF (a scan where ivf_tune says so)", "#d62728", "vector search p50, IVF:", False),
     ("footnote sign-code scan", "#ff7f0e", "vector search p50, approximate: sign codes", False),
     ("footnote exact int8 scan", "#7f7f7f", "vector search p50, exact int8 scan", False),
     ("hnswlib (ef for recall 0.95)", "#1f77b4", "vector search p50, exact int8 scan", True),

@@ -359,7 +359,8 @@ static double ivf_recall(idx *ix, const struct idx_embedder *emb, unsigned *nlis
 	vec_set_approx(SIZE_MAX, 0);
 	char **exact = vector_hits(ix, emb, ne);
 	vec_set_approx(1, 0);
-	ivf_set_params(0, *nprobe > 4 ? *nprobe : 4, 0); /* even when tuning says "scan" */
+	const char *cs = getenv("FN_BENCH_IVF_CAND"); /* diagnosis: candidates rescored */
+	ivf_set_params(0, *nprobe > 4 ? *nprobe : 4, cs && atoi(cs) > 0 ? (size_t)atoi(cs) : 0); /* even when tuning says "scan" */
 	char **ivf = vector_hits(ix, emb, ni);
 	vec_set_approx(200000, 0);
 	ivf_set_params(IVF_MIN, 0, 0);
