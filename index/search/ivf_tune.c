@@ -11,6 +11,7 @@
 #define TUNE_K 10        /* neighbours each */
 #define TUNE_RECALL 0.97 /* the share of neighbours the probed lists must hold */
 #define TUNE_CAND_MAX 4000
+#define TUNE_MEMBERS 4096 /* members of a query's probed lists ranked (an even sample) */
 
 struct tjob {
 	const int8_t *const *codes;
@@ -85,9 +86,13 @@ static uint32_t tune_cand(int dim, const int8_t *const *codes, const uint32_t *l
 			fq[d] = q[i * (size_t)dim + (size_t)d];
 		struct qbits qb;
 		qbits_make(fq, dim, &qb);
-		size_t m = 0;
+		/* an even sample of at most TUNE_MEMBERS members stands for all of them */
+		size_t members = 0, m = 0, seen = 0;
+		for (size_t v = 0; v < n; v++)
+			members += rank[lab[v]] < p;
+		size_t stride = members > TUNE_MEMBERS ? (members + TUNE_MEMBERS - 1) / TUNE_MEMBERS : 1;
 		for (size_t v = 0; v < n; v++) {
-			if (rank[lab[v]] >= p)
+			if (rank[lab[v]] >= p || seen++ % stride)
 				continue;
 			float fac = sign_code(codes[v], dim, w);
 			est = xgrow(est, &cap, m + 1, sizeof *est);
@@ -102,11 +107,11 @@ static uint32_t tune_cand(int dim, const int8_t *const *codes, const uint32_t *l
 			uint64_t ww[64];
 			float fac = sign_code(codes[id], dim, ww), e;
 			vbits_est(&qb, &fac, ww, 1, &e);
-			uint32_t above = 0;
+			size_t above = 0;
 			for (size_t j = 0; j < m; j++)
 				above += est[j] > e;
 			need = xgrow(need, &capneed, nneed + 1, sizeof *need);
-			need[nneed++] = above + 1;
+			need[nneed++] = (uint32_t)(above * stride + 1);
 		}
 		free(qb.plane);
 	}
@@ -174,9 +179,8 @@ uint32_t ivf_tune(const struct cents *c, int dim, const int8_t *const *codes, co
 			break;
 		}
 	}
-	/* What search will probe: at least 4 lists (none when it will scan instead, ivf.h). */
-	if (p <= c->nlist / 4)
-		*cand = tune_cand(dim, codes, lab, n, q, nq, ranks, c->nlist, p > 4 ? p : 4, jobs[0].top);
+	/* What search will probe: at least 4 lists. */
+	*cand = tune_cand(dim, codes, lab, n, q, nq, ranks, c->nlist, p > 4 ? p : 4, jobs[0].top);
 	for (size_t i = 0; i < nq; i++)
 		topk_free(&jobs[0].top[i]);
 	for (size_t t = 0; t < nt; t++)
