@@ -91,6 +91,20 @@ struct qbits {
 	int32_t usum;
 };
 void qbits_make(const float *q, int dim, struct qbits *qb);
+/* sum(q_i * sign(d_i)) for one code d (qbits planes); nw is a constant at each call, so
+ * the loops unroll into straight popcounts. */
+static inline __attribute__((always_inline)) int32_t qbits_dot(const uint64_t *plane, size_t nw,
+							       int32_t usum, const uint64_t *d)
+{
+	int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+	for (size_t t = 0; t < nw; t++) {
+		s0 += __builtin_popcountll(plane[t] & d[t]);
+		s1 += __builtin_popcountll(plane[nw + t] & d[t]);
+		s2 += __builtin_popcountll(plane[2 * nw + t] & d[t]);
+		s3 += __builtin_popcountll(plane[3 * nw + t] & d[t]);
+	}
+	return 2 * (s0 + 2 * s1 + 4 * s2 - 8 * s3) - usum;
+}
 /* out[j] = fac[j] * sum(q_i * sign(d_i)) for the n codes at words (nw words each). */
 void vbits_est(const struct qbits *qb, const float *fac, const uint64_t *words, size_t n, float *out);
 /* Scores the candidates (any order; sorted here) exactly with the int8 codes into top;

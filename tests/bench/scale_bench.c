@@ -17,7 +17,11 @@
  * Measured: open + first hybrid search in a fresh process (warm page cache; a cold-cache
  * figure as info), hybrid and lexical p50, anonymous resident memory after the searches
  * (/proc/self/smaps), exact vector search beside hnswlib (speed, and recall@10 of both
- * against an f32 brute force; hnswlib at the smallest ef that reaches 0.95). */
+ * against an f32 brute force; hnswlib at the smallest ef that reaches 0.95), and (issue 21)
+ * the IVF lists: an nprobe sweep, the tuned defaults beside hnswlib, the IVF's training
+ * time, a build with and without the IVF (FN_BENCH_REBUILD, FN_BENCH_NOIVF,
+ * FN_BENCH_BUILD_ONLY), syncs adding and removing 1,000 chunks with and without it
+ * (FN_BENCH_INCR=0 skips them), then store_check of the whole index. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

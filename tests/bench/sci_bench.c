@@ -8,6 +8,9 @@
  *   - FTS5 through the sqlite3 C API: tokenize='porter unicode61', the query turned into an
  *     OR of its quoted terms as BEIR-style evaluations do, ORDER BY bm25().
  * Every query set runs once to warm up, then once timed; nDCG@10 comes from the timed pass.
+ * Then (issue 21) IVF lists are forced on the builtin embedder's vectors, and on those of
+ * the loopback server's embedder (tests/server/fakellm.py; FN_BENCH_LOOPBACK=0 skips it),
+ * and vector search through them is compared with the exact scan (recall@10).
  * Prints ROW lines (bench.h) and progress on stderr. Work files live in $FN_BENCH_DIR/scifact
  * and are rebuilt on every run. */
 #include <cjson/cJSON.h>
