@@ -459,15 +459,58 @@ static int load_postings(MDB_cursor *c, struct qterm *qt)
 	seg_key(&k, qt->term, qt->len, 0);
 	MDB_val kv = {k.len, k.p}, vv;
 	int rc;
+	/* The segments first: when the first is not in the page cache, all of them are asked
+	 * for at once (the map has no read-around, store.h), then decoded. */
+	MDB_val *segs = NULL;
+	size_t nseg = 0, cap = 0;
 	for (rc = mdb_cursor_get(c, &kv, &vv, MDB_SET_RANGE); rc == 0 && is_seg_of(&kv, qt->term, qt->len);
 	     rc = mdb_cursor_get(c, &kv, &vv, MDB_NEXT)) {
-		if (lex_segment_each(vv.mv_data, vv.mv_size, on_qposting, qt)) {
+		segs = xgrow(segs, &cap, nseg + 1, sizeof *segs);
+		segs[nseg++] = vv;
+	}
+	if (nseg && !store_resident(segs[0].mv_data, segs[0].mv_size))
+		for (size_t i = 0; i < nseg; i++)
+			store_prefetch(segs[i].mv_data, segs[i].mv_size);
+	for (size_t i = 0; i < nseg; i++) {
+		if (lex_segment_each(segs[i].mv_data, segs[i].mv_size, on_qposting, qt)) {
 			rc = MDB_CORRUPTED;
 			break;
 		}
 	}
+	free(segs);
 	buf_free(&k);
 	return rc == MDB_NOTFOUND || rc == 0 ? 0 : rc;
+}
+
+/* A cold cinfo: every block the postings name is asked for before the scoring reads them
+ * one after another. */
+static void prefetch_cinfo(MDB_txn *txn, idx *ix, const struct qterm *v, size_t nt)
+{
+	uint64_t first = UINT64_MAX;
+	for (size_t i = 0; i < nt; i++)
+		if (v[i].n && v[i].ids[0] < first)
+			first = v[i].ids[0];
+	if (first == UINT64_MAX)
+		return;
+	unsigned char kb[8];
+	be64_put(kb, first / STORE_BLOCK);
+	MDB_val kv = {8, kb}, vv;
+	if (mdb_get(txn, ix->cinfo, &kv, &vv) != 0 || store_resident(vv.mv_data, vv.mv_size))
+		return;
+	struct u64map seen = {0};
+	for (size_t i = 0; i < nt; i++) {
+		for (size_t j = 0; j < v[i].n; j++) {
+			int isnew;
+			u64map_put(&seen, v[i].ids[j] / STORE_BLOCK, &isnew);
+			if (!isnew)
+				continue;
+			be64_put(kb, v[i].ids[j] / STORE_BLOCK);
+			MDB_val k2 = {8, kb};
+			if (mdb_get(txn, ix->cinfo, &k2, &vv) == 0)
+				store_prefetch(vv.mv_data, vv.mv_size);
+		}
+	}
+	u64map_free(&seen);
 }
 
 int lex_search(MDB_txn *txn, idx *ix, struct tokenizer *t, const struct lex_query *lq,
@@ -535,6 +578,8 @@ int lex_search(MDB_txn *txn, idx *ix, struct tokenizer *t, const struct lex_quer
 	}
 	struct topk top;
 	topk_init(&top, k);
+	if (!rc)
+		prefetch_cinfo(txn, ix, q->v, nt);
 	/* Document-at-a-time over the sorted lists, so cinfo blocks are read in order. */
 	uint64_t curblk = UINT64_MAX;
 	const struct cinfo_block *cb = NULL;

@@ -2,51 +2,15 @@
 #include "index/search/vector.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
-
 #include "base/xmalloc.h"
+#include "index/search/ivf.h"
 
-float vec_quantize(const float *x, int dim, int8_t *codes)
-{
-	float m = 0;
-	for (int i = 0; i < dim; i++)
-		if (fabsf(x[i]) > m)
-			m = fabsf(x[i]);
-	if (m == 0) {
-		memset(codes, 0, (size_t)dim);
-		return 1e-30f; /* a zero vector still occupies its slot */
-	}
-	float inv = 127.0f / m;
-	for (int i = 0; i < dim; i++) {
-		long c = lrintf(x[i] * inv);
-		codes[i] = (int8_t)(c > 127 ? 127 : c < -127 ? -127 : c);
-	}
-	return m / 127.0f;
-}
 
-int vec_normalize(float *x, int dim)
-{
-	double s = 0;
-	for (int i = 0; i < dim; i++) {
-		if (!isfinite(x[i]))
-			return -1;
-		s += (double)x[i] * x[i];
-	}
-	if (s > 0) {
-		float inv = (float)(1.0 / sqrt(s));
-		for (int i = 0; i < dim; i++)
-			x[i] *= inv;
-	}
-	return 0;
-}
 
 void vec_set(struct stage *s, MDB_txn *txn, uint64_t id, const float *x, int dim)
 {
@@ -87,65 +51,7 @@ int vec_has(MDB_txn *txn, idx *ix, uint64_t id, int dim)
 	return h->scale[id % STORE_BLOCK] != 0;
 }
 
-int32_t vec_dot_i8(const int8_t *a, const int8_t *b, int dim)
-{
-	int32_t s = 0;
-	for (int i = 0; i < dim; i++)
-		s += (int32_t)a[i] * b[i];
-	return s;
-}
 
-#if defined(__x86_64__)
-/* |q| * (d with q's sign) through maddubs: codes stay within -127..127, so a pair sum is at
- * most 2 * 127 * 127 and never saturates int16. */
-__attribute__((target("avx2"))) static void dots_avx2(const int8_t *q, const int8_t *codes,
-						      int dim, size_t n, int32_t *out)
-{
-	int nv = dim / 32;
-	__m256i ones = _mm256_set1_epi16(1);
-	for (size_t v = 0; v < n; v++) {
-		const int8_t *d = codes + v * (size_t)dim;
-		__m256i acc = _mm256_setzero_si256();
-		for (int j = 0; j < nv; j++) {
-			__m256i qa = _mm256_loadu_si256((const __m256i *)(q + 32 * j));
-			__m256i da = _mm256_loadu_si256((const __m256i *)(d + 32 * j));
-			__m256i p = _mm256_maddubs_epi16(_mm256_abs_epi8(qa), _mm256_sign_epi8(da, qa));
-			acc = _mm256_add_epi32(acc, _mm256_madd_epi16(p, ones));
-		}
-		__m128i s = _mm_add_epi32(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
-		s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
-		s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
-		int32_t r = _mm_cvtsi128_si32(s);
-		for (int j = nv * 32; j < dim; j++)
-			r += (int32_t)q[j] * d[j];
-		out[v] = r;
-	}
-}
-#endif
-
-static int have_avx2(void)
-{
-#if defined(__x86_64__)
-	static int cached = -1;
-	if (cached < 0)
-		cached = __builtin_cpu_supports("avx2") ? 1 : 0;
-	return cached;
-#else
-	return 0;
-#endif
-}
-
-static void dots(const int8_t *q, const int8_t *codes, int dim, size_t n, int32_t *out)
-{
-#if defined(__x86_64__)
-	if (have_avx2()) {
-		dots_avx2(q, codes, dim, n, out);
-		return;
-	}
-#endif
-	for (size_t v = 0; v < n; v++)
-		out[v] = vec_dot_i8(q, codes + v * (size_t)dim, dim);
-}
 
 struct vblk {
 	uint64_t blk;
@@ -171,7 +77,7 @@ static void *scan_run(void *arg)
 		const struct vblk *b = &s->b[i];
 		const struct vec_hdr *h = (const struct vec_hdr *)b->vec;
 		const int8_t *codes = (const int8_t *)(b->vec + sizeof *h);
-		dots(s->q, codes, s->dim, STORE_BLOCK, dot);
+		vec_dots(s->q, codes, s->dim, STORE_BLOCK, dot);
 		for (size_t j = 0; j < STORE_BLOCK; j++) {
 			float sc = h->scale[j];
 			if (sc == 0)
@@ -213,6 +119,10 @@ static int collect_blocks(MDB_txn *txn, idx *ix, MDB_dbi dbi, size_t want, const
 		free(bl);
 		return rc;
 	}
+	/* A cold scan reads every block: ask for them all at once. */
+	if (nb && !store_resident(bl[0].vec, want))
+		for (size_t i = 0; i < nb; i++)
+			store_prefetch(bl[i].vec, want);
 	*out = bl;
 	*nout = nb;
 	return 0;
@@ -226,26 +136,6 @@ static size_t scan_threads(const idx *ix, size_t nb)
 	return n > nb ? (nb ? nb : 1) : n;
 }
 
-/* Runs run(items[t]) for t < n, items of `size` bytes: item 0 on this thread, the others on
- * their own (or here, one after the other, when a thread cannot start). */
-static void fan_out(void *(*run)(void *), void *items, size_t size, size_t n)
-{
-	pthread_t *th = xcalloc(n, sizeof *th);
-	size_t started = 1;
-	for (size_t t = 1; t < n; t++) {
-		if (pthread_create(&th[t], NULL, run, (char *)items + t * size) != 0)
-			break;
-		started++;
-	}
-	run(items);
-	for (size_t t = 1; t < n; t++) {
-		if (t < started)
-			pthread_join(th[t], NULL);
-		else
-			run((char *)items + t * size);
-	}
-	free(th);
-}
 
 int vec_search_exact(MDB_txn *txn, idx *ix, const float *qf, int dim, const struct sfilter *f,
 		     size_t k, struct scored **out, size_t *nout)
@@ -269,7 +159,7 @@ int vec_search_exact(MDB_txn *txn, idx *ix, const float *qf, int dim, const stru
 		sc[t] = (struct scan){bl + (a < nb ? a : nb), a < e ? e - a : 0, q, qscale, dim, f, {0}};
 		topk_init(&sc[t].top, k);
 	}
-	fan_out(scan_run, sc, sizeof *sc, nthr);
+	vec_fan_out(scan_run, sc, sizeof *sc, nthr);
 	for (size_t t = 1; t < nthr; t++) {
 		for (size_t i = 0; i < sc[t].top.n; i++)
 			topk_push(&sc[0].top, sc[t].top.v[i].id, sc[t].top.v[i].score);
@@ -305,7 +195,7 @@ int vec_get(MDB_txn *txn, idx *ix, uint64_t id, int dim, float *out)
 
 #define VEC_APPROX_MIN 200000 /* vectors; below this the exact scan takes a few ms */
 #define VEC_APPROX_CAND 1000  /* candidates rescored exactly (recall, see the header) */
-#define QBITS 4               /* query bits per dimension: two's complement planes */
+
 
 static size_t approx_min = VEC_APPROX_MIN, approx_cand = VEC_APPROX_CAND;
 
@@ -370,7 +260,7 @@ int vbits_update(MDB_txn *txn, idx *ix, const struct stage *vec, int dim)
 		return 0;
 	for (size_t i = 0; i < vec->n && !rc; i++)
 		rc = vbits_put(txn, ix, vec->v[i].blk, vec->v[i].data, dim);
-	return rc;
+	return rc ? rc : ivf_update(txn, ix, vec, dim);
 }
 
 int vbits_rebuild(MDB_txn *txn, idx *ix, int dim)
@@ -392,13 +282,9 @@ int vbits_rebuild(MDB_txn *txn, idx *ix, int dim)
 	}
 	if (!rc)
 		rc = meta_put_u64(txn, ix, "vbits", 1);
-	return rc;
+	return rc ? rc : ivf_rebuild(txn, ix, dim);
 }
 
-int vbits_ready(MDB_txn *txn, idx *ix)
-{
-	return ix->has_vbits && meta_u64(txn, ix, "vbits") == 1;
-}
 
 int vbits_check(MDB_txn *txn, idx *ix, int dim, char *err, size_t errlen)
 {
@@ -435,49 +321,7 @@ int vbits_check(MDB_txn *txn, idx *ix, int dim, char *err, size_t errlen)
 	return bad ? IDX_ECORRUPT : 0;
 }
 
-/* The query as QBITS two's complement bit planes of u_i = round(7 q_i / max|q|):
- * sum(u_i * sign(d_i)) = 2 * sum over set bits of u_i - sum(u_i), and the first sum is
- * sum_p w_p * popcount(plane_p & d) with w = 1, 2, 4, -8. */
-struct qbits {
-	uint64_t *plane; /* QBITS x words */
-	size_t nw;
-	int32_t usum;
-};
 
-static void qbits_make(const float *q, int dim, struct qbits *qb)
-{
-	qb->nw = vbits_words(dim);
-	qb->plane = xcalloc(QBITS * qb->nw, 8);
-	qb->usum = 0;
-	float m = 0;
-	for (int i = 0; i < dim; i++)
-		if (fabsf(q[i]) > m)
-			m = fabsf(q[i]);
-	float inv = m > 0 ? 7.0f / m : 0;
-	for (int i = 0; i < dim; i++) {
-		long u = lrintf(q[i] * inv);
-		u = u > 7 ? 7 : u < -7 ? -7 : u;
-		qb->usum += (int32_t)u;
-		unsigned b = (unsigned)u & 15;
-		for (int p = 0; p < QBITS; p++)
-			if (b >> p & 1)
-				qb->plane[(size_t)p * qb->nw + (size_t)i / 64] |= 1ull << (i % 64);
-	}
-}
-
-/* nw is a constant at each call below, so the loops unroll into straight popcounts. */
-static inline __attribute__((always_inline)) int32_t qbits_dot(const uint64_t *plane, size_t nw,
-							       int32_t usum, const uint64_t *d)
-{
-	int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-	for (size_t t = 0; t < nw; t++) {
-		s0 += __builtin_popcountll(plane[t] & d[t]);
-		s1 += __builtin_popcountll(plane[nw + t] & d[t]);
-		s2 += __builtin_popcountll(plane[2 * nw + t] & d[t]);
-		s3 += __builtin_popcountll(plane[3 * nw + t] & d[t]);
-	}
-	return 2 * (s0 + 2 * s1 + 4 * s2 - 8 * s3) - usum;
-}
 
 struct ascan {
 	const struct vblk *b; /* vec = the vbits block here */
@@ -533,6 +377,7 @@ POPCNT static void ascan_block(struct ascan *s, const struct vblk *b)
 	}
 }
 
+
 static void *ascan_run(void *arg)
 {
 	struct ascan *s = arg;
@@ -541,53 +386,6 @@ static void *ascan_run(void *arg)
 	return NULL;
 }
 
-static int cmp_id(const void *a, const void *b)
-{
-	const struct scored *x = a, *y = b;
-	return (x->id > y->id) - (x->id < y->id);
-}
-
-/* Scores the candidates (any order) exactly with the int8 codes into top. */
-static int rescore(MDB_txn *txn, idx *ix, const float *qf, int dim, struct scored *cand, size_t n,
-		   struct topk *top)
-{
-	qsort(cand, n, sizeof *cand, cmp_id); /* block order: one lookup per block */
-	int8_t *q = xmalloc((size_t)dim);
-	float qscale = vec_quantize(qf, dim, q);
-	uint64_t cur = UINT64_MAX;
-	const unsigned char *blk = NULL;
-	size_t want = vec_block_size(dim);
-	int rc = 0;
-	for (size_t i = 0; i < n; i++) {
-		uint64_t b = cand[i].id / STORE_BLOCK;
-		if (b != cur) {
-			unsigned char kb[8];
-			be64_put(kb, b);
-			MDB_val k = {8, kb}, v;
-			cur = b;
-			blk = NULL;
-			rc = mdb_get(txn, ix->vec, &k, &v);
-			if (rc == MDB_NOTFOUND)
-				rc = 0;
-			else if (rc)
-				break;
-			else if (v.mv_size == want)
-				blk = v.mv_data;
-		}
-		if (!blk)
-			continue;
-		const struct vec_hdr *h = (const struct vec_hdr *)blk;
-		size_t slot = cand[i].id % STORE_BLOCK;
-		float sc = h->scale[slot];
-		if (sc == 0)
-			continue;
-		int32_t d;
-		dots(q, (const int8_t *)(blk + sizeof *h) + slot * (size_t)dim, dim, 1, &d);
-		topk_push(top, cand[i].id, (double)(sc * qscale * (float)d));
-	}
-	free(q);
-	return rc;
-}
 
 int vec_search_approx(MDB_txn *txn, idx *ix, const float *qf, int dim, const struct sfilter *f,
 		      size_t k, struct scored **out, size_t *nout)
@@ -612,7 +410,7 @@ int vec_search_approx(MDB_txn *txn, idx *ix, const float *qf, int dim, const str
 		sc[t] = (struct ascan){bl + (a < nb ? a : nb), a < e ? e - a : 0, &qb, f, {0}};
 		topk_init(&sc[t].top, ncand);
 	}
-	fan_out(ascan_run, sc, sizeof *sc, nthr);
+	vec_fan_out(ascan_run, sc, sizeof *sc, nthr);
 	/* Each thread's best ncand together hold the overall best ncand. */
 	size_t total = 0;
 	for (size_t t = 0; t < nthr; t++)
@@ -626,7 +424,7 @@ int vec_search_approx(MDB_txn *txn, idx *ix, const float *qf, int dim, const str
 	}
 	struct topk top;
 	topk_init(&top, k);
-	rc = rescore(txn, ix, qf, dim, cand, total, &top);
+	rc = vec_rescore(txn, ix, qf, dim, cand, total, &top, 0);
 	if (rc) {
 		topk_free(&top);
 	} else {
@@ -645,6 +443,13 @@ int vec_search(MDB_txn *txn, idx *ix, const float *q, int dim, const struct sfil
 	       struct scored **out, size_t *nout)
 {
 	MDB_stat st;
+	/* The IVF (ivf.h) answers from the approximate path's size on; 1 = it cannot: scan. */
+	uint64_t nvec;
+	if (approx_min != SIZE_MAX && vbits_ready(txn, ix) && ivf_ready(txn, ix, dim, &nvec) && nvec >= approx_min) {
+		int rc = ivf_search(txn, ix, q, dim, f, k, out, nout);
+		if (rc <= 0)
+			return rc;
+	}
 	if (approx_min != SIZE_MAX && vbits_ready(txn, ix) && mdb_stat(txn, ix->vec, &st) == 0 &&
 	    (size_t)st.ms_entries * STORE_BLOCK >= approx_min)
 		return vec_search_approx(txn, ix, q, dim, f, k, out, nout);

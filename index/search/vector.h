@@ -32,6 +32,7 @@
 #include <lmdb.h>
 
 #include "index/search/search.h"
+#include "index/search/topk.h"
 #include "index/store/store.h"
 
 /* Quantises x[dim] into codes (values -127..127); returns the scale (never 0). */
@@ -79,6 +80,38 @@ int vbits_ready(MDB_txn *txn, idx *ix);
 int vbits_check(MDB_txn *txn, idx *ix, int dim, char *err, size_t errlen);
 /* int8 dot product (exposed for the tests and the benchmark). */
 int32_t vec_dot_i8(const int8_t *a, const int8_t *b, int dim);
+/* out[v] = <q, codes + v * dim> for v < n (AVX2 when the CPU has it). */
+void vec_dots(const int8_t *q, const int8_t *codes, int dim, size_t n, int32_t *out);
+/* Runs run(items[t]) for t < n (items of `size` bytes), item 0 on this thread. */
+void vec_fan_out(void *(*run)(void *), void *items, size_t size, size_t n);
+/* The query as 4-bit planes for the sign-code estimate; free plane when done. */
+struct qbits {
+	uint64_t *plane; /* 4 x nw words */
+	size_t nw;
+	int32_t usum;
+};
+void qbits_make(const float *q, int dim, struct qbits *qb);
+/* sum(q_i * sign(d_i)) for one code d (qbits planes); nw is a constant at each call, so
+ * the loops unroll into straight popcounts. */
+static inline __attribute__((always_inline)) int32_t qbits_dot(const uint64_t *plane, size_t nw,
+							       int32_t usum, const uint64_t *d)
+{
+	int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+	for (size_t t = 0; t < nw; t++) {
+		s0 += __builtin_popcountll(plane[t] & d[t]);
+		s1 += __builtin_popcountll(plane[nw + t] & d[t]);
+		s2 += __builtin_popcountll(plane[2 * nw + t] & d[t]);
+		s3 += __builtin_popcountll(plane[3 * nw + t] & d[t]);
+	}
+	return 2 * (s0 + 2 * s1 + 4 * s2 - 8 * s3) - usum;
+}
+/* out[j] = fac[j] * sum(q_i * sign(d_i)) for the n codes at words (nw words each). */
+void vbits_est(const struct qbits *qb, const float *fac, const uint64_t *words, size_t n, float *out);
+/* Scores the candidates (any order; sorted here) exactly with the int8 codes into top;
+ * prefetch: first ask the kernel for every page they need (a cold page cache). */
+int vec_rescore(MDB_txn *txn, idx *ix, const float *qf, int dim, struct scored *cand, size_t n,
+		struct topk *top, int prefetch);
+
 /* Chunk id's vector, dequantised into out[dim]; -1 when it has none. */
 int vec_get(MDB_txn *txn, idx *ix, uint64_t id, int dim, float *out);
 

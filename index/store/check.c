@@ -9,6 +9,7 @@
 #include "base/hmap.h"
 #include "index/search/lexical.h"
 #include "index/store/store.h"
+#include "index/search/ivf.h"
 #include "index/search/vector.h"
 
 struct chk {
@@ -192,7 +193,7 @@ int store_check(idx *ix, char *err, size_t errlen)
 	/* the sign codes of the approximate search match their vectors */
 	if (!c.bad && emb[0] && dim > 0) {
 		char why[200];
-		if (vbits_check(txn, ix, dim, why, sizeof why))
+		if (vbits_check(txn, ix, dim, why, sizeof why) || ivf_check(txn, ix, dim, why, sizeof why))
 			fail(&c, "%s", why);
 	}
 	u64map_free(&tf);

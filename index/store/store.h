@@ -17,6 +17,12 @@
  *           dimension, for the approximate scan (see vector.h). Derived from vec in the
  *           same write txn; meta "vbits" = 1 once every vec block has its codes (an index
  *           made before vbits existed gets them at its next sync)
+ *   ivfc    "c" -> the IVF centroids (int8, a scale each); "n" -> the vector count and the
+ *           length of each list (see ivf.h)
+ *   ivfa    block (be64) -> the list each slot of the vec block is in, with a hash of its
+ *           sign code (0 = in no list)
+ *   ivfl    be64(list << 32 | segment) -> up to a page of one list's ids with their sign
+ *           codes. All three are written in the same txn as the vec blocks (vbits_update)
  *
  * Threads: struct idx is shared; any thread may open a read transaction through
  * store_rtxn_begin; only the thread holding ix->wlock writes. Map growth needs every
@@ -40,8 +46,9 @@
 
 struct idx {
 	MDB_env *env;
-	MDB_dbi meta, files, fids, colls, chunks, cinfo, vec, post, vbits;
+	MDB_dbi meta, files, fids, colls, chunks, cinfo, vec, post, vbits, ivfc, ivfa, ivfl;
 	bool has_vbits; /* the vbits database exists (a read-only open of an older index: no) */
+	bool has_ivf;   /* so do ivfc, ivfa and ivfl */
 	pthread_rwlock_t maplock;
 	pthread_mutex_t wlock; /* one writer in this process */
 	int lockfd;            /* flock'ed while writing: one writer across processes */
@@ -129,6 +136,12 @@ int store_writer_lock(idx *ix);
 void store_writer_unlock(idx *ix);
 /* Test hook: the initial map size for the next store_open (0 = default). */
 void store_set_initial_mapsize(size_t bytes);
+
+/* ---- the page cache (the map is opened MDB_NORDAHEAD: no read-around) ---- */
+/* madvise(WILLNEED) over the pages of [p, p + len) of the map: read ahead, in parallel. */
+void store_prefetch(const void *p, size_t len);
+/* True when every page of [p, p + len) is in the page cache (mincore): not a cold read. */
+int store_resident(const void *p, size_t len);
 
 /* ---- meta ---- */
 uint64_t meta_u64(MDB_txn *txn, idx *ix, const char *name);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/xmalloc.h"
+#include "index/search/ivf.h"
 #include "index/search/vector.h"
 
 #define FILL_BATCH 1024
@@ -104,6 +105,8 @@ static int set_embedder(MDB_txn *txn, void *arg)
 	int rc = mdb_drop(txn, p->ix->vec, 0);
 	if (!rc)
 		rc = mdb_drop(txn, p->ix->vbits, 0);
+	if (!rc)
+		rc = ivf_drop(txn, p->ix);
 	if (!rc)
 		rc = meta_put_u64(txn, p->ix, "vbits", 1);
 	if (!rc)
@@ -248,6 +251,13 @@ static int rebuild_vbits(MDB_txn *txn, void *arg)
 	return vbits_rebuild(txn, p->ix, p->dim);
 }
 
+/* An index made before the IVF, or one whose lists drifted while nothing was written. */
+static int rebuild_ivf(MDB_txn *txn, void *arg)
+{
+	struct pass *p = arg;
+	return ivf_maintain(txn, p->ix, p->dim);
+}
+
 int fill_backfill_vbits(struct pass *p)
 {
 	if (p->dim <= 0)
@@ -256,9 +266,9 @@ int fill_backfill_vbits(struct pass *p)
 	int rc = store_rtxn_begin(p->ix, &txn);
 	if (rc)
 		return store_err(rc);
-	int ready = vbits_ready(txn, p->ix);
+	int ready = vbits_ready(txn, p->ix), due = ready && ivf_due(txn, p->ix, p->dim);
 	store_rtxn_end(p->ix, txn);
-	if (ready)
+	if (ready && !due)
 		return 0;
-	return store_err(store_write(p->ix, rebuild_vbits, p));
+	return store_err(store_write(p->ix, ready ? rebuild_ivf : rebuild_vbits, p));
 }

@@ -24,7 +24,9 @@ int fill_check_embedder(struct pass *p);
 /* Embeds every live chunk that has no vector (after an embedder change, or chunks stored
  * while the embedder failed). Stops at the first embedder failure (they stay pending). */
 int fill_vectors(struct pass *p);
-/* An index written before the sign codes existed gets them once, from its vectors. */
+/* An index written before the sign codes existed gets them once, from its vectors; one
+ * without IVF lists that has enough vectors, or whose lists drifted, gets them trained
+ * (ivf.h). At the start and the end of a sync. */
 int fill_backfill_vbits(struct pass *p);
 
 #endif

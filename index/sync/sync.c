@@ -142,6 +142,9 @@ static int run_pass(struct pass *p, struct cand *cands, size_t ncand)
 		rc = fill_vectors(p);
 	p->queue = 0;
 	pass_emit(p, IDX_EV_SCAN_DONE, IDX_FILE_INDEXED, NULL, rc ? idx_strerror(rc) : NULL);
+	/* Every chunk is searchable; the IVF is (re-)trained when due, on all of them. */
+	if (!rc)
+		rc = fill_backfill_vbits(p);
 	return rc;
 }
 
@@ -418,6 +421,8 @@ int sync_fill(idx *ix, const struct idx_options *opt, const struct idx_embedder 
 		rc = fill_vectors(&p);
 		if (!rc && p.pending != before)
 			pass_emit(&p, IDX_EV_SCAN_DONE, IDX_FILE_INDEXED, NULL, NULL);
+		if (!rc)
+			rc = fill_backfill_vbits(&p);
 	}
 	*pending = p.pending;
 	if (!rc && p.emb_down)

@@ -8,9 +8,16 @@
  *   - FTS5 through the sqlite3 C API: tokenize='porter unicode61', the query turned into an
  *     OR of its quoted terms as BEIR-style evaluations do, ORDER BY bm25().
  * Every query set runs once to warm up, then once timed; nDCG@10 comes from the timed pass.
+ * Then (issue 21) IVF lists are forced on the builtin embedder's vectors, and on those of
+ * the loopback server's embedder (tests/server/fakellm.py; FN_BENCH_LOOPBACK=0 skips it),
+ * and vector search through them is compared with the exact scan (recall@10).
  * Prints ROW lines (bench.h) and progress on stderr. Work files live in $FN_BENCH_DIR/scifact
  * and are rebuilt on every run. */
 #include <cjson/cJSON.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,8 +27,12 @@
 #include "base/xmalloc.h"
 #include "core/answer/extractive.h"
 #include "core/answer/prompt.h"
+#include "core/app/config.h"
+#include "core/net/embed_http.h"
 #include "index/idx.h"
+#include "index/search/ivf.h"
 #include "index/search/rerank.h"
+#include "index/search/vector.h"
 #include "tests/bench/bench.h"
 
 struct doc {
@@ -426,6 +437,162 @@ static struct answers pass_extractive(idx *ix)
 	return a;
 }
 
+/* ---- the IVF on real vectors ---------------------------------------------------------- */
+
+#define IVF_FORCE_MIN 1000 /* SciFact is below IVF_MIN: lists forced from this many vectors */
+
+struct force {
+	idx *ix;
+	int dim;
+};
+static int force_ivf(MDB_txn *txn, void *arg)
+{
+	struct force *f = arg;
+	return ivf_rebuild(txn, f->ix, f->dim);
+}
+
+/* Each query's vector-mode hits as "path:line" strings (k 10, no per-file cap). */
+static char **vector_hits(idx *ix, const struct idx_embedder *emb, size_t *nper)
+{
+	char **out = xcalloc(nqueries * 10, sizeof *out);
+	for (size_t i = 0; i < nqueries; i++) {
+		struct idx_query q = {.text = queries[i].text, .k = 10, .mode = IDX_VECTOR, .emb = emb};
+		struct idx_hits h;
+		int rc = idx_search(ix, &q, &h);
+		if (rc)
+			bench_die("search %s: %s", queries[i].id, idx_strerror(rc));
+		nper[i] = h.n < 10 ? h.n : 10;
+		for (size_t r = 0; r < nper[i]; r++)
+			out[i * 10 + r] = xasprintf("%s:%u", h.v[r].path, h.v[r].line_start);
+		idx_hits_free(&h);
+	}
+	return out;
+}
+
+/* recall@10 of vector search through IVF lists trained on an embedder's SciFact vectors
+ * (forced: the corpus is below IVF_MIN) against the exact int8 scan, same queries. */
+static double ivf_recall(idx *ix, const struct idx_embedder *emb, unsigned *nlist, unsigned *nprobe)
+{
+	ivf_set_params(IVF_FORCE_MIN, 0, 0);
+	struct force f = {ix, emb->dim};
+	int rc = store_write(ix, force_ivf, &f);
+	if (rc)
+		bench_die("training the IVF on SciFact: %s", idx_strerror(store_err(rc)));
+	MDB_txn *txn;
+	struct cents c = {0};
+	if (store_rtxn_begin(ix, &txn) == 0) {
+		if (ivf_cents_load(txn, ix, emb->dim, &c) == 0) {
+			*nlist = c.nlist;
+			*nprobe = c.nprobe;
+			ivf_cents_free(&c);
+		}
+		store_rtxn_end(ix, txn);
+	}
+	size_t *ne = xcalloc(nqueries, sizeof *ne), *ni = xcalloc(nqueries, sizeof *ni);
+	vec_set_approx(SIZE_MAX, 0);
+	char **exact = vector_hits(ix, emb, ne);
+	vec_set_approx(1, 0);
+	const char *cs = getenv("FN_BENCH_IVF_CAND"); /* diagnosis: candidates rescored */
+	ivf_set_params(0, *nprobe > 4 ? *nprobe : 4, cs && atoi(cs) > 0 ? (size_t)atoi(cs) : 0); /* even when tuning says "scan" */
+	char **ivf = vector_hits(ix, emb, ni);
+	vec_set_approx(200000, 0);
+	ivf_set_params(IVF_MIN, 0, 0);
+	double r = 0;
+	for (size_t i = 0; i < nqueries; i++) {
+		size_t hit = 0;
+		for (size_t a = 0; a < ni[i]; a++)
+			for (size_t b = 0; b < ne[i]; b++)
+				hit += strcmp(ivf[i * 10 + a], exact[i * 10 + b]) == 0;
+		r += ne[i] ? (double)hit / (double)ne[i] : 1;
+	}
+	for (size_t i = 0; i < nqueries * 10; i++)
+		free(exact[i]), free(ivf[i]);
+	free(exact), free(ivf), free(ne), free(ni);
+	return r / (double)nqueries;
+}
+
+static void ivf_row(const char *what, double r, size_t nchunks, unsigned nl, unsigned np)
+{
+	fprintf(stderr, "sci: IVF on %zu %s vectors (%u lists, tuned nprobe %u): recall@10 vs the exact scan %.3f\n",
+		nchunks, what, nl, np, r);
+	char m[200];
+	snprintf(m, sizeof m, "SciFact IVF vector recall@10 vs exact scan (%s, %zu chunks, %u lists, nprobe %u%s)", what,
+		 nchunks, nl, np > 4 ? np : 4, np > nl / 4 ? ": search would scan" : "");
+	bench_row("21", m, r, "-", NULL, NAN, ">= 0.95", bench_verdict(r >= 0.95));
+}
+
+/* The loopback model server (tests/server/fakellm.py) as an OpenAI embedder: hashed words,
+ * 384 dimensions. Returns its pid, or -1 when it does not come up (the row is skipped). */
+static pid_t loopback_start(const char *work, int *port)
+{
+	char *server = xasprintf("%s/tests/server/fakellm.py", getenv("FN_ROOT") ? getenv("FN_ROOT") : ".");
+	char *pf = xasprintf("%s/fakellm.port", work);
+	unlink(pf);
+	pid_t pid = fork();
+	if (pid == 0) {
+		execlp("python3", "python3", server, "--port", "0", "--port-file", pf, "--max-seconds", "1800", (char *)NULL);
+		_exit(127);
+	}
+	*port = 0;
+	for (int i = 0; pid > 0 && i < 1000 && !*port; i++) {
+		FILE *f = fopen(pf, "r");
+		if (!f || fscanf(f, "%d", port) != 1)
+			*port = 0;
+		if (f)
+			fclose(f);
+		struct timespec ts = {0, 10000000};
+		nanosleep(&ts, NULL);
+	}
+	free(server), free(pf);
+	if (pid > 0 && !*port) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	return pid;
+}
+
+static void loopback_recall(const char *work, const char *docdir)
+{
+	int port;
+	pid_t pid = loopback_start(work, &port);
+	if (pid < 0) {
+		fprintf(stderr, "sci: skipping the loopback embedder's IVF recall: tests/server/fakellm.py did not start\n");
+		return;
+	}
+	char *base = xasprintf("http://127.0.0.1:%d/v1", port);
+	struct cfg_provider p = {.name = (char *)"loopback", .kind = PROVIDER_OPENAI, .base_url = base,
+				 .api_key_env = (char *)"", .api_key_cmd = (char *)"", .api_key = (char *)"",
+				 .timeout_s = 60, .connect_timeout_s = 5, .idle_timeout_s = 30, .max_retries = 2};
+	struct embed_http *e = embed_http_new(&p, "embed:dim=384", NULL, 64, 384);
+	const struct idx_embedder *emb = embed_http_embedder(e);
+	char *ixdir = xasprintf("%s/index-loopback", work);
+	bench_rmrf(ixdir);
+	struct idx_folder fo = {docdir, "scifact"};
+	struct idx_options opt = {.folders = &fo, .nfolders = 1, .language = "english"};
+	struct idx_sink sink = {sink_event, NULL};
+	idx *ix;
+	double t0 = bench_now();
+	int rc = idx_open(ixdir, IDX_CREATE, &ix);
+	if (!rc)
+		rc = idx_sync(ix, &opt, emb, &sink, NULL);
+	if (rc)
+		bench_die("SciFact through the loopback embedder: %s", idx_strerror(rc));
+	struct idx_stats st;
+	idx_stats(ix, &st);
+	fprintf(stderr, "sci: indexed %llu chunks through the loopback embedder in %.1f s\n",
+		(unsigned long long)st.chunks, bench_now() - t0);
+	unsigned nl = 0, np = 0;
+	double r = ivf_recall(ix, emb, &nl, &np);
+	ivf_row("loopback server's embedder", r, (size_t)st.chunks, nl, np);
+	idx_close(ix);
+	embed_http_free(e);
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	bench_rmrf(ixdir);
+	free(ixdir), free(base);
+}
+
 int main(void)
 {
 	char *sci = xasprintf("%s/data/scifact", bench_shared());
@@ -483,8 +650,14 @@ int main(void)
 	bench_row("16", "SciFact builtin rerank added p50", rrk.p50 - hyb.p50, "ms", "hybrid p50", hyb.p50, "<= 5 ms",
 		  bench_verdict(rrk.p50 - hyb.p50 <= 5));
 
+	unsigned nl = 0, np = 0;
+	double r = ivf_recall(ix, idx_embedder_builtin(), &nl, &np);
+	ivf_row("builtin embedder", r, (size_t)st.chunks, nl, np);
 	sqlite3_close(db);
 	idx_close(ix);
+	const char *lb = getenv("FN_BENCH_LOOPBACK");
+	if (!lb || strcmp(lb, "0") != 0)
+		loopback_recall(work, docdir);
 	free(sci), free(work), free(docdir), free(ixdir), free(dbpath);
 	return 0;
 }

@@ -1,0 +1,410 @@
+/* test_ivf.c - the IVF lists (index/search/ivf.h): recall@10 against the exact int8 search
+ * on clustered vectors at a fixed seed, lists kept consistent through inserts, deletes,
+ * changed vectors, re-training and dropping, an aborted txn leaving them as they were, and
+ * ivf_check / store_check catching corrupted lists. FN_TEST_THREADED: training assigns and
+ * tunes on several threads. */
+#include "fn_test.h"
+
+#include <math.h>
+
+#include "idx_test.h"
+#include "index/search/ivf.h"
+#include "index/search/search.h"
+#include "index/search/vector.h"
+#include "index/store/store.h"
+
+static uint64_t rng = 0x9E3779B97F4A7C15ull;
+static double rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (double)(rng >> 11) / 9007199254740992.0;
+}
+static double gauss(void)
+{
+	return sqrt(-2.0 * log(rnd() + 1e-300)) * cos(6.283185307179586 * rnd());
+}
+
+/* n unit vectors around ncent gaussian centroids. */
+static float *make_vectors(size_t n, int dim, size_t ncent, double spread)
+{
+	float *c = malloc(ncent * (size_t)dim * sizeof *c), *v = malloc(n * (size_t)dim * sizeof *v);
+	for (size_t i = 0; i < ncent * (size_t)dim; i++)
+		c[i] = (float)gauss();
+	for (size_t i = 0; i < n; i++) {
+		const float *ci = c + (size_t)(rnd() * (double)ncent) * (size_t)dim;
+		for (int j = 0; j < dim; j++)
+			v[i * (size_t)dim + (size_t)j] = ci[j] + (float)(gauss() * spread);
+		vec_normalize(v + i * (size_t)dim, dim);
+	}
+	free(c);
+	return v;
+}
+
+struct vload {
+	idx *ix;
+	const float *v;
+	uint64_t first; /* chunk id of v[0] */
+	size_t n;
+	int dim;
+	const uint64_t *clear;
+	size_t nclear;
+	int fail; /* return an error after writing everything: the txn aborts */
+};
+
+static int load(MDB_txn *txn, void *arg)
+{
+	struct vload *l = arg;
+	struct stage s;
+	stage_init(&s, l->ix->vec, vec_block_size(l->dim));
+	for (size_t i = 0; l->v && i < l->n; i++)
+		vec_set(&s, txn, l->first + i, l->v + i * (size_t)l->dim, l->dim);
+	for (size_t i = 0; i < l->nclear; i++)
+		vec_clear(&s, txn, l->clear[i], l->dim);
+	int rc = meta_put_u64(txn, l->ix, "vbits", 1);
+	if (!rc)
+		rc = stage_flush(&s, txn);
+	if (!rc)
+		rc = vbits_update(txn, l->ix, &s, l->dim);
+	if (!rc)
+		rc = ivf_maintain(txn, l->ix, l->dim); /* as a sync's end does, in its own txn */
+	stage_free(&s);
+	return rc ? rc : l->fail ? IDX_EIO : 0;
+}
+
+static void check_ok(idx *ix, int dim)
+{
+	char err[256] = "";
+	MDB_txn *txn;
+	assert_int_equal(store_rtxn_begin(ix, &txn), 0);
+	int rc = ivf_check(txn, ix, dim, err, sizeof err);
+	store_rtxn_end(ix, txn);
+	if (rc)
+		fail_msg("ivf_check: %s", err);
+}
+
+static int check_err(idx *ix, int dim, char *err, size_t len)
+{
+	MDB_txn *txn;
+	assert_int_equal(store_rtxn_begin(ix, &txn), 0);
+	int rc = ivf_check(txn, ix, dim, err, len);
+	store_rtxn_end(ix, txn);
+	return rc;
+}
+
+static uint32_t nlist_of(idx *ix, int dim, uint64_t *nvec)
+{
+	MDB_txn *txn;
+	struct cents c;
+	uint32_t n = 0;
+	assert_int_equal(store_rtxn_begin(ix, &txn), 0);
+	if (ivf_ready(txn, ix, dim, nvec) && ivf_cents_load(txn, ix, dim, &c) == 0) {
+		n = c.nlist;
+		ivf_cents_free(&c);
+	}
+	store_rtxn_end(ix, txn);
+	return n;
+}
+
+/* Mean recall@10 of ivf_search against the exact int8 scan, queries near live vectors
+ * (n vectors at v). */
+static double recall_at_10(idx *ix, const float *v, size_t n, int dim, size_t nq, double noise)
+{
+	struct sfilter all = {NULL};
+	float *q = malloc((size_t)dim * sizeof *q);
+	double r = 0;
+	for (size_t qi = 0; qi < nq; qi++) {
+		const float *base = v + (size_t)(rnd() * (double)n) * (size_t)dim;
+		for (int j = 0; j < dim; j++)
+			q[j] = base[j] + (float)(gauss() * noise / sqrt((double)dim));
+		vec_normalize(q, dim);
+		struct scored *got, *want;
+		size_t ngot, nwant;
+		MDB_txn *txn;
+		assert_int_equal(store_rtxn_begin(ix, &txn), 0);
+		assert_int_equal(ivf_search(txn, ix, q, dim, &all, 10, &got, &ngot), 0);
+		assert_int_equal(vec_search_exact(txn, ix, q, dim, &all, 10, &want, &nwant), 0);
+		store_rtxn_end(ix, txn);
+		assert_int_equal(ngot, nwant);
+		size_t hit = 0;
+		for (size_t i = 0; i < ngot; i++)
+			for (size_t j = 0; j < nwant; j++)
+				hit += got[i].id == want[j].id;
+		r += nwant ? (double)hit / (double)nwant : 1;
+		free(got);
+		free(want);
+	}
+	free(q);
+	return r / (double)nq;
+}
+
+/* 12,000 clustered vectors of 128 dimensions, trained from 5,000 on: recall@10 >= 0.95
+ * against the exact scan with the default nprobe and candidates, and vec_search takes
+ * the IVF path (same answer as ivf_search). */
+static void test_recall(void **state)
+{
+	(void)state;
+	rng = 0x5EED1234ull;
+	const int dim = 128;
+	const size_t n = 12000;
+	ivf_set_params(5000, 0, 0);
+	char *root = tmpdir_new();
+	idx *ix;
+	assert_int_equal(idx_open(root, IDX_CREATE, &ix), 0);
+	float *v = make_vectors(n, dim, 300, 0.35);
+	struct vload l = {ix, v, 1, n, dim, NULL, 0, 0};
+	assert_int_equal(store_write(ix, load, &l), 0);
+	uint64_t nvec = 0;
+	assert_int_equal(nlist_of(ix, dim, &nvec), 110); /* sqrt(12000) */
+	assert_int_equal(nvec, n);
+	check_ok(ix, dim);
+	double r = recall_at_10(ix, v, n, dim, 100, 0.3);
+	print_message("IVF recall@10 vs exact int8: %.3f\n", r);
+	assert_true(r >= 0.95);
+	/* vec_search answers from the lists (from 1 vector on, here) */
+	vec_set_approx(1, 0);
+	struct sfilter all = {NULL};
+	struct scored *a, *b;
+	size_t na, nb;
+	MDB_txn *txn;
+	assert_int_equal(store_rtxn_begin(ix, &txn), 0);
+	assert_int_equal(vec_search(txn, ix, v + 77 * dim, dim, &all, 10, &a, &na), 0);
+	assert_int_equal(ivf_search(txn, ix, v + 77 * dim, dim, &all, 10, &b, &nb), 0);
+	store_rtxn_end(ix, txn);
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < na; i++)
+		assert_int_equal(a[i].id, b[i].id);
+	assert_int_equal(a[0].id, 78);
+	free(a);
+	free(b);
+	free(v);
+	idx_close(ix);
+	rm_rf(root);
+	free(root);
+}
+
+/* Inserts, deletes and changed vectors keep every vector in exactly one list; a deleted
+ * vector is never found; an aborted txn leaves the lists as they were; growth past 2x
+ * re-trains, shrinking below half the minimum drops the IVF. */
+static void test_incremental(void **state)
+{
+	(void)state;
+	rng = 0x1234ABCDull;
+	const int dim = 64;
+	ivf_set_params(1000, 0, 0);
+	char *root = tmpdir_new();
+	idx *ix;
+	assert_int_equal(idx_open(root, IDX_CREATE, &ix), 0);
+	const size_t total = 5600;
+	float *v = make_vectors(total, dim, 80, 0.3);
+	/* below the minimum: no IVF */
+	struct vload l = {ix, v, 1, 900, dim, NULL, 0, 0};
+	assert_int_equal(store_write(ix, load, &l), 0);
+	assert_int_equal(nlist_of(ix, dim, NULL), 0);
+	check_ok(ix, dim);
+	/* crossing it: trained on 1200 */
+	l = (struct vload){ix, v + 900 * dim, 901, 300, dim, NULL, 0, 0};
+	assert_int_equal(store_write(ix, load, &l), 0);
+	uint64_t nvec;
+	assert_int_equal(nlist_of(ix, dim, &nvec), 35);
+	assert_int_equal(nvec, 1200);
+	check_ok(ix, dim);
+	/* appends in small txns, deletes, and changed vectors */
+	for (size_t at = 1200; at < 2300; at += 100) { /* 2300: below twice the 1200 trained on */
+		l = (struct vload){ix, v + at * dim, at + 1, 100, dim, NULL, 0, 0};
+		assert_int_equal(store_write(ix, load, &l), 0);
+	}
+	check_ok(ix, dim);
+	uint64_t del[300];
+	for (size_t i = 0; i < 300; i++)
+		del[i] = 1 + (i * 7919) % 2400;
+	l = (struct vload){ix, NULL, 0, 0, dim, del, 300, 0};
+	assert_int_equal(store_write(ix, load, &l), 0);
+	check_ok(ix, dim);
+	/* ids 11..60 get the vectors of 5001..5050 */
+	l = (struct vload){ix, v + 5000 * dim, 11, 50, dim, NULL, 0, 0};
+	assert_int_equal(store_write(ix, load, &l), 0);
+	check_ok(ix, dim);
+	assert_int_equal(nlist_of(ix, dim, &nvec), 35);
+	struct sfilter all = {NULL};
+	MDB_txn *txn;
+	for (size_t i = 0; i < 300; i += 29) {
+		struct scored *got;
+		size_t ng;
+		assert_int_equal(store_rtxn_begin(ix, &txn), 0);
+		assert_int_equal(ivf_search(txn, ix, v + (del[i] - 1) * dim, dim, &all, 10, &got, &ng), 0);
+		store_rtxn_end(ix, txn);
+		for (size_t j = 0; j < ng; j++)
+			assert_true(got[j].id != del[i] || (del[i] >= 11 && del[i] <= 60));
+		free(got);
+	}
+	for (size_t i = 0; i < 50; i += 7) {
+		struct scored *got;
+		size_t ng;
+		assert_int_equal(store_rtxn_begin(ix, &txn), 0);
+		assert_int_equal(ivf_search(txn, ix, v + (5000 + i) * dim, dim, &all, 10, &got, &ng), 0);
+		store_rtxn_end(ix, txn);
+		assert_true(ng > 0);
+		assert_int_equal(got[0].id, 11 + i);
+		free(got);
+	}
+	/* an aborted txn: nothing of it is seen */
+	l = (struct vload){ix, v + 2400 * dim, 2401, 500, dim, del, 100, 1};
+	assert_int_equal(store_write(ix, load, &l), IDX_EIO);
+	uint64_t after;
+	assert_int_equal(nlist_of(ix, dim, &after), 35);
+	assert_int_equal(after, nvec);
+	check_ok(ix, dim);
+	/* growth past twice the 1200 trained on: re-trained, sqrt(n) lists */
+	l = (struct vload){ix, v + 2400 * dim, 2401, 3200, dim, NULL, 0, 0};
+	assert_int_equal(store_write(ix, load, &l), 0);
+	uint32_t nl = nlist_of(ix, dim, &nvec);
+	assert_true(nvec >= 4800);
+	assert_int_equal(nl, (uint32_t)lrint(sqrt((double)nvec)));
+	check_ok(ix, dim);
+	double r = recall_at_10(ix, v + 2400 * dim, 3200, dim, 40, 0.3);
+	print_message("IVF recall@10 after re-training: %.3f\n", r);
+	assert_true(r >= 0.9);
+	/* shrinking below 500 vectors (half the minimum) drops it; search scans */
+	uint64_t *all_ids = malloc(5550 * sizeof *all_ids);
+	for (size_t i = 0; i < 5550; i++)
+		all_ids[i] = i + 1;
+	l = (struct vload){ix, NULL, 0, 0, dim, all_ids, 5550, 0};
+	assert_int_equal(store_write(ix, load, &l), 0);
+	assert_int_equal(nlist_of(ix, dim, NULL), 0);
+	check_ok(ix, dim);
+	struct scored *got;
+	size_t ng;
+	assert_int_equal(store_rtxn_begin(ix, &txn), 0);
+	assert_int_equal(ivf_search(txn, ix, v + 5570 * dim, dim, &all, 10, &got, &ng), 1);
+	assert_int_equal(vec_search(txn, ix, v + 5570 * dim, dim, &all, 10, &got, &ng), 0);
+	store_rtxn_end(ix, txn);
+	assert_int_equal(ng, 10);
+	assert_int_equal(got[0].id, 5571);
+	free(got);
+	free(all_ids);
+	free(v);
+	idx_close(ix);
+	rm_rf(root);
+	free(root);
+}
+
+/* Corruptions of the lists, each caught by ivf_check. */
+enum harm { SWAP_ID, DROP_SEG, DROP_ASSIGN, STALE_CODE };
+struct harmctx {
+	idx *ix;
+	enum harm h;
+};
+static int harm(MDB_txn *txn, void *arg)
+{
+	struct harmctx *c = arg;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc = mdb_cursor_open(txn, c->h == DROP_ASSIGN ? c->ix->ivfa : c->ix->ivfl, &cur);
+	if (!rc)
+		rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+	if (rc)
+		return rc;
+	if (c->h == DROP_SEG || c->h == DROP_ASSIGN) {
+		rc = mdb_cursor_del(cur, 0);
+		mdb_cursor_close(cur);
+		return rc;
+	}
+	unsigned char *copy = malloc(v.mv_size);
+	memcpy(copy, v.mv_data, v.mv_size);
+	MDB_val kk = k, nv = {v.mv_size, copy};
+	mdb_cursor_close(cur);
+	uint64_t *ids = seg_ids(copy);
+	if (c->h == SWAP_ID)
+		ids[0] = ids[0] == 1 ? 2 : 1; /* an id of (most likely) another list, or twice */
+	else
+		seg_words(copy, seg_cap(1))[0] ^= 1; /* dim 64: one word */
+	rc = mdb_put(txn, c->ix->ivfl, &kk, &nv, 0);
+	free(copy);
+	return rc;
+}
+
+static void test_corrupt(void **state)
+{
+	(void)state;
+	rng = 0xFEEDull;
+	const int dim = 64;
+	ivf_set_params(1000, 0, 0);
+	static const enum harm hs[] = {SWAP_ID, DROP_SEG, DROP_ASSIGN, STALE_CODE};
+	static const char *const want[] = {"IVF list", "segment", "assignment", "stale"};
+	float *v = make_vectors(1500, dim, 40, 0.3);
+	for (size_t i = 0; i < sizeof hs / sizeof hs[0]; i++) {
+		char *root = tmpdir_new();
+		idx *ix;
+		assert_int_equal(idx_open(root, IDX_CREATE, &ix), 0);
+		struct vload l = {ix, v, 1, 1500, dim, NULL, 0, 0};
+		assert_int_equal(store_write(ix, load, &l), 0);
+		check_ok(ix, dim);
+		struct harmctx hc = {ix, hs[i]};
+		assert_int_equal(store_write(ix, harm, &hc), 0);
+		char err[256] = "";
+		assert_int_equal(check_err(ix, dim, err, sizeof err), IDX_ECORRUPT);
+		print_message("corruption %zu: %s\n", i, err);
+		assert_non_null(strstr(err, want[i]));
+		idx_close(ix);
+		rm_rf(root);
+		free(root);
+	}
+	free(v);
+}
+
+/* Through idx_sync with the builtin embedder: the lists are trained in the sync's txn,
+ * follow deletes and edits, and store_check covers them. */
+static void test_sync(void **state)
+{
+	(void)state;
+	ivf_set_params(60, 0, 0);
+	char *root = tmpdir_new(), *docs = path_in(root, "docs"), *ixd = path_in(root, "ix");
+	char name[64], text[256];
+	for (int i = 0; i < 90; i++) {
+		snprintf(name, sizeof name, "f%02d.md", i);
+		snprintf(text, sizeof text, "# note %d\n\nthe %s fox %d jumps over lazy dog number %d\n", i,
+			 i % 3 ? "quick" : "slow", i, i * 7);
+		write_file(docs, name, text);
+	}
+	struct idx_folder fo = {docs, "docs"};
+	struct idx_options opt = {.folders = &fo, .nfolders = 1, .language = "english"};
+	idx *ix;
+	assert_int_equal(idx_open(ixd, IDX_CREATE, &ix), 0);
+	assert_int_equal(idx_sync(ix, &opt, idx_embedder_builtin(), NULL, NULL), 0);
+	int dim = idx_embedder_builtin()->dim;
+	uint64_t nvec;
+	assert_int_equal(nlist_of(ix, dim, &nvec), 16);
+	assert_int_equal(nvec, 90);
+	char err[256];
+	assert_int_equal(store_check(ix, err, sizeof err), 0);
+	char *gone = path_in(docs, "f03.md");
+	assert_int_equal(unlink(gone), 0);
+	write_file(docs, "f04.md", "# note four\n\nan entirely different paragraph about otters\n");
+	assert_int_equal(idx_sync(ix, &opt, idx_embedder_builtin(), NULL, NULL), 0);
+	assert_int_equal(store_check(ix, err, sizeof err), 0);
+	assert_int_equal(nlist_of(ix, dim, &nvec), 16);
+	assert_int_equal(nvec, 89);
+	struct harmctx hc = {ix, DROP_SEG};
+	assert_int_equal(store_write(ix, harm, &hc), 0);
+	assert_int_equal(store_check(ix, err, sizeof err), IDX_ECORRUPT);
+	assert_non_null(strstr(err, "IVF"));
+	free(gone);
+	idx_close(ix);
+	rm_rf(root);
+	free(root);
+	free(docs);
+	free(ixd);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_recall),
+		cmocka_unit_test(test_incremental),
+		cmocka_unit_test(test_corrupt),
+		cmocka_unit_test(test_sync),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
