@@ -367,21 +367,10 @@ static int odf_walk(const char *xml, size_t len, struct buf *out, char *err, siz
 	return rc < 0 ? -1 : 0;
 }
 
-/* ODF encrypts content.xml when a password is set; the manifest says so. */
 static int odf_text(struct zx *z, struct buf *out, char *err, size_t errlen)
 {
-	struct buf man = {0};
-	if (zx_read(z, "META-INF/manifest.xml", &man) == 0 && man.len &&
-	    memmem(man.p, man.len, "encryption-data", 15)) {
-		buf_free(&man);
-		snprintf(err, errlen, "password-protected (an encrypted OpenDocument file)");
-		return -1;
-	}
-	buf_free(&man);
 	struct buf xml = {0};
-	int rc = zx_read(z, "content.xml", &xml);
-	if (rc == 1)
-		snprintf(err, errlen, "not an OpenDocument file: no content.xml");
+	int rc = zx_odf_content(z, &xml, err, errlen);
 	if (rc == 0)
 		rc = odf_walk(xml.p ? xml.p : "", xml.len, out, err, errlen);
 	buf_free(&xml);

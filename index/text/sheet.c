@@ -476,19 +476,10 @@ int text_from_sheet(const char *ext, const char *data, size_t len, struct buf *o
 	if (!strcasecmp(ext, "xlsx")) {
 		rc = xlsx_text(&z, out, err, errlen);
 	} else {
-		struct buf man = {0}, xml = {0};
-		if (zx_read(&z, "META-INF/manifest.xml", &man) == 0 && man.len &&
-		    memmem(man.p, man.len, "encryption-data", 15)) {
-			snprintf(err, errlen, "password-protected (an encrypted OpenDocument file)");
-			rc = -1;
-		} else {
-			rc = zx_read(&z, "content.xml", &xml);
-			if (rc == 1)
-				snprintf(err, errlen, "not an OpenDocument file: no content.xml");
-			if (rc == 0)
-				rc = ods_walk(xml.p ? xml.p : "", xml.len, out, err, errlen);
-		}
-		buf_free(&man);
+		struct buf xml = {0};
+		rc = zx_odf_content(&z, &xml, err, errlen);
+		if (rc == 0)
+			rc = ods_walk(xml.p ? xml.p : "", xml.len, out, err, errlen);
 		buf_free(&xml);
 	}
 	zx_close(&z);

@@ -237,3 +237,20 @@ int zx_next(xmlTextReaderPtr r, const char *what, char *err, size_t errlen)
 		snprintf(err, errlen, "malformed XML in %s", what);
 	return rc;
 }
+
+int zx_odf_content(struct zx *z, struct buf *out, char *err, size_t errlen)
+{
+	/* ODF encrypts content.xml when a password is set; the manifest says so. */
+	struct buf man = {0};
+	bool encrypted = zx_read(z, "META-INF/manifest.xml", &man) == 0 && man.len &&
+			 memmem(man.p, man.len, "encryption-data", 15);
+	buf_free(&man);
+	if (encrypted) {
+		snprintf(err, errlen, "password-protected (an encrypted OpenDocument file)");
+		return -1;
+	}
+	int rc = zx_read(z, "content.xml", out);
+	if (rc == 1)
+		snprintf(err, errlen, "not an OpenDocument file: no content.xml");
+	return rc ? -1 : 0;
+}

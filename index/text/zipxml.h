@@ -41,6 +41,10 @@ const char *zx_name(struct zx *z, long i);
  * entry, or -1 with the reason in z->err (a cap, encryption, a corrupt entry). */
 int zx_read(struct zx *z, const char *name, struct buf *out);
 
+/* An OpenDocument file's content.xml into out: 0, or -1 with the reason in err (the manifest
+ * says it is encrypted, there is no content.xml, or reading it failed). */
+int zx_odf_content(struct zx *z, struct buf *out, char *err, size_t errlen);
+
 /* A reader over xml[0..len), or NULL with the reason in err (an internal DTD subset). */
 xmlTextReaderPtr zx_xml(const char *xml, size_t len, const char *what, char *err, size_t errlen);
 /* The value of the current element's attribute whose local name is local (any prefix), as
