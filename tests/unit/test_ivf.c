@@ -8,39 +8,11 @@
 #include <math.h>
 
 #include "idx_test.h"
+#include "vec_fixture.h"
 #include "index/search/ivf.h"
 #include "index/search/search.h"
 #include "index/search/vector.h"
 #include "index/store/store.h"
-
-static uint64_t rng = 0x9E3779B97F4A7C15ull;
-static double rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (double)(rng >> 11) / 9007199254740992.0;
-}
-static double gauss(void)
-{
-	return sqrt(-2.0 * log(rnd() + 1e-300)) * cos(6.283185307179586 * rnd());
-}
-
-/* n unit vectors around ncent gaussian centroids. */
-static float *make_vectors(size_t n, int dim, size_t ncent, double spread)
-{
-	float *c = malloc(ncent * (size_t)dim * sizeof *c), *v = malloc(n * (size_t)dim * sizeof *v);
-	for (size_t i = 0; i < ncent * (size_t)dim; i++)
-		c[i] = (float)gauss();
-	for (size_t i = 0; i < n; i++) {
-		const float *ci = c + (size_t)(rnd() * (double)ncent) * (size_t)dim;
-		for (int j = 0; j < dim; j++)
-			v[i * (size_t)dim + (size_t)j] = ci[j] + (float)(gauss() * spread);
-		vec_normalize(v + i * (size_t)dim, dim);
-	}
-	free(c);
-	return v;
-}
 
 struct vload {
 	idx *ix;
@@ -115,9 +87,9 @@ static double recall_at_10(idx *ix, const float *v, size_t n, int dim, size_t nq
 	float *q = malloc((size_t)dim * sizeof *q);
 	double r = 0;
 	for (size_t qi = 0; qi < nq; qi++) {
-		const float *base = v + (size_t)(rnd() * (double)n) * (size_t)dim;
+		const float *base = v + (size_t)(vf_rnd() * (double)n) * (size_t)dim;
 		for (int j = 0; j < dim; j++)
-			q[j] = base[j] + (float)(gauss() * noise / sqrt((double)dim));
+			q[j] = base[j] + (float)(vf_gauss() * noise / sqrt((double)dim));
 		vec_normalize(q, dim);
 		struct scored *got, *want;
 		size_t ngot, nwant;
@@ -145,14 +117,14 @@ static double recall_at_10(idx *ix, const float *v, size_t n, int dim, size_t nq
 static void test_recall(void **state)
 {
 	(void)state;
-	rng = 0x5EED1234ull;
+	vf_rng = 0x5EED1234ull;
 	const int dim = 128;
 	const size_t n = 12000;
 	ivf_set_params(5000, 0, 0);
 	char *root = tmpdir_new();
 	idx *ix;
 	assert_int_equal(idx_open(root, IDX_CREATE, &ix), 0);
-	float *v = make_vectors(n, dim, 300, 0.35);
+	float *v = vf_make_vectors(n, dim, 300, 0.35);
 	struct vload l = {ix, v, 1, n, dim, NULL, 0, 0};
 	assert_int_equal(store_write(ix, load, &l), 0);
 	uint64_t nvec = 0;
@@ -190,14 +162,14 @@ static void test_recall(void **state)
 static void test_incremental(void **state)
 {
 	(void)state;
-	rng = 0x1234ABCDull;
+	vf_rng = 0x1234ABCDull;
 	const int dim = 64;
 	ivf_set_params(1000, 0, 0);
 	char *root = tmpdir_new();
 	idx *ix;
 	assert_int_equal(idx_open(root, IDX_CREATE, &ix), 0);
 	const size_t total = 5600;
-	float *v = make_vectors(total, dim, 80, 0.3);
+	float *v = vf_make_vectors(total, dim, 80, 0.3);
 	/* below the minimum: no IVF */
 	struct vload l = {ix, v, 1, 900, dim, NULL, 0, 0};
 	assert_int_equal(store_write(ix, load, &l), 0);
@@ -328,12 +300,12 @@ static int harm(MDB_txn *txn, void *arg)
 static void test_corrupt(void **state)
 {
 	(void)state;
-	rng = 0xFEEDull;
+	vf_rng = 0xFEEDull;
 	const int dim = 64;
 	ivf_set_params(1000, 0, 0);
 	static const enum harm hs[] = {SWAP_ID, DROP_SEG, DROP_ASSIGN, STALE_CODE};
 	static const char *const want[] = {"IVF list", "segment", "assignment", "stale"};
-	float *v = make_vectors(1500, dim, 40, 0.3);
+	float *v = vf_make_vectors(1500, dim, 40, 0.3);
 	for (size_t i = 0; i < sizeof hs / sizeof hs[0]; i++) {
 		char *root = tmpdir_new();
 		idx *ix;

@@ -7,39 +7,10 @@
 #include <math.h>
 
 #include "idx_test.h"
+#include "vec_fixture.h"
 #include "index/search/search.h"
 #include "index/store/store.h"
 #include "index/search/vector.h"
-
-static uint64_t rng;
-static double rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (double)(rng >> 11) / 9007199254740992.0;
-}
-
-static double gauss(void)
-{
-	return sqrt(-2.0 * log(rnd() + 1e-300)) * cos(6.283185307179586 * rnd());
-}
-
-/* n unit vectors: ncent gaussian centroids plus gaussian noise of the given spread. */
-static float *make_vectors(size_t n, int dim, size_t ncent, double spread)
-{
-	float *c = malloc(ncent * (size_t)dim * sizeof *c), *v = malloc(n * (size_t)dim * sizeof *v);
-	for (size_t i = 0; i < ncent * (size_t)dim; i++)
-		c[i] = (float)gauss();
-	for (size_t i = 0; i < n; i++) {
-		const float *ci = c + (size_t)(rnd() * (double)ncent) * (size_t)dim;
-		for (int j = 0; j < dim; j++)
-			v[i * (size_t)dim + (size_t)j] = ci[j] + (float)(gauss() * spread);
-		vec_normalize(v + i * (size_t)dim, dim);
-	}
-	free(c);
-	return v;
-}
 
 struct vload {
 	idx *ix;
@@ -82,7 +53,7 @@ static double approx_recall(size_t n, int dim, size_t ncent, double spread, size
 	char *root = tmpdir_new();
 	idx *ix;
 	assert_int_equal(idx_open(root, IDX_CREATE, &ix), 0);
-	float *v = make_vectors(n, dim, ncent, spread);
+	float *v = vf_make_vectors(n, dim, ncent, spread);
 	struct vload l = {ix, v, n, dim, NULL, 0, true};
 	assert_int_equal(store_write(ix, load, &l), 0);
 	char err[256];
@@ -101,9 +72,9 @@ static double approx_recall(size_t n, int dim, size_t ncent, double spread, size
 	double recall = 0;
 	for (size_t qi = 0; qi < nq; qi++) {
 		/* a query near a stored vector */
-		const float *base = v + (size_t)(rnd() * (double)n) * (size_t)dim;
+		const float *base = v + (size_t)(vf_rnd() * (double)n) * (size_t)dim;
 		for (int j = 0; j < dim; j++)
-			q[j] = base[j] + (float)(gauss() * spread / sqrt((double)dim));
+			q[j] = base[j] + (float)(vf_gauss() * spread / sqrt((double)dim));
 		vec_normalize(q, dim);
 		float qs = vec_quantize(q, dim, qc);
 		for (size_t i = 0; i < n; i++) {
@@ -144,7 +115,7 @@ static double approx_recall(size_t n, int dim, size_t ncent, double spread, size
 static void test_approx_recall_384(void **state)
 {
 	(void)state;
-	rng = 0x9E3779B97F4A7C15ull;
+	vf_rng = 0x9E3779B97F4A7C15ull;
 	double r = approx_recall(20000, 384, 100, 2.0, 500, 40);
 	print_message("# approximate recall@10 vs int8 brute force (384 dims, 500 of 20000): %.3f\n", r);
 	assert_true(r >= 0.95);
@@ -154,7 +125,7 @@ static void test_approx_recall_384(void **state)
 static void test_approx_recall_100(void **state)
 {
 	(void)state;
-	rng = 0xD1B54A32D192ED03ull;
+	vf_rng = 0xD1B54A32D192ED03ull;
 	double r = approx_recall(8000, 100, 50, 2.0, 300, 40);
 	print_message("# approximate recall@10 vs int8 brute force (100 dims, 300 of 8000): %.3f\n", r);
 	assert_true(r >= 0.95);
@@ -179,13 +150,13 @@ static size_t search_ids(idx *ix, const float *q, int dim, size_t k, uint64_t *i
 static void test_codes_follow_vectors(void **state)
 {
 	(void)state;
-	rng = 0x243F6A8885A308D3ull;
+	vf_rng = 0x243F6A8885A308D3ull;
 	const int dim = 384;
 	const size_t n = 1500; /* six blocks, the last one partial */
 	char *root = tmpdir_new();
 	idx *ix;
 	assert_int_equal(idx_open(root, IDX_CREATE, &ix), 0);
-	float *v = make_vectors(n, dim, 30, 1.0);
+	float *v = vf_make_vectors(n, dim, 30, 1.0);
 	struct vload l = {ix, v, n, dim, NULL, 0, true};
 	assert_int_equal(store_write(ix, load, &l), 0);
 	char err[256];
@@ -212,7 +183,7 @@ static void test_codes_follow_vectors(void **state)
 	}
 
 	/* update: ids 1..300 get new vectors; each one's own vector finds it first */
-	float *w = make_vectors(300, dim, 300, 0.1);
+	float *w = vf_make_vectors(300, dim, 300, 0.1);
 	l = (struct vload){ix, w, 300, dim, NULL, 0, true};
 	assert_int_equal(store_write(ix, load, &l), 0);
 	assert_int_equal(store_rtxn_begin(ix, &txn), 0);
