@@ -103,13 +103,14 @@ void snap_same(const struct snap *a, const struct snap *b, const char *how)
 	assert_int_equal(a->keepalives, b->keepalives);
 }
 
-/* Decodes s[0..len) fed in pieces ending at cuts[0..ncuts) (ascending), then EOF. */
-void decode(enum stream_proto proto, const char *s, size_t len, const size_t *cuts,
-		   size_t ncuts, struct snap *out)
+static void run(enum stream_proto proto, const enum stream_think *mode, size_t hold_max, const char *s,
+		size_t len, const size_t *cuts, size_t ncuts, struct snap *out)
 {
 	memset(out, 0, sizeof *out);
 	struct stream_sink sink = {on_event, out};
 	struct stream *st = stream_new(proto, &sink);
+	if (mode)
+		stream_set_think(st, *mode, hold_max);
 	size_t at = 0;
 	for (size_t i = 0; i <= ncuts; i++) {
 		size_t end = i < ncuts ? cuts[i] : len;
@@ -120,6 +121,19 @@ void decode(enum stream_proto proto, const char *s, size_t len, const size_t *cu
 	snap_take(out, st);
 	stream_free(st);
 	runs++;
+}
+
+/* Decodes s[0..len) fed in pieces ending at cuts[0..ncuts) (ascending), then EOF. */
+void decode(enum stream_proto proto, const char *s, size_t len, const size_t *cuts, size_t ncuts,
+	    struct snap *out)
+{
+	run(proto, NULL, 0, s, len, cuts, ncuts, out);
+}
+
+void decode_think(enum stream_proto proto, enum stream_think mode, size_t hold_max, const char *s, size_t len,
+		  const size_t *cuts, size_t ncuts, struct snap *out)
+{
+	run(proto, &mode, hold_max, s, len, cuts, ncuts, out);
 }
 
 

@@ -41,6 +41,9 @@ void str_eq_or_null(const char *a, const char *b, const char *what);
 void snap_same(const struct snap *a, const struct snap *b, const char *how);
 void decode(enum stream_proto proto, const char *s, size_t len, const size_t *cuts,
 	    size_t ncuts, struct snap *out);
+/* The same with the think settings chosen: the mode and the bound on held content. */
+void decode_think(enum stream_proto proto, enum stream_think mode, size_t hold_max, const char *s, size_t len,
+		  const size_t *cuts, size_t ncuts, struct snap *out);
 bool want_split(enum splits which, const char *s, size_t len, size_t cut);
 void decode_ways(enum stream_proto proto, const char *s, size_t len, enum splits which,
 		 struct snap *whole);

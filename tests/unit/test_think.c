@@ -79,26 +79,6 @@ static void test_think_split(void **state)
 
 /* ---- a <think> block whose opening tag the server stripped ---- */
 
-/* decode() with the think settings chosen: mode and the bound on held content. */
-static void decode_think(enum stream_proto proto, enum stream_think mode, size_t hold_max,
-			 const char *s, size_t len, const size_t *cuts, size_t ncuts, struct snap *out)
-{
-	memset(out, 0, sizeof *out);
-	struct stream_sink sink = {on_event, out};
-	struct stream *st = stream_new(proto, &sink);
-	stream_set_think(st, mode, hold_max);
-	size_t at = 0;
-	for (size_t i = 0; i <= ncuts; i++) {
-		size_t end = i < ncuts ? cuts[i] : len;
-		stream_feed(st, s + at, end - at);
-		at = end;
-	}
-	stream_finish(st);
-	snap_take(out, st);
-	stream_free(st);
-	runs++;
-}
-
 /* An Ollama body naming `model`, whose content is s cut into deltas ending at cuts[0..n). */
 static void ollama_body(struct buf *body, const char *model, const char *s, const size_t *cuts, size_t n)
 {
@@ -110,6 +90,24 @@ static void ollama_body(struct buf *body, const char *model, const char *s, cons
 		at = cuts[k];
 	}
 	buf_addf(body, "{\"model\":\"%s\",\"done\":true,\"done_reason\":\"stop\"}", model);
+}
+
+/* An Ollama body naming model whose content s arrives in three deltas, cut at a and b,
+ * decoded with think settings (mode NULL: the decoder's own), checked against the text and
+ * reasoning wanted; sn is left for the caller to look at further and free. */
+static void ollama_split(const char *model, const char *s, size_t a, size_t b, const enum stream_think *mode,
+			 size_t hold_max, const char *text, const char *reasoning, size_t c, struct snap *sn)
+{
+	struct buf body = {0};
+	size_t n = strlen(s), cuts[3] = {a, b, n};
+	ollama_body(&body, model, s, cuts, 3);
+	if (mode)
+		decode_think(STREAM_OLLAMA_NDJSON, *mode, hold_max, body.p, body.len, NULL, 0, sn);
+	else
+		decode(STREAM_OLLAMA_NDJSON, body.p, body.len, NULL, 0, sn);
+	buf_free(&body);
+	if (strcmp(sn->text, text) || strcmp(sn->reasoning, reasoning))
+		fail_msg("case %zu cut %zu,%zu: text [%s] reasoning [%s]", c, a, b, sn->text, sn->reasoning);
 }
 
 /* Synthetic: content from a DeepSeek-R1 distill that starts inside the block (the template
@@ -147,14 +145,8 @@ static void test_think_noopen_split(void **state)
 		size_t n = strlen(s);
 		for (size_t a = 0; a <= n; a++) {
 			for (size_t b = a; b <= n; b++) {
-				struct buf body = {0};
-				size_t cuts[3] = {a, b, n};
-				ollama_body(&body, "deepseek-r1:7b", s, cuts, 3);
 				struct snap sn;
-				decode(STREAM_OLLAMA_NDJSON, body.p, body.len, NULL, 0, &sn);
-				if (strcmp(sn.text, cases[c].text) || strcmp(sn.reasoning, cases[c].reasoning))
-					fail_msg("case %zu cut %zu,%zu: text [%s] reasoning [%s]", c, a, b, sn.text,
-						 sn.reasoning);
+				ollama_split("deepseek-r1:7b", s, a, b, NULL, 0, cases[c].text, cases[c].reasoning, c, &sn);
 				const char *first = cases[c].first;
 				if (strncmp(buf_str(&sn.log), first, strlen(first)) != 0)
 					fail_msg("case %zu cut %zu,%zu: log [%s] does not start [%s]", c, a, b,
@@ -162,7 +154,6 @@ static void test_think_noopen_split(void **state)
 				assert_int_equal(sn.outcome, STREAM_COMPLETED);
 				assert_null(strstr(sn.text, "\xEF\xBF\xBD"));
 				snap_free(&sn);
-				buf_free(&body);
 			}
 		}
 	}
@@ -240,16 +231,10 @@ static void test_think_noopen_bound(void **state)
 		size_t n = strlen(s);
 		for (size_t a = 0; a <= n; a++) {
 			for (size_t b = a; b <= n; b++) {
-				struct buf body = {0};
-				size_t cuts[3] = {a, b, n};
-				ollama_body(&body, "m", s, cuts, 3);
 				struct snap sn;
-				decode_think(STREAM_OLLAMA_NDJSON, STREAM_THINK_NOOPEN, 16, body.p, body.len, NULL, 0, &sn);
-				if (strcmp(sn.text, cases[c].text) || strcmp(sn.reasoning, cases[c].reasoning))
-					fail_msg("case %zu cut %zu,%zu: text [%s] reasoning [%s]", c, a, b, sn.text,
-						 sn.reasoning);
+				const enum stream_think noopen = STREAM_THINK_NOOPEN;
+				ollama_split("m", s, a, b, &noopen, 16, cases[c].text, cases[c].reasoning, c, &sn);
 				snap_free(&sn);
-				buf_free(&body);
 			}
 		}
 	}
