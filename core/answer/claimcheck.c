@@ -11,6 +11,7 @@
 #include "core/answer/verify.h"
 #include "core/app/config.h"
 #include "core/app/log.h"
+#include "core/net/ask.h"
 #include "core/net/provider.h"
 #include "core/net/secret.h"
 
@@ -228,31 +229,22 @@ static void on_done(void *ctx, const struct stream_result *sr, const struct net_
 
 static bool submit(struct job *j, struct net *net, const char *system, const char *user, int first, int n)
 {
-	struct provider_msg msgs[2] = {{"system", system}, {"user", user}};
-	struct provider_chat chat = {j->c->model, msgs, system ? 2 : 1, 0, CLAIMCHECK_TOKENS * n, .no_stream = true};
-	if (!system)
-		msgs[0] = msgs[1];
-	struct provider_request preq;
-	char *err = NULL;
-	if (provider_chat_request(&j->c->prov, &chat, &preq, &err) != 0) {
-		if (!j->failure)
-			j->failure = err ? err : xstrdup("the checker's request could not be built");
-		else
-			free(err);
-		return false;
-	}
-	struct net_request nreq;
-	provider_net_request(&j->c->prov, &preq, j->c->key, &nreq);
-	nreq.timeout_s = j->c->timeout_s;
-	nreq.idle_timeout_s = j->c->timeout_s;
-	nreq.max_retries = 0;
 	struct part *p = xcalloc(1, sizeof *p);
 	*p = (struct part){j, first, n};
 	struct net_callbacks cb = {.done = on_done, .ctx = p};
-	j->pending++;
-	net_submit(net, &nreq, &cb);
-	provider_request_free(&preq);
-	return true;
+	char *err = NULL;
+	j->pending++; /* before: done callbacks run on this (the net) thread, never during the call */
+	net_ask_key(net, &j->c->prov, j->c->key, j->c->model, j->c->timeout_s, system, user, CLAIMCHECK_TOKENS * n,
+		    &cb, &err);
+	if (!err)
+		return true;
+	j->pending--;
+	free(p);
+	if (!j->failure)
+		j->failure = err;
+	else
+		free(err);
+	return false;
 }
 
 bool claimcheck_run(struct claimcheck *c, struct net *net, struct turn_result *r, const char *answer, size_t len,

@@ -16,5 +16,11 @@ struct cfg_provider;
 net_id net_ask(struct net *net, const struct cfg_provider *p, const char *model, int timeout_s,
 	       const char *system, const char *user, int max_tokens, const struct net_callbacks *cb,
 	       char **err);
+/* The same with the key already resolved (key NULL: none), for a caller on the net thread
+ * that copied its provider and key on the UI thread; system NULL sends the user message
+ * alone. */
+net_id net_ask_key(struct net *net, const struct cfg_provider *p, const char *key, const char *model,
+		   int timeout_s, const char *system, const char *user, int max_tokens,
+		   const struct net_callbacks *cb, char **err);
 
 #endif
