@@ -117,9 +117,7 @@ static void on_done(void *ctx, const struct stream_result *sr, const struct net_
 	m->base.gen = l->gen;
 	m->base.free = msg_free;
 	if (sr->outcome != STREAM_COMPLETED) {
-		char *msg = stream_outcome_message(sr);
-		m->why = xasprintf("the expansion failed (%s)", msg && *msg ? msg : stream_outcome_name(sr->outcome));
-		free(msg);
+		m->why = stream_failure(sr, "expansion");
 	} else {
 		m->n = expand_parse(sr->text ? sr->text : "", sr->text ? sr->text_len : 0, l->question, l->max,
 				    m->queries);

@@ -132,9 +132,7 @@ static void on_done(void *ctx, const struct stream_result *sr, const struct net_
 	struct rlink *l = ctx;
 	char *query = NULL, *why = NULL;
 	if (sr->outcome != STREAM_COMPLETED) {
-		char *msg = stream_outcome_message(sr);
-		why = xasprintf("the rewrite failed (%s)", msg && *msg ? msg : stream_outcome_name(sr->outcome));
-		free(msg);
+		why = stream_failure(sr, "rewrite");
 	} else {
 		const char *reason;
 		query = rewrite_clean(sr->text ? sr->text : "", sr->text ? sr->text_len : 0, &reason);

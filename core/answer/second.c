@@ -175,9 +175,7 @@ static void on_done(void *ctx, const struct stream_result *sr, const struct net_
 	m->base.free = msg_free;
 	m->n = l->n;
 	if (sr->outcome != STREAM_COMPLETED) {
-		char *msg = stream_outcome_message(sr);
-		m->why = xasprintf("the reranker failed (%s)", msg && *msg ? msg : stream_outcome_name(sr->outcome));
-		free(msg);
+		m->why = stream_failure(sr, "reranker");
 	} else {
 		const char *why;
 		m->order = xcalloc(l->n + 1, sizeof *m->order);

@@ -191,4 +191,7 @@ const char *stream_outcome_name(enum stream_outcome o);
  * footnote does not run tools." or "Server error: Token limit reached (400)." It may quote the server's message, which is untrusted:
  * sanitize before display. Caller frees. */
 char *stream_outcome_message(const struct stream_result *r);
+/* "the WHAT failed (that sentence, or the outcome's name)", for a helper request that did
+ * not complete (the rewrite, the expansion, the reranker). Caller frees. */
+char *stream_failure(const struct stream_result *r, const char *what);
 #endif

@@ -500,3 +500,11 @@ char *stream_outcome_message(const struct stream_result *r)
 	}
 	return buf_detach(&b);
 }
+
+char *stream_failure(const struct stream_result *r, const char *what)
+{
+	char *msg = stream_outcome_message(r);
+	char *s = xasprintf("the %s failed (%s)", what, msg && *msg ? msg : stream_outcome_name(r->outcome));
+	free(msg);
+	return s;
+}
