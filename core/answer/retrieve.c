@@ -44,10 +44,10 @@ void turn_query(const struct turn_request *req, struct idx_query *q)
 	}
 }
 
-static int search(const struct turn_request *req, const char *text, const char *context, struct idx_hits *hits)
+/* Runs q (the profile's search for the question) for text with context's words. */
+static int search(const struct turn_request *req, struct idx_query q, const char *text, const char *context,
+		  struct idx_hits *hits)
 {
-	struct idx_query q;
-	turn_query(req, &q); /* the question's filter words are not searched for */
 	if (text != req->question)
 		q.text = text; /* a rewrite or a sub-query: the question's filter still holds */
 	q.context = context;
@@ -63,20 +63,20 @@ int turn_retrieve(const struct turn_request *req, const char *text, const char *
 	memset(hits, 0, sizeof *hits);
 	if (!req->profile->retrieval.enabled || !req->ix)
 		return 0;
+	struct idx_query q;
+	turn_query(req, &q); /* the question's filter words are not searched for */
 	if (!nsub)
-		return search(req, text, context, hits);
+		return search(req, q, text, context, hits);
 	/* The question and each sub-query, each through the profile's own search (its
 	 * collections included: a sub-query sees no more than the question does), fused. */
 	struct idx_hits lists[EXPAND_MAX + 1] = {0};
 	size_t n = 0;
-	int rc = search(req, text, context, &lists[n]);
+	int rc = search(req, q, text, context, &lists[n]);
 	if (rc == 0)
 		n++;
 	for (size_t i = 0; i < nsub && i < EXPAND_MAX; i++)
-		if (search(req, sub[i], NULL, &lists[n]) == 0)
+		if (search(req, q, sub[i], NULL, &lists[n]) == 0)
 			n++;
-	struct idx_query q;
-	turn_query(req, &q);
 	if (n)
 		expand_fuse(lists, n, q.k, q.per_file_cap, hits);
 	for (size_t i = 0; i < n; i++)
