@@ -233,15 +233,14 @@ static int check_step_provider(struct walker *w, const struct config *c, const s
 	const struct cfg_provider *sp = config_provider(c, **field ? *field : p->provider);
 	if (sp && !(enabled && sp->kind == PROVIDER_BUILTIN))
 		return 0;
-	const struct pos *ps = cfgw_find_pos(w, **field ? (const void *)field : (const void *)&p->provider);
+	const void *at = **field ? (const void *)field : (const void *)&p->provider;
 	char *key = xasprintf("profiles.%s.%s.provider", p->name, step);
 	if (!sp)
-		cfgw_fail_at(w, ps ? ps->line : 0, ps ? ps->col : 0, key,
-			     "expected the name of a provider or nothing, got \"%s\"", *field);
+		cfgw_fail_field(w, at, key, "expected the name of a provider or nothing, got \"%s\"", *field);
 	else
-		cfgw_fail_at(w, ps ? ps->line : 0, ps ? ps->col : 0, key,
-			     "%s needs a model server; name a provider that has one (the builtin has no "
-			     "model), got \"%s\"", what, **field ? *field : p->provider);
+		cfgw_fail_field(w, at, key,
+				"%s needs a model server; name a provider that has one (the builtin has no "
+				"model), got \"%s\"", what, **field ? *field : p->provider);
 	free(key);
 	return -1;
 }
@@ -289,10 +288,9 @@ static int finish(struct walker *w, struct config *c, bool from_file)
 			return -1;
 		}
 		if (*p->rewrite_provider && !config_provider(c, p->rewrite_provider)) {
-			const struct pos *ps = cfgw_find_pos(w, &p->rewrite_provider);
 			char *key = xasprintf("profiles.%s.rewrite_provider", p->name);
-			cfgw_fail_at(w, ps ? ps->line : 0, ps ? ps->col : 0, key,
-				"expected the name of a provider or nothing, got \"%s\"", p->rewrite_provider);
+			cfgw_fail_field(w, &p->rewrite_provider, key,
+					"expected the name of a provider or nothing, got \"%s\"", p->rewrite_provider);
 			free(key);
 			return -1;
 		}
@@ -303,9 +301,8 @@ static int finish(struct walker *w, struct config *c, bool from_file)
 			return -1;
 		const struct cfg_provider *rr = strcmp(p->rerank.provider, "off") ? config_provider(c, p->rerank.provider) : NULL;
 		if (strcmp(p->rerank.provider, "off") && (!rr || rr->kind == PROVIDER_OLLAMA)) {
-			const struct pos *ps = cfgw_find_pos(w, &p->rerank.provider);
 			char *key = xasprintf("profiles.%s.rerank.provider", p->name);
-			cfgw_fail_at(w, ps ? ps->line : 0, ps ? ps->col : 0, key,
+			cfgw_fail_field(w, &p->rerank.provider, key,
 				rr ? "provider %s is an ollama server, which has no rerank endpoint: point an "
 				     "openai provider at llama-server --reranking, vLLM or TEI, or write builtin"
 				   : "expected builtin, off or the name of a provider, got \"%s\"",
@@ -317,9 +314,8 @@ static int finish(struct walker *w, struct config *c, bool from_file)
 		for (int d = 0; d < 2; d++) {
 			int64_t ns;
 			if (dates[d] && *dates[d] && idx_filter_date(dates[d], strlen(dates[d]), &ns) != 0) {
-				const struct pos *ps = cfgw_find_pos(w, d ? &p->filter.before : &p->filter.after);
 				char *key = xasprintf("profiles.%s.filter.%s", p->name, d ? "before" : "after");
-				cfgw_fail_at(w, ps ? ps->line : 0, ps ? ps->col : 0, key,
+				cfgw_fail_field(w, d ? &p->filter.before : &p->filter.after, key,
 					"expected a date YYYY-MM-DD (or YYYY-MM, YYYY), got \"%s\"", dates[d]);
 				free(key);
 				return -1;

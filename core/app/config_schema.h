@@ -63,6 +63,9 @@ const struct pos *cfgw_find_pos(const struct walker *w, const void *field);
 /* Records the first error only ("FILE:LINE:COL: key: message"); returns -1. */
 int cfgw_fail_at(struct walker *w, int line, int col, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/* The same at the position the scalar stored at field came from (0:0 when unknown). */
+int cfgw_fail_field(struct walker *w, const void *field, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* A plain empty scalar, "~" or "null". */
 bool cfgw_is_null(const yaml_node_t *n);
 /* Sets every option of s in base to its default. */

@@ -43,19 +43,37 @@ const struct pos *cfgw_find_pos(const struct walker *w, const void *field)
 }
 
 /* Records the first error only: later ones are usually consequences. */
-int cfgw_fail_at(struct walker *w, int line, int col, const char *key, const char *fmt, ...)
+static int fail_va(struct walker *w, int line, int col, const char *key, const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
+static int fail_va(struct walker *w, int line, int col, const char *key, const char *fmt, va_list ap)
 {
 	if (w->err.len)
 		return -1;
 	char *file = sanitize_str(w->file, SAN_ONELINE);
 	buf_addf(&w->err, "%s:%d:%d: %s: ", file, line, col, key);
 	free(file);
-	va_list ap;
-	va_start(ap, fmt);
 	char tmp[1024];
 	vsnprintf(tmp, sizeof tmp, fmt, ap);
-	va_end(ap);
 	sanitize(tmp, strlen(tmp), SAN_ONELINE, &w->err);
+	return -1;
+}
+
+int cfgw_fail_at(struct walker *w, int line, int col, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fail_va(w, line, col, key, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int cfgw_fail_field(struct walker *w, const void *field, const char *key, const char *fmt, ...)
+{
+	const struct pos *ps = cfgw_find_pos(w, field);
+	va_list ap;
+	va_start(ap, fmt);
+	fail_va(w, ps ? ps->line : 0, ps ? ps->col : 0, key, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 
