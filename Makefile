@@ -84,7 +84,7 @@ $(FAKE_TERM): tests/unit/term_fake.c
 # The stream decoder's tests share the recorder of what a stream does.
 $(B)/tests/test_stream $(B)/tests/test_think: tests/unit/stream_snap.c
 # The vector tests share their random clustered vectors.
-$(B)/tests/test_vector $(B)/tests/test_ivf: tests/unit/vec_fixture.c
+$(B)/tests/test_vector $(B)/tests/test_ivf $(B)/tests/test_ivf_route: tests/unit/vec_fixture.c
 
 $(B)/tests/%: tests/unit/%.c $(LIBS) | pkgs-ok
 	@mkdir -p $(dir $@)

@@ -12,9 +12,14 @@
 #include "index/search/vector.h"
 
 
-#define IVF_ITERS 8           /* k-means iterations */
 #define IVF_SAMPLE 48         /* training vectors per centroid */
 #define IVF_DRIFT 2           /* re-train at 2x (or 1/2 of) the vectors trained on */
+/* New vectors wait in the fresh list (ivf.h) until it holds FRESH_LISTS average lists' worth
+ * (and at least FRESH_MIN); the merge places them through a route (ivf_train.c) when there
+ * are UPD_ROUTE of them or more, exactly when fewer. */
+#define FRESH_LISTS 4
+#define FRESH_MIN 256
+#define UPD_ROUTE 256
 
 static size_t p_min, p_nprobe, p_cand; /* p_min 0: not read yet */
 static int p_search = 1;
@@ -94,38 +99,24 @@ void ivf_cents_free(struct cents *c)
 int ivf_counts_load(MDB_txn *txn, idx *ix, uint32_t nlist, struct ivf_nhdr *h, uint32_t **count)
 {
 	MDB_val v;
-	if (get(txn, ix->ivfc, "n", 1, &v) != 0 || v.mv_size != sizeof *h + (size_t)nlist * 4)
+	if (get(txn, ix->ivfc, "n", 1, &v) != 0 || v.mv_size != sizeof *h + ((size_t)nlist + 1) * 4)
 		return 1;
 	memcpy(h, v.mv_data, sizeof *h);
 	if (h->nlist != nlist)
 		return 1;
-	*count = xmalloc((size_t)nlist * 4);
-	memcpy(*count, (const char *)v.mv_data + sizeof *h, (size_t)nlist * 4);
+	*count = xmalloc(((size_t)nlist + 1) * 4);
+	memcpy(*count, (const char *)v.mv_data + sizeof *h, ((size_t)nlist + 1) * 4);
 	return 0;
 }
 static int counts_put(MDB_txn *txn, idx *ix, const struct ivf_nhdr *h, const uint32_t *count)
 {
-	MDB_val k = {1, (void *)"n"}, v = {sizeof *h + (size_t)h->nlist * 4, NULL};
+	MDB_val k = {1, (void *)"n"}, v = {sizeof *h + ((size_t)h->nlist + 1) * 4, NULL};
 	int rc = mdb_put(txn, ix->ivfc, &k, &v, MDB_RESERVE);
 	if (!rc) {
 		memcpy(v.mv_data, h, sizeof *h);
-		memcpy((char *)v.mv_data + sizeof *h, count, (size_t)h->nlist * 4);
+		memcpy((char *)v.mv_data + sizeof *h, count, ((size_t)h->nlist + 1) * 4);
 	}
 	return rc;
-}
-
-/* The nearest centroid of an int8 vector (dots: room for nlist). */
-static uint32_t nearest(const struct cents *c, const int8_t *x, int dim, int32_t *dots)
-{
-	vec_dots(x, c->codes, dim, c->nlist, dots);
-	uint32_t best = 0;
-	float bs = -INFINITY;
-	for (uint32_t l = 0; l < c->nlist; l++) {
-		float s = c->scale[l] * (float)dots[l];
-		if (s > bs)
-			bs = s, best = l;
-	}
-	return best;
 }
 
 int ivf_ready(MDB_txn *txn, idx *ix, int dim, uint64_t *nvec)
@@ -181,6 +172,19 @@ static const unsigned char *seg_peek(struct upd *u, uint32_t list, uint32_t s)
 	return v.mv_data;
 }
 
+/* Clears a list's last entry (entry i of its staged segment d); a segment left empty is
+ * deleted at the flush. */
+static void list_drop_last(struct upd *u, uint32_t list, unsigned char *d, size_t i)
+{
+	size_t cap = u->cap;
+	seg_ids(d)[i] = 0;
+	seg_fac(d, cap)[i] = 0;
+	memset(seg_words(d, cap) + i * u->nw, 0, u->nw * 8);
+	((struct ivf_shdr *)(void *)d)->n--;
+	u->count[list]--;
+	u->nh.total--;
+}
+
 static int list_remove(struct upd *u, uint32_t list, uint64_t id)
 {
 	uint32_t n = u->count[list];
@@ -200,12 +204,7 @@ static int list_remove(struct upd *u, uint32_t list, uint64_t id)
 			seg_ids(dst)[i] = seg_ids(src)[li];
 			seg_fac(dst, cap)[i] = seg_fac(src, cap)[li];
 			memcpy(seg_words(dst, cap) + i * u->nw, seg_words(src, cap) + li * u->nw, u->nw * 8);
-			seg_ids(src)[li] = 0;
-			seg_fac(src, cap)[li] = 0;
-			memset(seg_words(src, cap) + li * u->nw, 0, u->nw * 8);
-			((struct ivf_shdr *)(void *)src)->n--;
-			u->count[list]--;
-			u->nh.total--;
+			list_drop_last(u, list, src, li);
 			return 0;
 		}
 	}
@@ -227,7 +226,7 @@ static void list_append(struct upd *u, uint32_t list, uint64_t id, float fac, co
 	u->nh.total++;
 }
 
-static int update_block(struct upd *u, uint64_t blk, int32_t *dots)
+static int update_block(struct upd *u, uint64_t blk)
 {
 	MDB_val vv, bv;
 	const unsigned char *vec = NULL, *bits = NULL;
@@ -245,21 +244,61 @@ static int update_block(struct upd *u, uint64_t blk, int32_t *dots)
 		int live = bits && bh->fac[j] != 0;
 		uint32_t h = live ? ivf_code_hash(bh->fac[j], words + j * u->nw, u->nw) : 0;
 		if (a->s[j].list && (!live || a->s[j].hash != h)) {
-			if (a->s[j].list > u->c.nlist || list_remove(u, a->s[j].list - 1, id))
+			if (a->s[j].list > u->c.nlist + 1 || list_remove(u, a->s[j].list - 1, id))
 				return IDX_ECORRUPT;
 			a->s[j].list = a->s[j].hash = 0;
 			a->nlive--;
 		}
 		if (live && !a->s[j].list) {
-			const int8_t *code = (const int8_t *)(vec + sizeof(struct vec_hdr)) + j * (size_t)u->dim;
-			uint32_t l = nearest(&u->c, code, u->dim, dots);
-			list_append(u, l, id, bh->fac[j], words + j * u->nw);
-			a->s[j].list = l + 1;
+			list_append(u, u->c.nlist, id, bh->fac[j], words + j * u->nw);
+			a->s[j].list = u->c.nlist + 1;
 			a->s[j].hash = h;
 			a->nlive++;
 		}
 	}
 	return 0;
+}
+
+/* The fresh list into the lists of its vectors' nearest centroids, and emptied: in turn
+ * from its last entry, so each step takes the fresh list's last entry off. */
+static int fresh_merge(struct upd *u)
+{
+	uint32_t fresh = u->c.nlist;
+	int32_t *dots = xmalloc(ivf_place_room(&u->c, u->dim) * sizeof *dots);
+	struct ivf_route *route = u->count[fresh] >= UPD_ROUTE ? ivf_route_new(&u->c, u->dim) : NULL;
+	int rc = 0;
+	while (u->count[fresh] && !rc) {
+		size_t last = u->count[fresh] - 1, cap = u->cap;
+		unsigned char *d = stage_get(&u->seg, u->txn, seg_key(fresh, (uint32_t)(last / cap)));
+		size_t i = last % cap;
+		uint64_t id = seg_ids(d)[i];
+		float fac = seg_fac(d, cap)[i];
+		uint64_t w[64];
+		memcpy(w, seg_words(d, cap) + i * u->nw, u->nw * 8);
+		MDB_val vv;
+		if (ivf_get_blk(u->txn, u->ix->vec, id / STORE_BLOCK, &vv) != 0 || vv.mv_size != vec_block_size(u->dim)) {
+			rc = IDX_ECORRUPT;
+			break;
+		}
+		const int8_t *code =
+			(const int8_t *)((const unsigned char *)vv.mv_data + sizeof(struct vec_hdr)) + (id % STORE_BLOCK) * (size_t)u->dim;
+		uint32_t l = ivf_place(&u->c, route, code, u->dim, dots);
+		list_drop_last(u, fresh, d, i);
+		list_append(u, l, id, fac, w);
+		struct ivfa_blk *a = (struct ivfa_blk *)(void *)stage_get(&u->asg, u->txn, id / STORE_BLOCK);
+		a->s[id % STORE_BLOCK].list = l + 1;
+	}
+	ivf_route_free(route);
+	free(dots);
+	return rc;
+}
+
+/* The fresh list is merged when it holds this many average lists' worth of vectors: search
+ * then scans at most that much more than its probed lists. */
+static int fresh_full(const struct upd *u)
+{
+	uint64_t fresh = u->count[u->c.nlist], avg = u->nh.total / u->c.nlist;
+	return fresh >= FRESH_MIN && fresh >= FRESH_LISTS * avg;
 }
 
 /* Live vectors in the index (sum of the vbits blocks' counts). */
@@ -318,10 +357,10 @@ int ivf_update(MDB_txn *txn, idx *ix, const struct stage *vec, int dim)
 		}
 		stage_init(&u.seg, ix->ivfl, seg_size(u.cap, u.nw));
 		stage_init(&u.asg, ix->ivfa, sizeof(struct ivfa_blk));
-		int32_t *dots = xmalloc(u.c.nlist * sizeof *dots);
 		for (size_t i = 0; i < vec->n && !rc; i++)
-			rc = update_block(&u, vec->v[i].blk, dots);
-		free(dots);
+			rc = update_block(&u, vec->v[i].blk);
+		if (!rc && fresh_full(&u))
+			rc = fresh_merge(&u);
 		if (!rc)
 			rc = stage_flush(&u.seg, txn);
 		if (!rc)
@@ -342,78 +381,6 @@ int ivf_maintain(MDB_txn *txn, idx *ix, int dim)
 }
 
 /* ---- training and rebuilding ---- */
-
-/* Assigns codes[i * dim] for i in [a, e) to their nearest centroid, on its own thread. */
-struct asgjob {
-	const struct cents *c;
-	int dim;
-	const int8_t *const *codes; /* one pointer per vector */
-	size_t a, e;
-	uint32_t *out;
-};
-static void *asg_run(void *arg)
-{
-	struct asgjob *j = arg;
-	int32_t *dots = xmalloc(j->c->nlist * sizeof *dots);
-	for (size_t i = j->a; i < j->e; i++)
-		j->out[i] = nearest(j->c, j->codes[i], j->dim, dots);
-	free(dots);
-	return NULL;
-}
-static void assign_all(const struct cents *c, int dim, const int8_t *const *codes, size_t n, uint32_t *out, int ncpu)
-{
-	size_t nt = n >= 4096 && ncpu > 1 ? (size_t)ncpu : 1;
-	struct asgjob *j = xcalloc(nt, sizeof *j);
-	for (size_t t = 0; t < nt; t++)
-		j[t] = (struct asgjob){c, dim, codes, n * t / nt, n * (t + 1) / nt, out};
-	vec_fan_out(asg_run, j, sizeof *j, nt);
-	free(j);
-}
-
-/* int8 centroids from float means (each L2-normalised first). */
-static void cents_quantize(const float *m, uint32_t nlist, int dim, struct cents *c)
-{
-	float *tmp = xmalloc((size_t)dim * sizeof *tmp);
-	for (uint32_t l = 0; l < nlist; l++) {
-		memcpy(tmp, m + (size_t)l * dim, (size_t)dim * sizeof *tmp);
-		vec_normalize(tmp, dim);
-		c->scale[l] = vec_quantize(tmp, dim, c->codes + (size_t)l * dim);
-	}
-	free(tmp);
-}
-
-/* Spherical k-means on the sample (ns int8 vectors); fills c (nlist centroids). */
-static void train(const int8_t *const *sample, size_t ns, int dim, uint32_t nlist, int ncpu, struct cents *c)
-{
-	float *m = xcalloc((size_t)nlist * dim, sizeof *m);
-	uint32_t *lab = xmalloc(ns * sizeof *lab), *cnt = xmalloc(nlist * sizeof *cnt);
-	for (uint32_t l = 0; l < nlist; l++)
-		for (int d = 0; d < dim; d++)
-			m[(size_t)l * dim + d] = sample[(size_t)l * ns / nlist][d];
-	for (int it = 0; it < IVF_ITERS; it++) {
-		cents_quantize(m, nlist, dim, c);
-		assign_all(c, dim, sample, ns, lab, ncpu);
-		memset(m, 0, (size_t)nlist * dim * sizeof *m);
-		memset(cnt, 0, nlist * sizeof *cnt);
-		for (size_t i = 0; i < ns; i++) {
-			float *row = m + (size_t)lab[i] * dim;
-			float inv = 0;
-			for (int d = 0; d < dim; d++)
-				inv += (float)sample[i][d] * (float)sample[i][d];
-			inv = inv > 0 ? 1.0f / sqrtf(inv) : 0;
-			for (int d = 0; d < dim; d++)
-				row[d] += (float)sample[i][d] * inv;
-			cnt[lab[i]]++;
-		}
-		/* An empty list takes a sample vector (a deterministic one). */
-		for (uint32_t l = 0; l < nlist; l++)
-			if (!cnt[l])
-				for (int d = 0; d < dim; d++)
-					m[(size_t)l * dim + d] = sample[((size_t)l * 7919 + (size_t)it) % ns][d];
-	}
-	cents_quantize(m, nlist, dim, c);
-	free(m), free(lab), free(cnt);
-}
 
 static int put_raw(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t klen, const void *val, size_t vlen,
 		   unsigned flags)
@@ -441,7 +408,7 @@ static int write_all(MDB_txn *txn, idx *ix, int dim, const struct cents *c, cons
 	memcpy(cb + sizeof ch + c->nlist * 4, c->codes, (size_t)c->nlist * dim);
 	int rc = put_raw(txn, ix->ivfc, "c", 1, cb, csz, 0);
 	free(cb);
-	uint32_t *count = xcalloc(c->nlist, 4);
+	uint32_t *count = xcalloc((size_t)c->nlist + 1, 4); /* the fresh list last, empty */
 	for (size_t i = 0; i < n; i++)
 		count[lab[i]]++;
 	struct ivf_nhdr nh = {n, n, c->nlist, 0};
@@ -554,9 +521,9 @@ int ivf_rebuild(MDB_txn *txn, idx *ix, int dim)
 		codes[i] = vr[i].code;
 	struct cents c = {nlist, (uint32_t)seg_cap(vbits_words(dim)), 0, 0, xmalloc(nlist * sizeof(float)),
 			  xmalloc((size_t)nlist * dim)};
-	train(sample, ns, dim, nlist, ix->ncpu, &c);
+	ivf_train(sample, ns, dim, nlist, ix->ncpu, &c);
 	uint32_t *lab = xmalloc(n * sizeof *lab);
-	assign_all(&c, dim, codes, n, lab, ix->ncpu);
+	ivf_assign(&c, dim, codes, n, lab, ix->ncpu);
 	float *scale = xmalloc(n * sizeof *scale);
 	for (size_t i = 0; i < n; i++)
 		scale[i] = vr[i].scale;
@@ -629,8 +596,8 @@ int ivf_search(MDB_txn *txn, idx *ix, const float *qf, int dim, const struct sfi
 	size_t nseg = 0, capseg = 0;
 	MDB_cursor *cur;
 	int rc = mdb_cursor_open(txn, ix->ivfl, &cur);
-	for (size_t p = 0; p < probe.n && !rc; p++) {
-		uint64_t list = probe.v[p].id;
+	for (size_t p = 0; p <= probe.n && !rc; p++) {
+		uint64_t list = p < probe.n ? probe.v[p].id : c.nlist; /* then the fresh list */
 		unsigned char kb[8];
 		be64_put(kb, seg_key((uint32_t)list, 0));
 		MDB_val kv = {8, kb}, vv;

@@ -3,12 +3,14 @@
  *
  * Training: spherical k-means (int8 assignment, float means) on an evenly spaced sample of
  * the vectors; nlist = sqrt(n) centroids (16..4096), stored int8 with a scale each in
- * ivfc "c". Every vector is in exactly one list, its nearest centroid by the int8 dot
- * product: ivfl holds each list as segments of one page (ids, sign-code factors, sign
- * codes: a copy of the vector's vbits entry), ivfa records per vec block slot the list and
- * a hash of the sign code, and ivfc "n" the count of each list. Search scores the
- * centroids, scans the nprobe best lists with the sign-code estimate (vector.h), and
- * rescores the best cand candidates exactly with the int8 codes.
+ * ivfc "c". Every vector is in exactly one list: its nearest centroid's by the int8 dot
+ * product, found through a route (ivf_train.c: the centroids nearest in sign bits, then
+ * exact products for those), or the fresh list (below). ivfl holds each list as segments
+ * of one page (ids, sign-code factors, sign codes: a copy of the vector's vbits entry),
+ * ivfa records per vec block slot the list and a hash of the sign code, and ivfc "n" the
+ * count of each list. Search scores the centroids, scans the nprobe best lists and the
+ * fresh list with the sign-code estimate (vector.h), and rescores the best cand candidates
+ * exactly with the int8 codes.
  *
  * nprobe is measured at training (ivf_tune): 64 of the index's own vectors, evenly spaced,
  * are searched exactly, and nprobe is the number of lists, taken in each query's order,
@@ -21,7 +23,13 @@
  *
  * Maintenance, in the write txn that writes the vec blocks (ivf_update, called from
  * vbits_update): a slot whose vector went away or whose sign code changed leaves its list
- * (swap with the list's last entry); a new vector joins the list of its nearest centroid.
+ * (swap with the list's last entry); a new vector joins the fresh list, list number nlist,
+ * which has no centroid and which every search scans whole. When the fresh list holds 4
+ * average lists' worth of vectors, that txn moves each of them into the list of its
+ * nearest centroid: a batch of new vectors then rewrites the few pages at the fresh list's
+ * end, not a page in every list it touches (one per vector: at 1M chunks a file of 1,000
+ * touched 630 of the 1,000 lists), and a merge rewrites each list's end once for all of
+ * them.
  * The centroids stay as they are until the lists drift: when the vector count reaches 2x
  * or falls to 1/2 of the count at training, the next sync's start or end (ivf_maintain)
  * re-trains and rebuilds every list in one txn; below IVF_MIN / 2 vectors it drops them and
@@ -71,7 +79,7 @@ void ivf_set_params(size_t min_vectors, size_t nprobe, size_t cand);
 void ivf_set_search(int on);
 
 /* ---- the layout (ivf.c, ivf_check.c) ---- */
-#define IVF_MAGIC 0x33465649u /* "IVF3" */
+#define IVF_MAGIC 0x34465649u /* "IVF4": with the fresh list (an IVF3 index re-trains) */
 #define IVF_PAGE 4064         /* a segment fits one 4 KiB overflow page */
 
 /* ivfc "c": header, float scale[nlist], int8 codes[nlist * dim]. */
@@ -79,12 +87,13 @@ struct ivf_chdr {
 	uint32_t magic, dim, nlist, cap;
 	uint32_t nprobe, cand; /* from ivf_tune */
 };
-/* ivfc "n": header, uint32 count[nlist]. */
+/* ivfc "n": header, uint32 count[nlist + 1] (the fresh list's last). */
 struct ivf_nhdr {
 	uint64_t total, trained;
 	uint32_t nlist, pad;
 };
-/* ivfa value (stage-compatible: nlive first). list is list + 1; 0 = in no list. */
+/* ivfa value (stage-compatible: nlive first). list is list + 1 (nlist + 1: the fresh list);
+ * 0 = in no list. */
 struct ivfa_blk {
 	uint32_t nlive, pad;
 	struct {
@@ -137,6 +146,22 @@ int ivf_get_blk(MDB_txn *txn, MDB_dbi dbi, uint64_t blk, MDB_val *v);
  * of 64 of the index's own vectors (an even sample); codes/scale/lab per vector. *cand:
  * the candidates the sign-code stage must keep so that 97% of those neighbours in the
  * probed lists are among them (at most 4,000). */
+/* ---- training (ivf_train.c) ---- */
+/* Spherical k-means on ns sample vectors into c (nlist centroids; c's arrays allocated). */
+void ivf_train(const int8_t *const *sample, size_t ns, int dim, uint32_t nlist, int ncpu, struct cents *c);
+/* out[i] = the list of codes[i] (through a route when there are many centroids). */
+void ivf_assign(const struct cents *c, int dim, const int8_t *const *codes, size_t n, uint32_t *out, int ncpu);
+/* The nearest centroid of x by the int8 dot product, over all of them (dots: c->nlist). */
+uint32_t ivf_nearest(const struct cents *c, const int8_t *x, int dim, int32_t *dots);
+/* A route to near centroids (ivf_train.c says how); NULL when c is small enough to search
+ * exactly. ivf_place: x's list through r, or exactly when r is NULL (dots: room for
+ * ivf_place_room). */
+struct ivf_route;
+struct ivf_route *ivf_route_new(const struct cents *c, int dim);
+void ivf_route_free(struct ivf_route *r);
+size_t ivf_place_room(const struct cents *c, int dim);
+uint32_t ivf_place(const struct cents *c, const struct ivf_route *r, const int8_t *x, int dim, int32_t *dots);
+/* ---- tuning (ivf_tune.c) ---- */
 uint32_t ivf_tune(const struct cents *c, int dim, const int8_t *const *codes, const float *scale,
 		  const uint32_t *lab, size_t n, int ncpu, uint32_t *cand);
 

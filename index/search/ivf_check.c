@@ -65,7 +65,7 @@ static int check_assign(MDB_txn *txn, idx *ix, int dim, const struct cents *c, s
 				continue;
 			}
 			live++;
-			if (!a.s[j].list || a.s[j].list > c->nlist)
+			if (!a.s[j].list || a.s[j].list > c->nlist + 1)
 				rc = bad(err, errlen, "vector %llu is in no IVF list", (unsigned long long)id);
 			else if (a.s[j].hash != ivf_code_hash(bh->fac[j], w + j * nw, nw))
 				rc = bad(err, errlen, "vector %llu: its IVF entry is stale", (unsigned long long)id);
@@ -98,12 +98,12 @@ static int check_lists(MDB_txn *txn, idx *ix, int dim, const struct cents *c, co
 {
 	size_t nw = vbits_words(dim), cap = c->cap, ssz = seg_size(cap, nw);
 	uint64_t want_segs = 0;
-	for (uint32_t l = 0; l < c->nlist; l++)
+	for (uint32_t l = 0; l <= c->nlist; l++) /* the fresh list too */
 		want_segs += (count[l] + cap - 1) / cap;
 	if (entries(txn, ix->ivfl) != want_segs)
 		return bad(err, errlen, "%llu IVF list segments, the counts need %llu",
 			   (unsigned long long)entries(txn, ix->ivfl), (unsigned long long)want_segs);
-	for (uint32_t l = 0; l < c->nlist; l++) {
+	for (uint32_t l = 0; l <= c->nlist; l++) {
 		for (size_t s = 0; s * cap < count[l]; s++) {
 			MDB_val sv;
 			if (ivf_get_blk(txn, ix->ivfl, seg_key(l, (uint32_t)s), &sv) != 0 || sv.mv_size != ssz)
@@ -143,6 +143,12 @@ int ivf_check(MDB_txn *txn, idx *ix, int dim, char *err, size_t errlen)
 		return 0;
 	struct cents c;
 	if (ivf_cents_load(txn, ix, dim, &c)) {
+		MDB_val k = {1, (void *)"c"}, v;
+		uint32_t magic = 0;
+		if (mdb_get(txn, ix->ivfc, &k, &v) == 0 && v.mv_size >= 4)
+			memcpy(&magic, v.mv_data, 4);
+		if (magic != IVF_MAGIC && (magic & 0x00FFFFFFu) == (IVF_MAGIC & 0x00FFFFFFu))
+			return 0; /* an older layout, unused: the next sync re-trains */
 		if (entries(txn, ix->ivfc) || entries(txn, ix->ivfa) || entries(txn, ix->ivfl))
 			return bad(err, errlen, "IVF lists without centroids for %d dimensions", dim);
 		return 0;
@@ -155,7 +161,7 @@ int ivf_check(MDB_txn *txn, idx *ix, int dim, char *err, size_t errlen)
 		return bad(err, errlen, "the IVF list counts are missing or not for its %u lists", c.nlist);
 	}
 	uint64_t sum = 0, nvec = 0;
-	for (uint32_t l = 0; l < c.nlist; l++)
+	for (uint32_t l = 0; l <= c.nlist; l++)
 		sum += count[l];
 	struct u64map lists = {0};
 	if (sum != nh.total)

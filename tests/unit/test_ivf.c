@@ -79,6 +79,26 @@ static uint32_t nlist_of(idx *ix, int dim, uint64_t *nvec)
 	return n;
 }
 
+/* The vectors waiting in the fresh list (ivf.h), and the total. */
+static uint32_t fresh_of(idx *ix, int dim, uint64_t *total)
+{
+	MDB_txn *txn;
+	struct cents c;
+	struct ivf_nhdr nh;
+	uint32_t *count, n = UINT32_MAX;
+	assert_int_equal(store_rtxn_begin(ix, &txn), 0);
+	if (ivf_cents_load(txn, ix, dim, &c) == 0) {
+		if (ivf_counts_load(txn, ix, c.nlist, &nh, &count) == 0) {
+			n = count[c.nlist];
+			*total = nh.total;
+			free(count);
+		}
+		ivf_cents_free(&c);
+	}
+	store_rtxn_end(ix, txn);
+	return n;
+}
+
 /* Mean recall@10 of ivf_search against the exact int8 scan, queries near live vectors
  * (n vectors at v). */
 static double recall_at_10(idx *ix, const float *v, size_t n, int dim, size_t nq, double noise)
@@ -156,7 +176,8 @@ static void test_recall(void **state)
 	free(root);
 }
 
-/* Inserts, deletes and changed vectors keep every vector in exactly one list; a deleted
+/* Inserts, deletes and changed vectors keep every vector in exactly one list (new ones in
+ * the fresh list until it is merged, found there meanwhile); a deleted
  * vector is never found; an aborted txn leaves the lists as they were; growth past 2x
  * re-trains, shrinking below half the minimum drops the IVF. */
 static void test_incremental(void **state)
@@ -182,12 +203,28 @@ static void test_incremental(void **state)
 	assert_int_equal(nlist_of(ix, dim, &nvec), 35);
 	assert_int_equal(nvec, 1200);
 	check_ok(ix, dim);
-	/* appends in small txns, deletes, and changed vectors */
+	uint64_t tot = 0;
+	assert_int_equal(fresh_of(ix, dim, &tot), 0);
+	/* appends in small txns, deletes, and changed vectors; new vectors wait in the fresh
+	 * list (searched whole) until it holds 256, then join their lists */
+	struct sfilter all = {NULL};
+	MDB_txn *txn;
 	for (size_t at = 1200; at < 2300; at += 100) { /* 2300: below twice the 1200 trained on */
 		l = (struct vload){ix, v + at * dim, at + 1, 100, dim, NULL, 0, 0};
 		assert_int_equal(store_write(ix, load, &l), 0);
+		uint32_t fresh = fresh_of(ix, dim, &tot);
+		assert_int_equal(tot, at + 100);
+		assert_int_equal(fresh, (at - 1200) / 100 % 3 == 2 ? 0 : ((at - 1200) / 100 % 3 + 1) * 100);
+		struct scored *got;
+		size_t ng;
+		assert_int_equal(store_rtxn_begin(ix, &txn), 0);
+		assert_int_equal(ivf_search(txn, ix, v + (at + 50) * dim, dim, &all, 10, &got, &ng), 0);
+		store_rtxn_end(ix, txn);
+		assert_true(ng > 0);
+		assert_int_equal(got[0].id, at + 51);
+		free(got);
+		check_ok(ix, dim);
 	}
-	check_ok(ix, dim);
 	uint64_t del[300];
 	for (size_t i = 0; i < 300; i++)
 		del[i] = 1 + (i * 7919) % 2400;
@@ -199,8 +236,6 @@ static void test_incremental(void **state)
 	assert_int_equal(store_write(ix, load, &l), 0);
 	check_ok(ix, dim);
 	assert_int_equal(nlist_of(ix, dim, &nvec), 35);
-	struct sfilter all = {NULL};
-	MDB_txn *txn;
 	for (size_t i = 0; i < 300; i += 29) {
 		struct scored *got;
 		size_t ng;
