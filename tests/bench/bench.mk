@@ -31,10 +31,11 @@ $(BENCH_B)/hnsw_shim.o: tests/bench/hnsw_shim.cpp tests/bench/hnsw_shim.h
 	$(call say,CXX,$<)
 	$(Q)$(CXX) -std=c++17 -O3 -march=native -g -Wall -Wextra -Werror -pthread -c $< -o $@
 
-# scale_bench's generator lives in its own file
-$(BENCH_B)/scale_bench: $(BENCH_B)/scale_gen.o
+# scale_bench's generator and its incremental syncs live in their own files
+$(BENCH_B)/scale_bench: $(BENCH_B)/scale_gen.o $(BENCH_B)/scale_incr.o
 $(BENCH_B)/scale_gen.o: tests/bench/scale_gen.h
+$(BENCH_B)/scale_incr.o: tests/bench/scale_bench.h
 
 $(BENCH_B)/%_bench: $(BENCH_B)/%_bench.o $(BENCH_B)/bench.o $(BENCH_B)/hnsw_shim.o $(BENCH_LIBS)
 	$(call say,LINK,$@)
-	$(Q)$(CXX) -pthread -o $@ $^ $(LDLIBS) -lsqlite3
+	$(Q)$(CXX) -pthread -o $@ $(filter %.o,$^) $(filter-out %.o,$^) $(LDLIBS) -lsqlite3

@@ -20,8 +20,9 @@
  * against an f32 brute force; hnswlib at the smallest ef that reaches 0.95), and (issue 21)
  * the IVF lists: an nprobe sweep, the tuned defaults beside hnswlib, the IVF's training
  * time, a build with and without the IVF (FN_BENCH_REBUILD, FN_BENCH_NOIVF,
- * FN_BENCH_BUILD_ONLY), syncs adding and removing 1,000 chunks with and without it
- * (FN_BENCH_INCR=0 skips them), then store_check of the whole index. */
+ * FN_BENCH_BUILD_ONLY), syncs adding and removing 1,000 chunks with and without it, in two
+ * copies of the index by turns (FN_BENCH_INCR=0 skips them, FN_BENCH_INCR_ONLY=1 runs only
+ * them), then store_check of the whole index. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -41,6 +42,7 @@
 #include "index/search/vector.h"
 #include "tests/bench/bench.h"
 #include "tests/bench/hnsw_shim.h"
+#include "tests/bench/scale_bench.h"
 #include "tests/bench/scale_gen.h"
 
 #define NQUERY 200   /* timed searches */
@@ -50,15 +52,6 @@
 #define PROFILE_CAP 3 /* hits per file, as the default profile (retrieval.per_file_cap) */
 
 /* ---- the bench embedder ---------------------------------------------------------------- */
-
-struct hashent {
-	uint64_t hash, n;
-};
-struct synth {
-	struct hashent *map; /* sorted by hash: indexing */
-	size_t nmap;
-	const float *qvec;   /* the next query's vector: searching */
-};
 
 static uint64_t para_hash(const char *t, const char **para)
 {
@@ -76,7 +69,7 @@ static uint64_t para_hash(const char *t, const char **para)
 	return XXH3_64bits(t, len);
 }
 
-static int cmp_hash(const void *a, const void *b)
+int cmp_hash(const void *a, const void *b)
 {
 	uint64_t x = ((const struct hashent *)a)->hash, y = ((const struct hashent *)b)->hash;
 	return x < y ? -1 : x > y;
@@ -105,14 +98,14 @@ static int synth_embed(void *ctx, const char *const *texts, size_t n, float *out
 	return 0;
 }
 
-static struct synth synth_ctx;
-static const struct idx_embedder synth_emb = {"bench-synth-384-" GEN, DIM, 256, synth_embed, &synth_ctx};
+struct synth synth_ctx;
+const struct idx_embedder synth_emb = {"bench-synth-384-" GEN, DIM, 256, synth_embed, &synth_ctx};
 
 /* ---- preparing the corpus and the index ----------------------------------------------- */
 
-static char *dir, *docdir, *ixdir;
-static size_t nchunks;
-static bool no_ivf; /* FN_BENCH_NOIVF: the index as it was before the IVF */
+char *dir, *docdir, *ixdir;
+size_t nchunks;
+bool no_ivf; /* FN_BENCH_NOIVF: the index as it was before the IVF */
 
 static double scan_done_at; /* bench_now() of the last IDX_EV_SCAN_DONE */
 
@@ -284,7 +277,7 @@ static void prepare(void)
 
 /* ---- the probes (fresh processes) ------------------------------------------------------ */
 
-static int search_one(idx *ix, const struct query *q, enum idx_mode mode, size_t cap, struct idx_hits *h)
+int search_one(idx *ix, const struct query *q, enum idx_mode mode, size_t cap, struct idx_hits *h)
 {
 	synth_ctx.qvec = q->vec;
 	struct idx_query iq = {.text = q->text, .k = 10, .mode = mode, .emb = &synth_emb, .per_file_cap = cap};
@@ -679,89 +672,6 @@ static void compare_vectors(const struct query *q)
 
 /* ---- incremental updates ------------------------------------------------------------- */
 
-#define INCR 1000 /* chunks in the file added and removed */
-
-/* Times a sync that adds one file of INCR new sections to the index at ixd and one that
- * removes it again, in microseconds per chunk; the index ends as it began. */
-static void incr_once(const char *ixd, double *add_us, double *del_us)
-{
-	struct buf file = {0}, para = {0};
-	free(synth_ctx.map);
-	synth_ctx.map = xmalloc(INCR * sizeof *synth_ctx.map);
-	synth_ctx.nmap = 0;
-	for (size_t n = nchunks; n < nchunks + INCR; n++) {
-		text_of(n, &para, NULL);
-		buf_addf(&file, "# \xE2\x80\x94\n\n%s\n\n", buf_str(&para));
-		synth_ctx.map[synth_ctx.nmap++] = (struct hashent){XXH3_64bits(para.p, para.len), n};
-	}
-	qsort(synth_ctx.map, synth_ctx.nmap, sizeof *synth_ctx.map, cmp_hash);
-	char *path = xasprintf("%s/zz-incremental.md", docdir);
-	bench_write(path, file.p, file.len);
-	struct idx_folder fo = {docdir, "synthetic"};
-	struct idx_options opt = {.folders = &fo, .nfolders = 1, .language = "english"};
-	idx *ix;
-	int rc = idx_open(ixd, 0, &ix);
-	double t0 = bench_now();
-	if (!rc)
-		rc = idx_sync(ix, &opt, &synth_emb, NULL, NULL);
-	double t1 = bench_now();
-	unlink(path);
-	if (!rc)
-		rc = idx_sync(ix, &opt, &synth_emb, NULL, NULL);
-	double t2 = bench_now();
-	if (rc)
-		bench_die("incremental sync of %s: %s", ixd, idx_strerror(rc));
-	idx_close(ix);
-	*add_us = (t1 - t0) * 1e6 / INCR;
-	*del_us = (t2 - t1) * 1e6 / INCR;
-	free(path);
-	buf_free(&file);
-	buf_free(&para);
-	free(synth_ctx.map);
-	synth_ctx.map = NULL;
-	synth_ctx.nmap = 0;
-}
-
-/* Adding and removing a file of 1000 chunks, with the IVF kept in step and (in a copy of
- * the index, the IVF switched off) without it; then store_check of the whole index. */
-static void incremental(void)
-{
-	double a[3], d[3], an[3], dn[3];
-	for (int i = 0; i < 3; i++)
-		incr_once(ixdir, &a[i], &d[i]);
-	char *copy = xasprintf("%s/index-noivf", dir);
-	bench_rmrf(copy);
-	char *cmd = xasprintf("cp -r '%s' '%s'", ixdir, copy);
-	if (system(cmd) != 0)
-		bench_die("cannot copy the index to %s", copy);
-	free(cmd);
-	ivf_set_params(SIZE_MAX, 0, 0);
-	incr_once(copy, &an[0], &dn[0]); /* drops the copy's lists */
-	for (int i = 0; i < 3; i++)
-		incr_once(copy, &an[i], &dn[i]);
-	ivf_set_params(IVF_MIN, 0, 0);
-	bench_rmrf(copy);
-	free(copy);
-	double pa = bench_pct(a, 3, 50), pd = bench_pct(d, 3, 50), pan = bench_pct(an, 3, 50), pdn = bench_pct(dn, 3, 50);
-	fprintf(stderr, "scale: a sync adding %d chunks %.1f us/chunk (%.1f without the IVF), removing them %.1f us/chunk "
-		"(%.1f without)\n", INCR, pa, pan, pd, pdn);
-	char m[160];
-	snprintf(m, sizeof m, "sync adding a file of %d chunks, per chunk, median of 3 (%zu chunks)", INCR, nchunks);
-	bench_row("21", m, pa, "us", "the same without the IVF", pan, "-", "info");
-	snprintf(m, sizeof m, "sync removing that file, per chunk, median of 3 (%zu chunks)", nchunks);
-	bench_row("21", m, pd, "us", "the same without the IVF", pdn, "-", "info");
-	idx *ix;
-	char err[256];
-	double t0 = bench_now();
-	int rc = idx_open(ixdir, IDX_RDONLY, &ix);
-	if (!rc)
-		rc = store_check(ix, err, sizeof err);
-	if (rc)
-		bench_die("store_check after the incremental syncs: %s", rc == IDX_ECORRUPT ? err : idx_strerror(rc));
-	idx_close(ix);
-	fprintf(stderr, "scale: store_check of the whole index (IVF lists included) passed in %.1f s\n", bench_now() - t0);
-}
-
 int main(int argc, char **argv)
 {
 	nchunks = bench_chunks();
@@ -786,6 +696,14 @@ int main(int argc, char **argv)
 
 	gen_init();
 	prepare();
+	const char *incr_only = getenv("FN_BENCH_INCR_ONLY"); /* the incremental syncs alone */
+	if (incr_only && *incr_only && strcmp(incr_only, "0") != 0) {
+		struct query *q = gen_queries(nchunks, NQUERY);
+		incremental(q, NQUERY);
+		free(q);
+		free(dir), free(docdir), free(ixdir);
+		return 0;
+	}
 	const char *only = getenv("FN_BENCH_BUILD_ONLY"); /* with FN_BENCH_REBUILD: time a build */
 	if (only && *only && strcmp(only, "0") != 0) {
 		free(dir), free(docdir), free(ixdir);
@@ -821,7 +739,7 @@ int main(int argc, char **argv)
 	compare_vectors(q);
 	const char *incr = getenv("FN_BENCH_INCR");
 	if (!incr || strcmp(incr, "0") != 0)
-		incremental();
+		incremental(q, NQUERY);
 	free(q), free(qpath), free(dir), free(docdir), free(ixdir);
 	return 0;
 }

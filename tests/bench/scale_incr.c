@@ -1,0 +1,182 @@
+/* scale_incr.c - scale_bench's incremental syncs: a file of 1,000 chunks added and removed
+ * with the IVF kept in step and without it, the IVF's fresh list (vector search with it
+ * nearly full, the sync that merges it), then store_check of the whole index. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <xxhash.h>
+
+#include "base/buf.h"
+#include "base/xmalloc.h"
+#include "index/idx.h"
+#include "index/search/ivf.h"
+#include "tests/bench/bench.h"
+#include "tests/bench/scale_bench.h"
+
+#define INCR 1000 /* chunks in the file added and removed */
+
+/* The file zz-<name>.md of n new sections, chunks first .. first + n - 1 of the generator,
+ * written into the corpus; their paragraphs join the embedder's map. */
+static char *add_file(const char *name, size_t first, size_t n)
+{
+	struct buf file = {0}, para = {0};
+	synth_ctx.map = xgrow(synth_ctx.map, &synth_ctx.capmap, synth_ctx.nmap + n, sizeof *synth_ctx.map);
+	for (size_t c = first; c < first + n; c++) {
+		text_of(c, &para, NULL);
+		buf_addf(&file, "# \xE2\x80\x94\n\n%s\n\n", buf_str(&para));
+		synth_ctx.map[synth_ctx.nmap++] = (struct hashent){XXH3_64bits(para.p, para.len), c};
+	}
+	qsort(synth_ctx.map, synth_ctx.nmap, sizeof *synth_ctx.map, cmp_hash);
+	char *path = xasprintf("%s/zz-%s.md", docdir, name);
+	bench_write(path, file.p, file.len);
+	buf_free(&file);
+	buf_free(&para);
+	return path;
+}
+static void map_reset(void)
+{
+	free(synth_ctx.map);
+	synth_ctx.map = NULL;
+	synth_ctx.nmap = synth_ctx.capmap = 0;
+}
+
+/* Seconds of a sync of the corpus into the open index. */
+static double timed_sync(idx *ix, const char *ixd)
+{
+	struct idx_folder fo = {docdir, "synthetic"};
+	struct idx_options opt = {.folders = &fo, .nfolders = 1, .language = "english"};
+	double t0 = bench_now();
+	int rc = idx_sync(ix, &opt, &synth_emb, NULL, NULL);
+	if (rc)
+		bench_die("incremental sync of %s: %s", ixd, idx_strerror(rc));
+	return bench_now() - t0;
+}
+
+/* Times a sync that adds one file of INCR new sections to the index at ixd and one that
+ * removes it again, in microseconds per chunk; the index ends as it began. */
+static void incr_once(const char *ixd, double *add_us, double *del_us)
+{
+	char *path = add_file("incremental", nchunks, INCR);
+	idx *ix;
+	int rc = idx_open(ixd, 0, &ix);
+	if (rc)
+		bench_die("cannot open %s: %s", ixd, idx_strerror(rc));
+	*add_us = timed_sync(ix, ixd) * 1e6 / INCR;
+	unlink(path);
+	*del_us = timed_sync(ix, ixd) * 1e6 / INCR;
+	idx_close(ix);
+	free(path);
+	map_reset();
+}
+
+/* p50 of vector-mode searches in ixd, milliseconds (a warming pass first). */
+static double vector_p50(const char *ixd, const struct query *q, size_t nq)
+{
+	idx *ix;
+	if (idx_open(ixd, IDX_RDONLY, &ix))
+		bench_die("cannot open %s", ixd);
+	double *lat = xmalloc(nq * sizeof *lat);
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < nq; i++) {
+			struct idx_hits h;
+			double t0 = bench_now();
+			if (search_one(ix, &q[i], IDX_VECTOR, 0, &h))
+				bench_die("vector search in %s", ixd);
+			lat[i] = (bench_now() - t0) * 1e3;
+			idx_hits_free(&h);
+		}
+	double p = bench_pct(lat, nq, 50);
+	free(lat);
+	idx_close(ix);
+	return p;
+}
+
+/* The fresh list (index/search/ivf.h) in the copy with the IVF: vector p50 with it empty
+ * and nearly full (new vectors waiting for their lists), the sync adding those, and the
+ * sync whose batch fills it and merges it into the lists; then the files go again. */
+static void fresh_list(const char *with, const struct query *q, size_t nq)
+{
+	size_t per_list = (nchunks + 1) / (size_t)lrint(sqrt((double)nchunks)); /* about, as trained */
+	size_t nfill = 4 * per_list - per_list / 8, nmore = per_list;
+	double empty = vector_p50(with, q, nq);
+	char *p1 = add_file("fresh-1", nchunks, nfill);
+	idx *ix;
+	if (idx_open(with, 0, &ix))
+		bench_die("cannot open %s", with);
+	double t_fill = timed_sync(ix, with);
+	idx_close(ix);
+	double full = vector_p50(with, q, nq);
+	char *p2 = add_file("fresh-2", nchunks + nfill, nmore);
+	if (idx_open(with, 0, &ix))
+		bench_die("cannot open %s", with);
+	double t_merge = timed_sync(ix, with);
+	unlink(p1);
+	unlink(p2);
+	timed_sync(ix, with);
+	idx_close(ix);
+	map_reset();
+	free(p1);
+	free(p2);
+	fprintf(stderr, "scale: fresh list: vector p50 %.3f ms empty, %.3f ms holding %zu; a sync adding those %.1f "
+		"us/chunk, the sync of %zu more that merges it %.1f us/chunk\n", empty, full, nfill, t_fill * 1e6 / (double)nfill,
+		nmore, t_merge * 1e6 / (double)nmore);
+	char m[160];
+	snprintf(m, sizeof m, "vector search p50, IVF, %zu new vectors waiting in the fresh list (%zu chunks)", nfill, nchunks);
+	bench_row("21", m, full, "ms", "the same, fresh list empty", empty, "-", "info");
+	snprintf(m, sizeof m, "sync whose %zu chunks merge the fresh list (%zu vectors), per chunk (%zu chunks)", nmore,
+		 nfill + nmore, nchunks);
+	bench_row("21", m, t_merge * 1e6 / (double)nmore, "us", "adding the first ones, per chunk", t_fill * 1e6 / (double)nfill, "-", "info");
+}
+
+/* Adding and removing a file of 1000 chunks with the IVF kept in step and without it, in two
+ * copies of the index made together (so neither has the page cache or the free pages the
+ * other lacks): each copy's first sync untimed (the second's drops its lists), then the
+ * two timed by turns, three times; then store_check of the copy with the IVF. */
+void incremental(const struct query *q, size_t nq)
+{
+	double a[3], d[3], an[3], dn[3], skip;
+	char *with = xasprintf("%s/index-ivf", dir), *without = xasprintf("%s/index-noivf", dir);
+	bench_rmrf(with);
+	bench_rmrf(without);
+	char *cmd = xasprintf("cp -r '%s' '%s' && cp -r '%s' '%s'", ixdir, with, ixdir, without);
+	if (system(cmd) != 0)
+		bench_die("cannot copy the index to %s and %s", with, without);
+	free(cmd);
+	incr_once(with, &skip, &skip);
+	ivf_set_params(SIZE_MAX, 0, 0);
+	incr_once(without, &skip, &skip); /* drops the copy's lists */
+	for (int i = 0; i < 3; i++) {
+		ivf_set_params(IVF_MIN, 0, 0);
+		incr_once(with, &a[i], &d[i]);
+		ivf_set_params(SIZE_MAX, 0, 0);
+		incr_once(without, &an[i], &dn[i]);
+	}
+	ivf_set_params(IVF_MIN, 0, 0);
+	if (!no_ivf)
+		fresh_list(with, q, nq);
+	double pa = bench_pct(a, 3, 50), pd = bench_pct(d, 3, 50), pan = bench_pct(an, 3, 50), pdn = bench_pct(dn, 3, 50);
+	fprintf(stderr, "scale: a sync adding %d chunks %.1f us/chunk (%.1f without the IVF), removing them %.1f us/chunk "
+		"(%.1f without)\n", INCR, pa, pan, pd, pdn);
+	char m[160];
+	snprintf(m, sizeof m, "sync adding a file of %d chunks, per chunk, median of 3 (%zu chunks)", INCR, nchunks);
+	bench_row("21", m, pa, "us", "the same without the IVF", pan, "-", "info");
+	snprintf(m, sizeof m, "sync removing that file, per chunk, median of 3 (%zu chunks)", nchunks);
+	bench_row("21", m, pd, "us", "the same without the IVF", pdn, "-", "info");
+	idx *ix;
+	char err[256];
+	double t0 = bench_now();
+	int rc = idx_open(with, IDX_RDONLY, &ix);
+	if (!rc)
+		rc = store_check(ix, err, sizeof err);
+	if (rc)
+		bench_die("store_check after the incremental syncs: %s", rc == IDX_ECORRUPT ? err : idx_strerror(rc));
+	idx_close(ix);
+	fprintf(stderr, "scale: store_check of the whole index (IVF lists included) passed in %.1f s\n", bench_now() - t0);
+	bench_rmrf(with);
+	bench_rmrf(without);
+	free(with);
+	free(without);
+}
+
