@@ -1,7 +1,8 @@
 /* test_ivf.c - the IVF lists (index/search/ivf.h): recall@10 against the exact int8 search
  * on clustered vectors at a fixed seed, lists kept consistent through inserts, deletes,
  * changed vectors, re-training and dropping, an aborted txn leaving them as they were, and
- * ivf_check / store_check catching corrupted lists. FN_TEST_THREADED: training assigns and
+ * ivf_check / store_check catching corrupted lists, an older layout left alone until the
+ * next sync re-trains it. FN_TEST_THREADED: training assigns and
  * tunes on several threads. */
 #include "fn_test.h"
 
@@ -405,6 +406,60 @@ static void test_sync(void **state)
 	free(ixd);
 }
 
+/* The centroids' record rewritten with the previous layout's magic ("IVF3"). */
+static int old_magic(MDB_txn *txn, void *arg)
+{
+	idx *ix = arg;
+	MDB_val k = {1, (void *)"c"}, v;
+	int rc = mdb_get(txn, ix->ivfc, &k, &v);
+	if (rc)
+		return rc;
+	unsigned char *copy = malloc(v.mv_size);
+	memcpy(copy, v.mv_data, v.mv_size);
+	uint32_t magic = 0x33465649u;
+	memcpy(copy, &magic, 4);
+	MDB_val nv = {v.mv_size, copy};
+	rc = mdb_put(txn, ix->ivfc, &k, &nv, 0);
+	free(copy);
+	return rc;
+}
+
+/* An index whose IVF has an older layout: store_check passes, search does not use it, and
+ * the next sync re-trains it. */
+static void test_old_layout(void **state)
+{
+	(void)state;
+	ivf_set_params(60, 0, 0);
+	char *root = tmpdir_new(), *docs = path_in(root, "docs"), *ixd = path_in(root, "ix");
+	char name[64], text[256];
+	for (int i = 0; i < 90; i++) {
+		snprintf(name, sizeof name, "f%02d.md", i);
+		snprintf(text, sizeof text, "# note %d\n\nthe otter %d swims past heron number %d\n", i, i, i * 3);
+		write_file(docs, name, text);
+	}
+	struct idx_folder fo = {docs, "docs"};
+	struct idx_options opt = {.folders = &fo, .nfolders = 1, .language = "english"};
+	idx *ix;
+	assert_int_equal(idx_open(ixd, IDX_CREATE, &ix), 0);
+	assert_int_equal(idx_sync(ix, &opt, idx_embedder_builtin(), NULL, NULL), 0);
+	int dim = idx_embedder_builtin()->dim;
+	assert_int_equal(nlist_of(ix, dim, NULL), 16);
+	assert_int_equal(store_write(ix, old_magic, ix), 0);
+	assert_int_equal(nlist_of(ix, dim, NULL), 0);
+	char err[256];
+	assert_int_equal(store_check(ix, err, sizeof err), 0);
+	assert_int_equal(idx_sync(ix, &opt, idx_embedder_builtin(), NULL, NULL), 0);
+	uint64_t nvec;
+	assert_int_equal(nlist_of(ix, dim, &nvec), 16);
+	assert_int_equal(nvec, 90);
+	assert_int_equal(store_check(ix, err, sizeof err), 0);
+	idx_close(ix);
+	rm_rf(root);
+	free(root);
+	free(docs);
+	free(ixd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -412,6 +467,7 @@ int main(void)
 		cmocka_unit_test(test_incremental),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_sync),
+		cmocka_unit_test(test_old_layout),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
