@@ -345,7 +345,7 @@ int ivf_update(MDB_txn *txn, idx *ix, const struct stage *vec, int dim)
 		return 0;
 	if (min_vectors() == SIZE_MAX) /* switched off: no lists to go stale */
 		return ivf_ready(txn, ix, dim, NULL) ? ivf_drop(txn, ix) : 0;
-	if (!vbits_ready(txn, ix))
+	if (!vec->n || !vbits_ready(txn, ix)) /* no vector changed: nothing to rewrite */
 		return 0;
 	struct upd u = {.txn = txn, .ix = ix, .dim = dim, .nw = vbits_words(dim)};
 	int rc = 0;
