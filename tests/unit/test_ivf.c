@@ -362,13 +362,11 @@ static void test_corrupt(void **state)
 	free(v);
 }
 
-/* Through idx_sync with the builtin embedder: the lists are trained in the sync's txn,
- * follow deletes and edits, and store_check covers them. */
-static void test_sync(void **state)
+/* 90 short notes in docs, indexed into ixd by idx_sync with the builtin embedder, the IVF
+ * trained from 60 vectors on. */
+static idx *synced_notes(const char *docs, const char *ixd, const struct idx_options *opt)
 {
-	(void)state;
 	ivf_set_params(60, 0, 0);
-	char *root = tmpdir_new(), *docs = path_in(root, "docs"), *ixd = path_in(root, "ix");
 	char name[64], text[256];
 	for (int i = 0; i < 90; i++) {
 		snprintf(name, sizeof name, "f%02d.md", i);
@@ -376,11 +374,21 @@ static void test_sync(void **state)
 			 i % 3 ? "quick" : "slow", i, i * 7);
 		write_file(docs, name, text);
 	}
-	struct idx_folder fo = {docs, "docs"};
-	struct idx_options opt = {.folders = &fo, .nfolders = 1, .language = "english"};
 	idx *ix;
 	assert_int_equal(idx_open(ixd, IDX_CREATE, &ix), 0);
-	assert_int_equal(idx_sync(ix, &opt, idx_embedder_builtin(), NULL, NULL), 0);
+	assert_int_equal(idx_sync(ix, opt, idx_embedder_builtin(), NULL, NULL), 0);
+	return ix;
+}
+
+/* Through idx_sync with the builtin embedder: the lists are trained in the sync's txn,
+ * follow deletes and edits, and store_check covers them. */
+static void test_sync(void **state)
+{
+	(void)state;
+	char *root = tmpdir_new(), *docs = path_in(root, "docs"), *ixd = path_in(root, "ix");
+	struct idx_folder fo = {docs, "docs"};
+	struct idx_options opt = {.folders = &fo, .nfolders = 1, .language = "english"};
+	idx *ix = synced_notes(docs, ixd, &opt);
 	int dim = idx_embedder_builtin()->dim;
 	uint64_t nvec;
 	assert_int_equal(nlist_of(ix, dim, &nvec), 16);
@@ -429,19 +437,10 @@ static int old_magic(MDB_txn *txn, void *arg)
 static void test_old_layout(void **state)
 {
 	(void)state;
-	ivf_set_params(60, 0, 0);
 	char *root = tmpdir_new(), *docs = path_in(root, "docs"), *ixd = path_in(root, "ix");
-	char name[64], text[256];
-	for (int i = 0; i < 90; i++) {
-		snprintf(name, sizeof name, "f%02d.md", i);
-		snprintf(text, sizeof text, "# note %d\n\nthe otter %d swims past heron number %d\n", i, i, i * 3);
-		write_file(docs, name, text);
-	}
 	struct idx_folder fo = {docs, "docs"};
 	struct idx_options opt = {.folders = &fo, .nfolders = 1, .language = "english"};
-	idx *ix;
-	assert_int_equal(idx_open(ixd, IDX_CREATE, &ix), 0);
-	assert_int_equal(idx_sync(ix, &opt, idx_embedder_builtin(), NULL, NULL), 0);
+	idx *ix = synced_notes(docs, ixd, &opt);
 	int dim = idx_embedder_builtin()->dim;
 	assert_int_equal(nlist_of(ix, dim, NULL), 16);
 	assert_int_equal(store_write(ix, old_magic, ix), 0);
