@@ -18,7 +18,6 @@
 #include "index/search/vector.h"
 
 #if defined(__x86_64__)
-#include <immintrin.h>
 #define POPCNT __attribute__((target("popcnt")))
 #else
 #define POPCNT
@@ -47,36 +46,6 @@ struct ivf_route {
 	uint64_t *words; /* the centroids' sign bits, nw words each */
 };
 
-#if defined(__x86_64__)
-/* 32 sign bits at a time (movemask); returns the dimensions done. */
-__attribute__((target("avx2"))) static int sign_words_avx2(const int8_t *x, int dim, uint64_t *w)
-{
-	int i = 0;
-	for (; i + 32 <= dim; i += 32) {
-		uint32_t m = (uint32_t)_mm256_movemask_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(x + i)));
-		w[i / 64] |= (uint64_t)m << (i % 64);
-	}
-	return i;
-}
-static int have_avx2(void)
-{
-	return __builtin_cpu_supports("avx2");
-}
-#endif
-
-/* The sign bits of an int8 vector (bit i: x[i] < 0), nw words. */
-static void sign_words(const int8_t *x, int dim, size_t nw, uint64_t *w)
-{
-	memset(w, 0, nw * 8);
-	int i = 0;
-#if defined(__x86_64__)
-	if (have_avx2())
-		i = sign_words_avx2(x, dim, w);
-#endif
-	for (; i < dim; i++)
-		w[i / 64] |= (uint64_t)(x[i] < 0) << (i % 64);
-}
-
 struct ivf_route *ivf_route_new(const struct cents *c, int dim)
 {
 	if (c->nlist < ROUTE_MIN || dim > 64 * 64)
@@ -86,7 +55,7 @@ struct ivf_route *ivf_route_new(const struct cents *c, int dim)
 	r->nw = ((size_t)dim + 63) / 64;
 	r->words = xmalloc(c->nlist * r->nw * 8);
 	for (uint32_t l = 0; l < c->nlist; l++)
-		sign_words(c->codes + (size_t)l * dim, dim, r->nw, r->words + l * r->nw);
+		vec_sign_words(c->codes + (size_t)l * dim, dim, r->nw, r->words + l * r->nw);
 	return r;
 }
 
@@ -127,7 +96,7 @@ uint32_t ivf_place(const struct cents *c, const struct ivf_route *r, const int8_
 	if (!r)
 		return ivf_nearest(c, x, dim, dots);
 	uint64_t xw[64];
-	sign_words(x, dim, r->nw, xw);
+	vec_sign_words(x, dim, r->nw, xw);
 	hamming(r, xw, dots);
 	/* the ROUTE_KEEP centroids nearest in sign bits (a histogram of the distances gives the
 	 * cut), then their exact products */

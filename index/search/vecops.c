@@ -118,6 +118,31 @@ void vec_dots(const int8_t *q, const int8_t *codes, int dim, size_t n, int32_t *
 		out[v] = vec_dot_i8(q, codes + v * (size_t)dim, dim);
 }
 
+#if defined(__x86_64__)
+/* 32 sign bits at a time (movemask); returns the dimensions done. */
+__attribute__((target("avx2"))) static int sign_words_avx2(const int8_t *x, int dim, uint64_t *w)
+{
+	int i = 0;
+	for (; i + 32 <= dim; i += 32) {
+		uint32_t m = (uint32_t)_mm256_movemask_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(x + i)));
+		w[i / 64] |= (uint64_t)m << (i % 64);
+	}
+	return i;
+}
+#endif
+
+void vec_sign_words(const int8_t *x, int dim, size_t nw, uint64_t *w)
+{
+	memset(w, 0, nw * 8);
+	int i = 0;
+#if defined(__x86_64__)
+	if (have_avx2())
+		i = sign_words_avx2(x, dim, w);
+#endif
+	for (; i < dim; i++)
+		w[i / 64] |= (uint64_t)(x[i] < 0) << (i % 64);
+}
+
 /* Runs run(items[t]) for t < n, items of `size` bytes: item 0 on this thread, the others on
  * their own (or here, one after the other, when a thread cannot start). */
 void vec_fan_out(void *(*run)(void *), void *items, size_t size, size_t n)

@@ -82,6 +82,9 @@ int vbits_check(MDB_txn *txn, idx *ix, int dim, char *err, size_t errlen);
 int32_t vec_dot_i8(const int8_t *a, const int8_t *b, int dim);
 /* out[v] = <q, codes + v * dim> for v < n (AVX2 when the CPU has it). */
 void vec_dots(const int8_t *q, const int8_t *codes, int dim, size_t n, int32_t *out);
+/* The negative-sign bits of an int8 vector (bit i: x[i] < 0) into nw words (ivf_train.c's
+ * route compares them by Hamming distance). */
+void vec_sign_words(const int8_t *x, int dim, size_t nw, uint64_t *w);
 /* Runs run(items[t]) for t < n (items of `size` bytes), item 0 on this thread. */
 void vec_fan_out(void *(*run)(void *), void *items, size_t size, size_t n);
 /* The query as 4-bit planes for the sign-code estimate; free plane when done. */
