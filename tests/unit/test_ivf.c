@@ -362,33 +362,51 @@ static void test_corrupt(void **state)
 	free(v);
 }
 
-/* 90 short notes in docs, indexed into ixd by idx_sync with the builtin embedder, the IVF
- * trained from 60 vectors on. */
-static idx *synced_notes(const char *docs, const char *ixd, const struct idx_options *opt)
+/* The fixture of test_sync and test_old_layout: 90 short notes in root/docs, indexed into
+ * root/ix by idx_sync with the builtin embedder, the IVF trained from 60 vectors on. */
+struct notes {
+	char *root, *docs, *ixd;
+	struct idx_folder fo;
+	struct idx_options opt;
+	idx *ix;
+};
+static int notes_setup(void **state)
 {
 	ivf_set_params(60, 0, 0);
+	struct notes *n = calloc(1, sizeof *n);
+	n->root = tmpdir_new();
+	n->docs = path_in(n->root, "docs");
+	n->ixd = path_in(n->root, "ix");
+	n->fo = (struct idx_folder){n->docs, "docs"};
+	n->opt = (struct idx_options){.folders = &n->fo, .nfolders = 1, .language = "english"};
 	char name[64], text[256];
 	for (int i = 0; i < 90; i++) {
 		snprintf(name, sizeof name, "f%02d.md", i);
 		snprintf(text, sizeof text, "# note %d\n\nthe %s fox %d jumps over lazy dog number %d\n", i,
 			 i % 3 ? "quick" : "slow", i, i * 7);
-		write_file(docs, name, text);
+		write_file(n->docs, name, text);
 	}
-	idx *ix;
-	assert_int_equal(idx_open(ixd, IDX_CREATE, &ix), 0);
-	assert_int_equal(idx_sync(ix, opt, idx_embedder_builtin(), NULL, NULL), 0);
-	return ix;
+	assert_int_equal(idx_open(n->ixd, IDX_CREATE, &n->ix), 0);
+	assert_int_equal(idx_sync(n->ix, &n->opt, idx_embedder_builtin(), NULL, NULL), 0);
+	*state = n;
+	return 0;
+}
+static int notes_teardown(void **state)
+{
+	struct notes *n = *state;
+	idx_close(n->ix);
+	rm_rf(n->root);
+	free(n->root), free(n->docs), free(n->ixd), free(n);
+	return 0;
 }
 
 /* Through idx_sync with the builtin embedder: the lists are trained in the sync's txn,
  * follow deletes and edits, and store_check covers them. */
 static void test_sync(void **state)
 {
-	(void)state;
-	char *root = tmpdir_new(), *docs = path_in(root, "docs"), *ixd = path_in(root, "ix");
-	struct idx_folder fo = {docs, "docs"};
-	struct idx_options opt = {.folders = &fo, .nfolders = 1, .language = "english"};
-	idx *ix = synced_notes(docs, ixd, &opt);
+	struct notes *n = *state;
+	idx *ix = n->ix;
+	const char *docs = n->docs;
 	int dim = idx_embedder_builtin()->dim;
 	uint64_t nvec;
 	assert_int_equal(nlist_of(ix, dim, &nvec), 16);
@@ -398,7 +416,7 @@ static void test_sync(void **state)
 	char *gone = path_in(docs, "f03.md");
 	assert_int_equal(unlink(gone), 0);
 	write_file(docs, "f04.md", "# note four\n\nan entirely different paragraph about otters\n");
-	assert_int_equal(idx_sync(ix, &opt, idx_embedder_builtin(), NULL, NULL), 0);
+	assert_int_equal(idx_sync(ix, &n->opt, idx_embedder_builtin(), NULL, NULL), 0);
 	assert_int_equal(store_check(ix, err, sizeof err), 0);
 	assert_int_equal(nlist_of(ix, dim, &nvec), 16);
 	assert_int_equal(nvec, 89);
@@ -407,11 +425,6 @@ static void test_sync(void **state)
 	assert_int_equal(store_check(ix, err, sizeof err), IDX_ECORRUPT);
 	assert_non_null(strstr(err, "IVF"));
 	free(gone);
-	idx_close(ix);
-	rm_rf(root);
-	free(root);
-	free(docs);
-	free(ixd);
 }
 
 /* The centroids' record rewritten with the previous layout's magic ("IVF3"). */
@@ -436,27 +449,19 @@ static int old_magic(MDB_txn *txn, void *arg)
  * the next sync re-trains it. */
 static void test_old_layout(void **state)
 {
-	(void)state;
-	char *root = tmpdir_new(), *docs = path_in(root, "docs"), *ixd = path_in(root, "ix");
-	struct idx_folder fo = {docs, "docs"};
-	struct idx_options opt = {.folders = &fo, .nfolders = 1, .language = "english"};
-	idx *ix = synced_notes(docs, ixd, &opt);
+	struct notes *n = *state;
+	idx *ix = n->ix;
 	int dim = idx_embedder_builtin()->dim;
 	assert_int_equal(nlist_of(ix, dim, NULL), 16);
 	assert_int_equal(store_write(ix, old_magic, ix), 0);
 	assert_int_equal(nlist_of(ix, dim, NULL), 0);
 	char err[256];
 	assert_int_equal(store_check(ix, err, sizeof err), 0);
-	assert_int_equal(idx_sync(ix, &opt, idx_embedder_builtin(), NULL, NULL), 0);
+	assert_int_equal(idx_sync(ix, &n->opt, idx_embedder_builtin(), NULL, NULL), 0);
 	uint64_t nvec;
 	assert_int_equal(nlist_of(ix, dim, &nvec), 16);
 	assert_int_equal(nvec, 90);
 	assert_int_equal(store_check(ix, err, sizeof err), 0);
-	idx_close(ix);
-	rm_rf(root);
-	free(root);
-	free(docs);
-	free(ixd);
 }
 
 int main(void)
@@ -465,8 +470,8 @@ int main(void)
 		cmocka_unit_test(test_recall),
 		cmocka_unit_test(test_incremental),
 		cmocka_unit_test(test_corrupt),
-		cmocka_unit_test(test_sync),
-		cmocka_unit_test(test_old_layout),
+		cmocka_unit_test_setup_teardown(test_sync, notes_setup, notes_teardown),
+		cmocka_unit_test_setup_teardown(test_old_layout, notes_setup, notes_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
