@@ -1,7 +1,6 @@
-/* lexical.c - postings segments, batched updates and BM25 search (see lexical.h). */
+/* lexical.c - postings segments, the fresh postings, batched updates (see lexical.h). */
 #include "index/search/lexical.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,9 +9,17 @@
 
 #define SEG_HDR 20     /* u32 n, u64 first, u64 last */
 #define SEG_MAX 4000   /* a segment closes at about one overflow page */
-#define MAX_QTERMS 64
-#define BM25_K1 1.2
-#define BM25_B 0.75
+/* postf is merged into post when it holds more than 1/FRESH_SHARE of post's pages (and
+ * more than FRESH_MIN pages): see lexical.h. */
+#define FRESH_SHARE 16
+#define FRESH_MIN 256
+
+static long p_fresh = -1; /* lex_set_fresh */
+
+void lex_set_fresh(long pages)
+{
+	p_fresh = pages;
+}
 
 struct lterm {
 	uint64_t *add;
@@ -252,109 +259,255 @@ static void on_keep(void *ctx, uint64_t id, uint32_t tf)
 		seg_append(f->out, id, tf);
 }
 
-static int put_seg(MDB_txn *txn, idx *ix, struct buf *k, const char *term, size_t len, struct seg *s)
+/* The writer's state while a batch is applied. */
+struct apply {
+	MDB_txn *txn;
+	idx *ix;
+	MDB_cursor *c; /* on post */
+	struct buf k;
+	struct seg s;
+	int64_t dterms; /* change in the number of distinct terms (meta "terms") */
+};
+
+static int put_seg(struct apply *a, const char *term, size_t len)
 {
-	seg_finish(s);
-	seg_key(k, term, len, s->first);
-	MDB_val kv = {k->len, k->p}, vv = {s->len, s->p};
-	return mdb_put(txn, ix->post, &kv, &vv, 0);
+	seg_finish(&a->s);
+	seg_key(&a->k, term, len, a->s.first);
+	MDB_val kv = {a->k.len, a->k.p}, vv = {a->s.len, a->s.p};
+	return mdb_put(a->txn, a->ix->post, &kv, &vv, 0);
 }
 
-static int term_exists(MDB_cursor *c, struct buf *k, const char *term, size_t len)
+static int term_exists(struct apply *a, const char *term, size_t len)
 {
-	seg_key(k, term, len, 0);
-	MDB_val kv = {k->len, k->p}, vv;
-	return mdb_cursor_get(c, &kv, &vv, MDB_SET_RANGE) == 0 && is_seg_of(&kv, term, len);
+	seg_key(&a->k, term, len, 0);
+	MDB_val kv = {a->k.len, a->k.p}, vv;
+	return mdb_cursor_get(a->c, &kv, &vv, MDB_SET_RANGE) == 0 && is_seg_of(&kv, term, len);
 }
 
-static int apply_term(MDB_txn *txn, idx *ix, MDB_cursor *c, const char *term, size_t len,
-		      struct lterm *lt, struct buf *k, struct seg *s, int64_t *dterms)
+/* Rewrites the post segments of term that hold one of del (sorted), dropping those ids. */
+static int post_delete(struct apply *a, const char *term, size_t len, const uint64_t *del, size_t ndel)
 {
-	int rc = 0;
-	int existed = term_exists(c, k, term, len);
-	if (lt->ndel && existed) {
-		qsort(lt->del, lt->ndel, sizeof *lt->del, cmp_u64);
-		/* Collect the keys of the segments that hold a deleted id, then rewrite them. */
-		struct buf touched = {0};
-		size_t ntouched = 0;
-		seg_key(k, term, len, 0);
-		MDB_val kv = {k->len, k->p}, vv;
-		for (rc = mdb_cursor_get(c, &kv, &vv, MDB_SET_RANGE); rc == 0 && is_seg_of(&kv, term, len);
-		     rc = mdb_cursor_get(c, &kv, &vv, MDB_NEXT)) {
-			uint32_t n;
-			uint64_t first, last;
-			if (seg_header(vv.mv_data, vv.mv_size, &n, &first, &last)) {
-				rc = MDB_CORRUPTED;
-				break;
-			}
-			if (has_in_range(lt->del, lt->ndel, first, last)) {
-				buf_add(&touched, kv.mv_data, kv.mv_size);
-				ntouched++;
-			}
+	/* Collect the keys of the segments that hold a deleted id, then rewrite them. */
+	struct buf touched = {0};
+	size_t ntouched = 0;
+	seg_key(&a->k, term, len, 0);
+	MDB_val kv = {a->k.len, a->k.p}, vv;
+	int rc;
+	for (rc = mdb_cursor_get(a->c, &kv, &vv, MDB_SET_RANGE); rc == 0 && is_seg_of(&kv, term, len);
+	     rc = mdb_cursor_get(a->c, &kv, &vv, MDB_NEXT)) {
+		uint32_t n;
+		uint64_t first, last;
+		if (seg_header(vv.mv_data, vv.mv_size, &n, &first, &last)) {
+			rc = MDB_CORRUPTED;
+			break;
 		}
-		if (rc == MDB_NOTFOUND || rc == 0)
-			rc = 0;
-		for (size_t i = 0; i < ntouched && !rc; i++) {
-			MDB_val tk = {len + 9, touched.p + i * (len + 9)}, tv;
-			rc = mdb_get(txn, ix->post, &tk, &tv);
-			if (rc)
-				break;
-			seg_start(s);
-			struct filt f = {s, lt->del, lt->ndel};
-			if (lex_segment_each(tv.mv_data, tv.mv_size, on_keep, &f)) {
-				rc = MDB_CORRUPTED;
-				break;
-			}
-			uint64_t oldfirst = be64_get((const unsigned char *)tk.mv_data + len + 1);
-			if (s->n == 0 || s->first != oldfirst)
-				rc = mdb_del(txn, ix->post, &tk, NULL);
-			if (!rc && s->n)
-				rc = put_seg(txn, ix, k, term, len, s);
+		if (has_in_range(del, ndel, first, last)) {
+			buf_add(&touched, kv.mv_data, kv.mv_size);
+			ntouched++;
 		}
-		buf_free(&touched);
-		if (rc)
-			return rc;
 	}
-	if (lt->nadd) {
-		/* The last segment of the term: the one before term "\0" be64(max). */
-		seg_key(k, term, len, UINT64_MAX);
-		MDB_val kv = {k->len, k->p}, vv;
-		rc = mdb_cursor_get(c, &kv, &vv, MDB_SET_RANGE);
-		if (rc == 0)
-			rc = mdb_cursor_get(c, &kv, &vv, MDB_PREV);
-		else if (rc == MDB_NOTFOUND)
-			rc = mdb_cursor_get(c, &kv, &vv, MDB_LAST);
-		size_t i = 0;
-		if (rc == 0 && is_seg_of(&kv, term, len) && vv.mv_size < SEG_MAX) {
+	if (rc == MDB_NOTFOUND)
+		rc = 0;
+	for (size_t i = 0; i < ntouched && !rc; i++) {
+		MDB_val tk = {len + 9, touched.p + i * (len + 9)}, tv;
+		rc = mdb_get(a->txn, a->ix->post, &tk, &tv);
+		if (rc)
+			break;
+		seg_start(&a->s);
+		struct filt f = {&a->s, del, ndel};
+		if (lex_segment_each(tv.mv_data, tv.mv_size, on_keep, &f)) {
+			rc = MDB_CORRUPTED;
+			break;
+		}
+		uint64_t oldfirst = be64_get((const unsigned char *)tk.mv_data + len + 1);
+		if (a->s.n == 0 || a->s.first != oldfirst)
+			rc = mdb_del(a->txn, a->ix->post, &tk, NULL);
+		if (!rc && a->s.n)
+			rc = put_seg(a, term, len);
+	}
+	buf_free(&touched);
+	return rc;
+}
+
+/* Appends n postings (ids growing, above every id term has) to term's segments in post:
+ * its last segment grows to about a page, then new ones start. */
+static int post_append(struct apply *a, const char *term, size_t len, const uint64_t *ids, const uint32_t *tf,
+		       size_t n)
+{
+	struct seg *s = &a->s;
+	/* The last segment of the term: the one before term "\0" be64(max). */
+	seg_key(&a->k, term, len, UINT64_MAX);
+	MDB_val kv = {a->k.len, a->k.p}, vv;
+	int rc = mdb_cursor_get(a->c, &kv, &vv, MDB_SET_RANGE);
+	if (rc == 0)
+		rc = mdb_cursor_get(a->c, &kv, &vv, MDB_PREV);
+	else if (rc == MDB_NOTFOUND)
+		rc = mdb_cursor_get(a->c, &kv, &vv, MDB_LAST);
+	size_t i = 0;
+	if (rc == 0 && is_seg_of(&kv, term, len)) {
+		uint32_t sn;
+		uint64_t first, last;
+		if (seg_header(vv.mv_data, vv.mv_size, &sn, &first, &last))
+			return MDB_CORRUPTED;
+		if (ids[0] <= last)
+			return MDB_CORRUPTED; /* ids must only grow */
+		if (vv.mv_size < SEG_MAX) {
 			s->p = xgrow(s->p, &s->cap, vv.mv_size, 1);
 			memcpy(s->p, vv.mv_data, vv.mv_size);
 			s->len = vv.mv_size;
-			if (seg_header(s->p, s->len, &s->n, &s->first, &s->last))
-				return MDB_CORRUPTED;
-			if (lt->add[0] <= s->last)
-				return MDB_CORRUPTED; /* ids must only grow */
-			while (i < lt->nadd && s->len < SEG_MAX) {
-				seg_append(s, lt->add[i], lt->tf[i]);
+			s->n = sn, s->first = first, s->last = last;
+			while (i < n && s->len < SEG_MAX) {
+				seg_append(s, ids[i], tf[i]);
 				i++;
 			}
-			if ((rc = put_seg(txn, ix, k, term, len, s)))
-				return rc;
-		} else if (rc && rc != MDB_NOTFOUND) {
-			return rc;
-		}
-		while (i < lt->nadd) {
-			seg_start(s);
-			while (i < lt->nadd && s->len < SEG_MAX) {
-				seg_append(s, lt->add[i], lt->tf[i]);
-				i++;
-			}
-			if ((rc = put_seg(txn, ix, k, term, len, s)))
+			if ((rc = put_seg(a, term, len)))
 				return rc;
 		}
+	} else if (rc && rc != MDB_NOTFOUND) {
+		return rc;
 	}
-	int exists = lt->nadd ? 1 : existed ? term_exists(c, k, term, len) : 0;
-	*dterms += exists - existed;
+	while (i < n) {
+		seg_start(s);
+		while (i < n && s->len < SEG_MAX) {
+			seg_append(s, ids[i], tf[i]);
+			i++;
+		}
+		if ((rc = put_seg(a, term, len)))
+			return rc;
+	}
 	return 0;
+}
+
+/* ---- the fresh postings ---- */
+
+/* Writes a->s as term's fresh postings, or deletes them when it is empty. */
+static int fresh_put(struct apply *a, const char *term, size_t len)
+{
+	MDB_val kv = {len, (void *)term};
+	if (!a->s.n) {
+		int rc = mdb_del(a->txn, a->ix->postf, &kv, NULL);
+		return rc == MDB_NOTFOUND ? 0 : rc;
+	}
+	seg_finish(&a->s);
+	MDB_val vv = {a->s.len, a->s.p};
+	return mdb_put(a->txn, a->ix->postf, &kv, &vv, 0);
+}
+
+static int fresh_on(const idx *ix)
+{
+	return ix->has_postf && p_fresh != 0;
+}
+
+/* postf has outgrown its share of post (see lexical.h). */
+static int fresh_over(struct apply *a)
+{
+	MDB_stat fs, ps;
+	if (mdb_stat(a->txn, a->ix->postf, &fs) || mdb_stat(a->txn, a->ix->post, &ps))
+		return 0;
+	size_t fp = fs.ms_branch_pages + fs.ms_leaf_pages + fs.ms_overflow_pages;
+	size_t pp = ps.ms_branch_pages + ps.ms_leaf_pages + ps.ms_overflow_pages;
+	size_t limit = p_fresh > 0 ? (size_t)p_fresh : pp / FRESH_SHARE > FRESH_MIN ? pp / FRESH_SHARE : FRESH_MIN;
+	return fp > limit;
+}
+
+struct collect {
+	uint64_t *ids;
+	uint32_t *tf;
+	size_t n, cids, ctf;
+};
+
+static void on_collect(void *ctx, uint64_t id, uint32_t tf)
+{
+	struct collect *c = ctx;
+	c->ids = xgrow(c->ids, &c->cids, c->n + 1, sizeof *c->ids);
+	c->tf = xgrow(c->tf, &c->ctf, c->n + 1, sizeof *c->tf);
+	c->ids[c->n] = id;
+	c->tf[c->n++] = tf;
+}
+
+/* Every term's fresh postings onto the end of its post segments, then postf emptied. The
+ * term and its postings are copied out first: writing post may spill postf's dirty pages. */
+static int fresh_merge(struct apply *a)
+{
+	MDB_cursor *fc;
+	int rc = mdb_cursor_open(a->txn, a->ix->postf, &fc);
+	if (rc)
+		return rc;
+	struct collect col = {0};
+	struct buf term = {0};
+	MDB_val kv, vv;
+	for (rc = mdb_cursor_get(fc, &kv, &vv, MDB_FIRST); rc == 0; rc = mdb_cursor_get(fc, &kv, &vv, MDB_NEXT)) {
+		col.n = 0;
+		term.len = 0;
+		buf_add(&term, kv.mv_data, kv.mv_size);
+		if (lex_segment_each(vv.mv_data, vv.mv_size, on_collect, &col) || !col.n) {
+			rc = MDB_CORRUPTED;
+			break;
+		}
+		if ((rc = post_append(a, term.p, term.len, col.ids, col.tf, col.n)))
+			break;
+	}
+	mdb_cursor_close(fc);
+	if (rc == MDB_NOTFOUND)
+		rc = mdb_drop(a->txn, a->ix->postf, 0);
+	free(col.ids);
+	free(col.tf);
+	buf_free(&term);
+	return rc;
+}
+
+/* One term of the batch: its deleted ids out of post and postf, its new ids into postf (or
+ * straight into post when the fresh postings are off). */
+static int apply_term(struct apply *a, const char *term, size_t len, struct lterm *lt)
+{
+	MDB_val fv = {0, NULL};
+	MDB_val fk = {len, (void *)term};
+	int rc = a->ix->has_postf ? mdb_get(a->txn, a->ix->postf, &fk, &fv) : MDB_NOTFOUND;
+	if (rc && rc != MDB_NOTFOUND)
+		return rc;
+	int infresh = rc == 0;
+	uint32_t fn = 0;
+	uint64_t ffirst = UINT64_MAX, flast = 0;
+	if (infresh && seg_header(fv.mv_data, fv.mv_size, &fn, &ffirst, &flast))
+		return MDB_CORRUPTED;
+	int inpost = term_exists(a, term, len), existed = infresh || inpost;
+	rc = 0;
+	if (lt->ndel) {
+		qsort(lt->del, lt->ndel, sizeof *lt->del, cmp_u64);
+		/* postf holds the term's newest ids: post holds only those below them */
+		if (inpost && lt->del[0] < ffirst && !(rc = post_delete(a, term, len, lt->del, lt->ndel)))
+			inpost = term_exists(a, term, len);
+	}
+	int fdel = infresh && lt->ndel && has_in_range(lt->del, lt->ndel, ffirst, flast);
+	int fadd = lt->nadd && fresh_on(a->ix);
+	if (!rc && (fdel || fadd)) {
+		struct seg *s = &a->s;
+		seg_start(s);
+		if (fdel) {
+			struct filt f = {s, lt->del, lt->ndel};
+			if (lex_segment_each(fv.mv_data, fv.mv_size, on_keep, &f))
+				return MDB_CORRUPTED;
+		} else if (infresh) {
+			s->p = xgrow(s->p, &s->cap, fv.mv_size, 1);
+			memcpy(s->p, fv.mv_data, fv.mv_size);
+			s->len = fv.mv_size;
+			s->n = fn, s->first = ffirst, s->last = flast;
+		}
+		for (size_t i = 0; fadd && i < lt->nadd; i++) {
+			if (s->n && lt->add[i] <= s->last)
+				return MDB_CORRUPTED; /* ids must only grow */
+			seg_append(s, lt->add[i], lt->tf[i]);
+		}
+		rc = fresh_put(a, term, len);
+		infresh = s->n > 0;
+	}
+	if (!rc && lt->nadd && !fadd) {
+		rc = post_append(a, term, len, lt->add, lt->tf, lt->nadd);
+		inpost = 1;
+	}
+	if (!rc)
+		a->dterms += (infresh || inpost) - existed;
+	return rc;
 }
 
 struct tref {
@@ -371,6 +524,12 @@ static int cmp_tref(const void *a, const void *b)
 	return c ? c : (x->len > y->len) - (x->len < y->len);
 }
 
+static int postf_empty(MDB_txn *txn, idx *ix)
+{
+	MDB_stat st;
+	return !ix->has_postf || mdb_stat(txn, ix->postf, &st) || st.ms_entries == 0;
+}
+
 int lex_batch_apply(struct lex_batch *b, MDB_txn *txn, idx *ix)
 {
 	if (!b->n)
@@ -382,253 +541,82 @@ int lex_batch_apply(struct lex_batch *b, MDB_txn *txn, idx *ix)
 		if (b->map.keys[i])
 			refs[nr++] = (struct tref){b->map.keys[i], b->map.lens[i], b->map.vals[i]};
 	qsort(refs, nr, sizeof *refs, cmp_tref);
-	MDB_cursor *c;
-	int rc = mdb_cursor_open(txn, ix->post, &c);
-	struct buf k = {0};
-	struct seg s = {0};
-	int64_t dterms = 0;
+	struct apply a = {.txn = txn, .ix = ix};
+	int rc = mdb_cursor_open(txn, ix->post, &a.c);
+	/* With the fresh postings off, new ids go straight into post: after what postf holds. */
+	if (!rc && !fresh_on(ix) && !postf_empty(txn, ix))
+		rc = fresh_merge(&a);
 	for (size_t i = 0; i < nr && !rc; i++)
-		rc = apply_term(txn, ix, c, refs[i].term, refs[i].len, &b->v[refs[i].i], &k, &s, &dterms);
-	if (!rc)
-		mdb_cursor_close(c);
-	if (!rc && dterms)
-		rc = meta_add(txn, ix, "terms", dterms);
-	buf_free(&k);
-	free(s.p);
+		rc = apply_term(&a, refs[i].term, refs[i].len, &b->v[refs[i].i]);
+	if (!rc && fresh_on(ix) && fresh_over(&a))
+		rc = fresh_merge(&a);
+	if (a.c)
+		mdb_cursor_close(a.c);
+	if (!rc && a.dterms)
+		rc = meta_add(txn, ix, "terms", a.dterms);
+	buf_free(&a.k);
+	free(a.s.p);
 	free(refs);
 	return rc;
 }
 
-/* ---- BM25 search ---- */
-struct qterm {
-	char *term;
-	size_t len;
-	double qw;     /* occurrences in the query, a context occurrence counting its weight */
-	int stop;
-	int own;       /* occurs in the query itself, not only in its context */
-	uint64_t *ids;
-	uint32_t *tfs;
-	size_t n, cap, ctf, pos;
-	double idf;
-};
-
-struct qctx {
-	struct qterm v[MAX_QTERMS];
-	size_t n;
-	struct tokenizer *t;
-	double weight; /* of the text being read: 1 for the query, less for its context */
-	int own;       /* the text being read is the query */
-};
-
-static int on_qtoken(void *ctx, const struct token *tk)
-{
-	struct qctx *q = ctx;
-	if (tk->len == 0 || tk->len > 200)
-		return 0;
-	for (size_t i = 0; i < q->n; i++) {
-		if (q->v[i].len == tk->len && memcmp(q->v[i].term, tk->term, tk->len) == 0) {
-			q->v[i].qw += q->weight;
-			q->v[i].own |= q->own;
-			return 0;
-		}
-	}
-	if (q->n == MAX_QTERMS)
-		return 1;
-	struct qterm *qt = &q->v[q->n++];
-	memset(qt, 0, sizeof *qt);
-	qt->term = xstrndup(tk->term, tk->len);
-	qt->len = tk->len;
-	qt->qw = q->weight;
-	qt->own = q->own;
-	qt->stop = tok_is_stopword(q->t, tk->term, tk->len);
-	return 0;
-}
-
-static void on_qposting(void *ctx, uint64_t id, uint32_t tf)
-{
-	struct qterm *qt = ctx;
-	qt->ids = xgrow(qt->ids, &qt->cap, qt->n + 1, sizeof *qt->ids);
-	qt->tfs = xgrow(qt->tfs, &qt->ctf, qt->n + 1, sizeof *qt->tfs);
-	qt->ids[qt->n] = id;
-	qt->tfs[qt->n++] = tf;
-}
-
-static int load_postings(MDB_cursor *c, struct qterm *qt)
+int lex_postings(MDB_txn *txn, idx *ix, MDB_cursor *c, const char *term, size_t len,
+		 void (*fn)(void *ctx, uint64_t id, uint32_t tf), void *ctx)
 {
 	struct buf k = {0};
-	seg_key(&k, qt->term, qt->len, 0);
+	seg_key(&k, term, len, 0);
 	MDB_val kv = {k.len, k.p}, vv;
 	int rc;
 	/* The segments first: when the first is not in the page cache, all of them are asked
 	 * for at once (the map has no read-around, store.h), then decoded. */
 	MDB_val *segs = NULL;
 	size_t nseg = 0, cap = 0;
-	for (rc = mdb_cursor_get(c, &kv, &vv, MDB_SET_RANGE); rc == 0 && is_seg_of(&kv, qt->term, qt->len);
+	for (rc = mdb_cursor_get(c, &kv, &vv, MDB_SET_RANGE); rc == 0 && is_seg_of(&kv, term, len);
 	     rc = mdb_cursor_get(c, &kv, &vv, MDB_NEXT)) {
 		segs = xgrow(segs, &cap, nseg + 1, sizeof *segs);
 		segs[nseg++] = vv;
 	}
-	if (nseg && !store_resident(segs[0].mv_data, segs[0].mv_size))
+	buf_free(&k);
+	if (rc == MDB_NOTFOUND)
+		rc = 0;
+	if (!rc && ix->has_postf) {
+		MDB_val fk = {len, (void *)term};
+		rc = mdb_get(txn, ix->postf, &fk, &vv);
+		if (rc == 0) {
+			segs = xgrow(segs, &cap, nseg + 1, sizeof *segs);
+			segs[nseg++] = vv;
+		} else if (rc == MDB_NOTFOUND) {
+			rc = 0;
+		}
+	}
+	if (!rc && nseg && !store_resident(segs[0].mv_data, segs[0].mv_size))
 		for (size_t i = 0; i < nseg; i++)
 			store_prefetch(segs[i].mv_data, segs[i].mv_size);
-	for (size_t i = 0; i < nseg; i++) {
-		if (lex_segment_each(segs[i].mv_data, segs[i].mv_size, on_qposting, qt)) {
+	for (size_t i = 0; i < nseg && !rc; i++)
+		if (lex_segment_each(segs[i].mv_data, segs[i].mv_size, fn, ctx))
 			rc = MDB_CORRUPTED;
-			break;
-		}
-	}
 	free(segs);
+	return rc;
+}
+
+int lex_term_last(MDB_cursor *c, const char *term, size_t len, uint64_t *last)
+{
+	struct buf k = {0};
+	seg_key(&k, term, len, UINT64_MAX);
+	MDB_val kv = {k.len, k.p}, vv;
+	int rc = mdb_cursor_get(c, &kv, &vv, MDB_SET_RANGE);
+	if (rc == 0)
+		rc = mdb_cursor_get(c, &kv, &vv, MDB_PREV);
+	else if (rc == MDB_NOTFOUND)
+		rc = mdb_cursor_get(c, &kv, &vv, MDB_LAST);
 	buf_free(&k);
-	return rc == MDB_NOTFOUND || rc == 0 ? 0 : rc;
-}
-
-/* A cold cinfo: every block the postings name is asked for before the scoring reads them
- * one after another. */
-static void prefetch_cinfo(MDB_txn *txn, idx *ix, const struct qterm *v, size_t nt)
-{
-	uint64_t first = UINT64_MAX;
-	for (size_t i = 0; i < nt; i++)
-		if (v[i].n && v[i].ids[0] < first)
-			first = v[i].ids[0];
-	if (first == UINT64_MAX)
-		return;
-	unsigned char kb[8];
-	be64_put(kb, first / STORE_BLOCK);
-	MDB_val kv = {8, kb}, vv;
-	if (mdb_get(txn, ix->cinfo, &kv, &vv) != 0 || store_resident(vv.mv_data, vv.mv_size))
-		return;
-	struct u64map seen = {0};
-	for (size_t i = 0; i < nt; i++) {
-		for (size_t j = 0; j < v[i].n; j++) {
-			int isnew;
-			u64map_put(&seen, v[i].ids[j] / STORE_BLOCK, &isnew);
-			if (!isnew)
-				continue;
-			be64_put(kb, v[i].ids[j] / STORE_BLOCK);
-			MDB_val k2 = {8, kb};
-			if (mdb_get(txn, ix->cinfo, &k2, &vv) == 0)
-				store_prefetch(vv.mv_data, vv.mv_size);
-		}
-	}
-	u64map_free(&seen);
-}
-
-int lex_search(MDB_txn *txn, idx *ix, struct tokenizer *t, const struct lex_query *lq,
-	       const struct sfilter *f, size_t k, struct scored **out, size_t *nout)
-{
-	*out = NULL;
-	*nout = 0;
-	struct qctx *q = xcalloc(1, sizeof *q);
-	q->t = t;
-	q->weight = 1;
-	q->own = 1;
-	/* The query's own terms first, so its context can never crowd them out of MAX_QTERMS. */
-	tok_each(t, lq->text, strlen(lq->text), on_qtoken, q);
-	if (lq->context && lq->context_weight > 0) {
-		q->weight = lq->context_weight;
-		q->own = 0;
-		tok_each(t, lq->context, strlen(lq->context), on_qtoken, q);
-	}
-	size_t nstop = 0, own = 0;
-	for (size_t i = 0; i < q->n; i++) {
-		nstop += q->v[i].stop != 0;
-		own += q->v[i].own && !q->v[i].stop;
-	}
-	/* Stopwords add cost and little ranking signal; keep them only when nothing else. */
-	int keep_stop = nstop == q->n;
-	double N = (double)meta_u64(txn, ix, "chunks");
-	double totlen = (double)meta_u64(txn, ix, "totlen");
-	double avgdl = N > 0 ? totlen / N : 1;
-	MDB_cursor *c = NULL;
-	int rc = mdb_cursor_open(txn, ix->post, &c);
-	size_t nt = 0;
-	for (size_t i = 0; i < q->n && !rc; i++) {
-		if (q->v[i].stop && !keep_stop) {
-			free(q->v[i].term);
-			continue;
-		}
-		q->v[nt] = q->v[i];
-		struct qterm *qt = &q->v[nt];
-		rc = load_postings(c, qt);
-		if (qt->n == 0) {
-			free(qt->term);
-			free(qt->ids);
-			free(qt->tfs);
-			continue;
-		}
-		double df = (double)qt->n;
-		qt->idf = log(1.0 + (N - df + 0.5) / (df + 0.5)) * qt->qw;
-		nt++;
-	}
-	if (c)
-		mdb_cursor_close(c);
-	/* A query with words of its own that none of the documents has asks about something
-	 * else: its context (an earlier topic) must not answer it on its own words alone. A
-	 * query of only stopwords ("and why?") is all context, and keeps it. */
-	size_t own_found = 0;
-	for (size_t i = 0; i < nt; i++)
-		own_found += q->v[i].own && !q->v[i].stop;
-	if (own && !own_found) {
-		for (size_t i = 0; i < nt; i++) {
-			free(q->v[i].term);
-			free(q->v[i].ids);
-			free(q->v[i].tfs);
-		}
-		nt = 0;
-	}
-	struct topk top;
-	topk_init(&top, k);
-	if (!rc)
-		prefetch_cinfo(txn, ix, q->v, nt);
-	/* Document-at-a-time over the sorted lists, so cinfo blocks are read in order. */
-	uint64_t curblk = UINT64_MAX;
-	const struct cinfo_block *cb = NULL;
-	while (!rc && nt) {
-		uint64_t id = UINT64_MAX;
-		for (size_t i = 0; i < nt; i++)
-			if (q->v[i].pos < q->v[i].n && q->v[i].ids[q->v[i].pos] < id)
-				id = q->v[i].ids[q->v[i].pos];
-		if (id == UINT64_MAX)
-			break;
-		uint64_t blk = id / STORE_BLOCK;
-		if (blk != curblk) {
-			unsigned char kb[8];
-			be64_put(kb, blk);
-			MDB_val kv = {8, kb}, vv;
-			curblk = blk;
-			cb = mdb_get(txn, ix->cinfo, &kv, &vv) == 0 && vv.mv_size == sizeof *cb ? vv.mv_data : NULL;
-		}
-		const struct cinfo *ci = cb ? &cb->c[id % STORE_BLOCK] : NULL;
-		int ok = ci && ci->live && sfilter_ok(f, ci->coll, ci->fid);
-		double norm = ok ? BM25_K1 * (1 - BM25_B + BM25_B * (double)ci->len / avgdl) : 0;
-		double score = 0;
-		for (size_t i = 0; i < nt; i++) {
-			struct qterm *qt = &q->v[i];
-			if (qt->pos < qt->n && qt->ids[qt->pos] == id) {
-				if (ok) {
-					double tf = qt->tfs[qt->pos];
-					score += qt->idf * tf * (BM25_K1 + 1) / (tf + norm);
-				}
-				qt->pos++;
-			}
-		}
-		if (ok)
-			topk_push(&top, id, score);
-	}
-	for (size_t i = 0; i < nt; i++) {
-		free(q->v[i].term);
-		free(q->v[i].ids);
-		free(q->v[i].tfs);
-	}
-	free(q);
-	if (rc) {
-		topk_free(&top);
-		return rc;
-	}
-	topk_sort(&top);
-	*out = top.v;
-	*nout = top.n;
-	return 0;
+	uint32_t n;
+	uint64_t first;
+	if (rc == 0 && !is_seg_of(&kv, term, len))
+		rc = MDB_NOTFOUND;
+	if (rc == 0 && seg_header(vv.mv_data, vv.mv_size, &n, &first, last))
+		rc = MDB_CORRUPTED;
+	return rc;
 }
 
 uint64_t lex_df(MDB_txn *txn, idx *ix, const char *term, size_t len)
@@ -640,14 +628,17 @@ uint64_t lex_df(MDB_txn *txn, idx *ix, const char *term, size_t len)
 	seg_key(&k, term, len, 0);
 	MDB_val kv = {k.len, k.p}, vv;
 	uint64_t df = 0;
+	uint32_t n;
+	uint64_t first, last;
 	for (int rc = mdb_cursor_get(c, &kv, &vv, MDB_SET_RANGE); rc == 0 && is_seg_of(&kv, term, len);
-	     rc = mdb_cursor_get(c, &kv, &vv, MDB_NEXT)) {
-		uint32_t n;
-		uint64_t first, last;
+	     rc = mdb_cursor_get(c, &kv, &vv, MDB_NEXT))
 		if (seg_header(vv.mv_data, vv.mv_size, &n, &first, &last) == 0)
 			df += n;
-	}
 	mdb_cursor_close(c);
 	buf_free(&k);
+	MDB_val fk = {len, (void *)term};
+	if (ix->has_postf && mdb_get(txn, ix->postf, &fk, &vv) == 0 &&
+	    seg_header(vv.mv_data, vv.mv_size, &n, &first, &last) == 0)
+		df += n;
 	return df;
 }

@@ -2,10 +2,20 @@
  *
  * A term's postings are segments in the `post` DB, key = term "\0" be64(first chunk id),
  * value = u32 count, u64 first, u64 last, then (delta chunk id, tf) varint pairs, deltas
- * from the previous id (the first from `first`). New chunk ids only grow, so adding a chunk
- * appends to the term's last segment; a segment closes at about one page. Deleting a chunk
+ * from the previous id (the first from `first`). New chunk ids only grow, so a term's newest
+ * postings always go at its end; a segment closes at about one page. Deleting a chunk
  * rewrites only the segments that hold it. BM25 stats live in meta: "chunks" (N) and
  * "totlen" (sum of chunk lengths in tokens); a chunk's own length is in cinfo.
+ *
+ * The fresh postings: a batch's new postings go into `postf` (key = term, value = one
+ * segment of the same encoding, every id above the term's ids in post), not onto the end of
+ * each term's last segment in post. Those last segments are spread over all of post's
+ * pages (at 1M chunks a file of 1,000 chunks has 15,000 distinct terms and rewrote 77 MB of
+ * them); postf's entries are small and packed together, so a sync rewrites a few of its
+ * pages. When postf holds more than 1/16 of post's pages (and more than 256), that batch's
+ * txn appends each fresh term's postings to its post segments and empties postf: the cost of
+ * one old-style sync, once per many syncs. A term's postings are post's segments then its
+ * postf entry, in id order; a deletion rewrites whichever holds the ids.
  *
  * A write batch collects its changes in a struct lex_batch (not thread-safe; the writer's)
  * and applies them once per term at the end of the batch. */
@@ -35,10 +45,22 @@ void lex_del_chunk(struct lex_batch *b, struct tokenizer *t, uint64_t id, const 
 /* Writes the batch into txn, keeping meta "terms" current. */
 int lex_batch_apply(struct lex_batch *b, MDB_txn *txn, idx *ix);
 
+/* Fresh postings (tests, benchmark; not thread-safe): pages < 0 the rule above, 0 none (new
+ * postings straight into post, as before postf existed; postf is merged first), n > 0
+ * merge when postf holds more than n pages. */
+void lex_set_fresh(long pages);
+
 /* Decodes one segment value; calls fn for each posting. Returns -1 when malformed. */
 int lex_segment_each(const void *val, size_t len,
 		     void (*fn)(void *ctx, uint64_t id, uint32_t tf), void *ctx);
 
+/* Calls fn for each posting of term in id order (post's segments through cursor c, opened on
+ * post in txn, then its postf entry). 0, MDB_CORRUPTED for a malformed segment, or an LMDB
+ * error. */
+int lex_postings(MDB_txn *txn, idx *ix, MDB_cursor *c, const char *term, size_t len,
+		 void (*fn)(void *ctx, uint64_t id, uint32_t tf), void *ctx);
+/* The last id of term in post (cursor c on post): 0, or MDB_NOTFOUND when post has none. */
+int lex_term_last(MDB_cursor *c, const char *term, size_t len, uint64_t *last);
 /* Number of chunks holding term. */
 uint64_t lex_df(MDB_txn *txn, idx *ix, const char *term, size_t len);
 

@@ -57,6 +57,18 @@ static void on_posting(void *ctx, uint64_t id, uint32_t tf)
 	*u64map_put(c->tf_sum, id, &isnew) += tf;
 }
 
+struct span {
+	uint64_t first;
+	struct chk *c;
+};
+static void on_span(void *ctx, uint64_t id, uint32_t tf)
+{
+	struct span *s = ctx;
+	if (s->first == UINT64_MAX)
+		s->first = id;
+	on_posting(s->c, id, tf);
+}
+
 int store_check(idx *ix, char *err, size_t errlen)
 {
 	MDB_txn *txn;
@@ -162,7 +174,27 @@ int store_check(idx *ix, char *err, size_t errlen)
 		if (lex_segment_each(v.mv_data, v.mv_size, on_posting, &c))
 			fail(&c, "bad postings segment for %.*s", (int)k.mv_size - 9, (char *)k.mv_data);
 	}
-	mdb_cursor_close(cur);
+	/* the fresh postings: ids above the term's in post, a term of its own when post has none */
+	MDB_cursor *pc = cur;
+	rc = ix->has_postf ? mdb_cursor_open(txn, ix->postf, &cur) : MDB_NOTFOUND;
+	for (rc = rc ? rc : mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && !c.bad;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		struct span sp = {UINT64_MAX, &c};
+		uint64_t plast;
+		int inpost = lex_term_last(pc, k.mv_data, k.mv_size, &plast);
+		if (lex_segment_each(v.mv_data, v.mv_size, on_span, &sp) || sp.first == UINT64_MAX)
+			fail(&c, "bad fresh postings for %.*s", (int)k.mv_size, (char *)k.mv_data);
+		else if (inpost == 0 && sp.first <= plast)
+			fail(&c, "fresh postings for %.*s start at %llu, not above post's %llu", (int)k.mv_size,
+			     (char *)k.mv_data, (unsigned long long)sp.first, (unsigned long long)plast);
+		else if (inpost == MDB_NOTFOUND)
+			nterms++;
+		else if (inpost)
+			fail(&c, "bad postings segment for %.*s", (int)k.mv_size, (char *)k.mv_data);
+	}
+	if (cur != pc)
+		mdb_cursor_close(cur);
+	mdb_cursor_close(pc);
 	if (!c.bad && c.postings_bad)
 		fail(&c, "%llu postings name chunks that are not live", (unsigned long long)c.postings_bad);
 	/* lengths = sum of tf */

@@ -77,6 +77,13 @@ static int open_dbs(idx *ix, int create)
 		if (rc == MDB_NOTFOUND && !create)
 			rc = 0;
 	}
+	/* So did the fresh postings (index/search/lexical.h); without them post holds all. */
+	if (!rc) {
+		rc = mdb_dbi_open(txn, "postf", f, &ix->postf);
+		ix->has_postf = rc == 0;
+		if (rc == MDB_NOTFOUND && !create)
+			rc = 0;
+	}
 	/* So did the IVF lists (index/search/ivf.h); without them search scans. */
 	if (!rc) {
 		MDB_dbi *ivf[] = {&ix->ivfc, &ix->ivfa, &ix->ivfl};
@@ -92,11 +99,13 @@ static int open_dbs(idx *ix, int create)
 	}
 	if (!rc) {
 		uint64_t schema = meta_u64(txn, ix, "schema");
-		if (schema == 0 && create)
+		/* Schema 1 is 2 without postf (still empty here): a writer upgrades it, so that an
+		 * older footnote, which would append postings below postf's, refuses it. */
+		if ((schema == 0 || schema == 1) && create)
 			rc = meta_put_u64(txn, ix, "schema", STORE_SCHEMA);
 		else if (schema == 0)
 			rc = IDX_ECORRUPT;
-		else if (schema != STORE_SCHEMA)
+		else if (schema != STORE_SCHEMA && schema != 1)
 			rc = IDX_EVERSION;
 		if (!rc && create && meta_u64(txn, ix, "next_chunk") == 0) {
 			rc = meta_put_u64(txn, ix, "next_chunk", 1);

@@ -13,6 +13,8 @@
  *   vec     block (be64) -> struct vec_block: STORE_BLOCK int8 vectors with a scale each,
  *           contiguous, so a scan walks overflow pages in order without copying
  *   post    term "\0" be64(first chunk id) -> postings segment (see lexical.h)
+ *   postf   term -> one segment of the term's newest postings, every id above post's for
+ *           the term: what the last syncs added, merged into post when it grows (lexical.h)
  *   vbits   block (be64) -> sign codes of the vec block with the same key, one bit per
  *           dimension, for the approximate scan (see vector.h). Derived from vec in the
  *           same write txn; meta "vbits" = 1 once every vec block has its codes (an index
@@ -41,14 +43,15 @@
 #include "base/hmap.h"
 #include "index/idx.h"
 
-#define STORE_SCHEMA 1
+#define STORE_SCHEMA 2 /* 2: postf; a writable open upgrades 1, a read-only one reads it */
 #define STORE_BLOCK 256u /* chunks per cinfo / vec block */
 
 struct idx {
 	MDB_env *env;
-	MDB_dbi meta, files, fids, colls, chunks, cinfo, vec, post, vbits, ivfc, ivfa, ivfl;
+	MDB_dbi meta, files, fids, colls, chunks, cinfo, vec, post, postf, vbits, ivfc, ivfa, ivfl;
 	bool has_vbits; /* the vbits database exists (a read-only open of an older index: no) */
 	bool has_ivf;   /* so do ivfc, ivfa and ivfl */
+	bool has_postf; /* and postf */
 	pthread_rwlock_t maplock;
 	pthread_mutex_t wlock; /* one writer in this process */
 	int lockfd;            /* flock'ed while writing: one writer across processes */

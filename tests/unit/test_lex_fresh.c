@@ -1,0 +1,287 @@
+/* test_lex_fresh.c - the fresh postings (index/search/lexical.h): the same syncs with them
+ * off, merged at every batch and never merged give the same BM25 hits to the last digit;
+ * deletions reach ids on both sides of the boundary; switching them off merges first;
+ * store_check catches fresh postings that do not come after the term's post segments; an
+ * index from before them is read as it is and upgraded by a writer. */
+#include "fn_test.h"
+
+#include <math.h>
+
+#include "idx_test.h"
+#include "index/search/lexical.h"
+#include "index/store/store.h"
+
+#define NFILES 6
+#define SECTIONS 300 /* per file: a common term then holds 1,800 postings, several segments */
+#define NQ 6
+
+static const char *const queries[NQ] = {
+	"common", "w17 w3", "rare5 w40", "f2 common w9", "w1 w2 w3 w4 w5", "edited w30",
+};
+
+/* File i, version v: SECTIONS sections with a term every section has, one per file, a
+ * skewed spread of w0..w63 and a rare term per section. */
+static void write_doc(const char *docs, int i, int v)
+{
+	size_t cap = (size_t)SECTIONS * 160, len = 0;
+	char *text = malloc(cap);
+	unsigned x = (unsigned)(i * 7919 + v * 104729 + 1);
+	for (int s = 0; s < SECTIONS; s++) {
+		len += (size_t)snprintf(text + len, cap - len, "# s%d\n\ncommon f%d%s", s, i, v ? " edited" : "");
+		for (int w = 0; w < 8; w++) {
+			x = x * 1103515245u + 12345u;
+			unsigned r = (x >> 16) % 64;
+			len += (size_t)snprintf(text + len, cap - len, " w%u", r * r / 64);
+		}
+		len += (size_t)snprintf(text + len, cap - len, " rare%d\n\n", (s * 31 + i) % 97);
+	}
+	char name[32];
+	snprintf(name, sizeof name, "f%d.md", i);
+	write_file(docs, name, text);
+	free(text);
+}
+
+static void remove_doc(const char *docs, int i)
+{
+	char p[4096];
+	snprintf(p, sizeof p, "%s/f%d.md", docs, i);
+	assert_int_equal(unlink(p), 0);
+}
+
+struct hitlog {
+	char *text; /* every query's hits as "path:line score" lines */
+	size_t len, cap;
+};
+
+static void log_hits(idx *ix, struct hitlog *log)
+{
+	for (int q = 0; q < NQ; q++) {
+		struct idx_query iq = {.text = queries[q], .k = 20, .mode = IDX_LEXICAL};
+		struct idx_hits h;
+		assert_int_equal(idx_search(ix, &iq, &h), 0);
+		assert_true(h.n > 0);
+		for (size_t i = 0; i < h.n; i++) {
+			if (log->len + 4200 > log->cap) {
+				log->cap = log->cap * 2 + 8192;
+				log->text = realloc(log->text, log->cap);
+			}
+			const char *base = strrchr(h.v[i].path, '/');
+			log->len += (size_t)snprintf(log->text + log->len, log->cap - log->len, "%d %s:%u %.17g\n", q,
+						     base ? base + 1 : h.v[i].path, h.v[i].line_start, h.v[i].score);
+		}
+		idx_hits_free(&h);
+	}
+}
+
+static size_t postf_entries(idx *ix)
+{
+	MDB_txn *txn;
+	MDB_stat st;
+	assert_int_equal(store_rtxn_begin(ix, &txn), 0);
+	assert_true(ix->has_postf);
+	assert_int_equal(mdb_stat(txn, ix->postf, &st), 0);
+	store_rtxn_end(ix, txn);
+	return st.ms_entries;
+}
+
+static void sync_check(idx *ix, const char *docs)
+{
+	struct idx_folder fo = {docs, "notes"};
+	struct idx_options opt = {.folders = &fo, .nfolders = 1, .language = "none"};
+	char err[256];
+	assert_int_equal(idx_sync(ix, &opt, NULL, NULL, NULL), 0);
+	if (store_check(ix, err, sizeof err) != 0)
+		fail_msg("store_check: %s", err);
+}
+
+/* The same four syncs (a build, an edit, an add and two removals, a removal) under one
+ * setting; every sync's hits appended to log. *fresh_left: postf's entries at the end. */
+static void run(long fresh, struct hitlog *log, size_t *fresh_left)
+{
+	char *root = tmpdir_new();
+	char *docs = path_in(root, "docs"), *ixdir = path_in(root, "ix");
+	lex_set_fresh(fresh);
+	for (int i = 0; i < NFILES - 1; i++)
+		write_doc(docs, i, 0);
+	idx *ix;
+	assert_int_equal(idx_open(ixdir, IDX_CREATE, &ix), 0);
+	sync_check(ix, docs);
+	log_hits(ix, log);
+	write_doc(docs, 2, 1); /* its old ids leave, new ones arrive */
+	sync_check(ix, docs);
+	log_hits(ix, log);
+	write_doc(docs, NFILES - 1, 0);
+	remove_doc(docs, 0);
+	remove_doc(docs, 2); /* the edit of the sync before */
+	sync_check(ix, docs);
+	log_hits(ix, log);
+	remove_doc(docs, NFILES - 1); /* the newest file: its ids are all fresh, when kept */
+	sync_check(ix, docs);
+	log_hits(ix, log);
+	*fresh_left = postf_entries(ix);
+	idx_close(ix);
+	lex_set_fresh(-1);
+	rm_rf(root);
+	free(docs);
+	free(ixdir);
+	free(root);
+}
+
+static void test_same_hits(void **state)
+{
+	(void)state;
+	struct hitlog off = {0}, every = {0}, never = {0};
+	size_t left_off, left_every, left_never;
+	run(0, &off, &left_off);
+	run(1, &every, &left_every);
+	run(1L << 40, &never, &left_never);
+	assert_int_equal(left_off, 0);
+	assert_int_equal(left_every, 0); /* its last add was merged */
+	assert_true(left_never > 0);     /* so the three runs differ in layout */
+	assert_true(off.len > 0);
+	assert_int_equal(off.len, never.len);
+	assert_memory_equal(off.text, never.text, off.len);
+	assert_int_equal(off.len, every.len);
+	assert_memory_equal(off.text, every.text, off.len);
+	free(off.text);
+	free(every.text);
+	free(never.text);
+}
+
+/* Fresh postings kept, then switched off: the next sync merges them before adding. */
+static void test_switch_off(void **state)
+{
+	(void)state;
+	char *root = tmpdir_new();
+	char *docs = path_in(root, "docs"), *ixdir = path_in(root, "ix");
+	lex_set_fresh(1L << 40);
+	write_doc(docs, 0, 0);
+	idx *ix;
+	assert_int_equal(idx_open(ixdir, IDX_CREATE, &ix), 0);
+	sync_check(ix, docs);
+	assert_true(postf_entries(ix) > 0);
+	struct hitlog before = {0}, after = {0};
+	log_hits(ix, &before);
+	lex_set_fresh(0);
+	write_doc(docs, 1, 0);
+	sync_check(ix, docs);
+	assert_int_equal(postf_entries(ix), 0);
+	remove_doc(docs, 1);
+	sync_check(ix, docs);
+	log_hits(ix, &after);
+	assert_int_equal(before.len, after.len);
+	assert_memory_equal(before.text, after.text, before.len);
+	lex_set_fresh(-1);
+	idx_close(ix);
+	free(before.text);
+	free(after.text);
+	rm_rf(root);
+	free(docs);
+	free(ixdir);
+	free(root);
+}
+
+/* A fresh entry whose first id is not above the term's post segments is caught. */
+static int put_stale(MDB_txn *txn, void *ctx)
+{
+	idx *ix = ctx;
+	/* one posting: n 1, first = last = 1 (the first chunk id, in post), delta 0, tf 1 */
+	unsigned char v[22] = {1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+	MDB_val k = {6, (void *)"common"}, vv = {sizeof v, v};
+	return mdb_put(txn, ix->postf, &k, &vv, 0);
+}
+
+static void test_check_order(void **state)
+{
+	(void)state;
+	char *root = tmpdir_new();
+	char *docs = path_in(root, "docs"), *ixdir = path_in(root, "ix");
+	lex_set_fresh(0);
+	write_doc(docs, 0, 0);
+	idx *ix;
+	assert_int_equal(idx_open(ixdir, IDX_CREATE, &ix), 0);
+	sync_check(ix, docs);
+	assert_int_equal(store_write(ix, put_stale, ix), 0);
+	char err[256];
+	assert_int_equal(store_check(ix, err, sizeof err), IDX_ECORRUPT);
+	assert_non_null(strstr(err, "fresh postings for common start at 1"));
+	lex_set_fresh(-1);
+	idx_close(ix);
+	rm_rf(root);
+	free(docs);
+	free(ixdir);
+	free(root);
+}
+
+/* An index of schema 1 (before postf): read as it is, upgraded by a writer; a schema from a
+ * later footnote is refused. */
+static int make_schema1(MDB_txn *txn, void *ctx)
+{
+	idx *ix = ctx;
+	int rc = mdb_drop(txn, ix->postf, 1);
+	return rc ? rc : meta_put_u64(txn, ix, "schema", 1);
+}
+static int make_schema3(MDB_txn *txn, void *ctx)
+{
+	return meta_put_u64(txn, ctx, "schema", 3);
+}
+
+static void test_schema(void **state)
+{
+	(void)state;
+	char *root = tmpdir_new();
+	char *docs = path_in(root, "docs"), *ixdir = path_in(root, "ix");
+	lex_set_fresh(0);
+	write_doc(docs, 0, 0);
+	idx *ix;
+	assert_int_equal(idx_open(ixdir, IDX_CREATE, &ix), 0);
+	sync_check(ix, docs);
+	struct hitlog before = {0}, ro = {0}, after = {0};
+	log_hits(ix, &before);
+	assert_int_equal(store_write(ix, make_schema1, ix), 0);
+	idx_close(ix);
+	lex_set_fresh(-1);
+	char err[256];
+	assert_int_equal(idx_open(ixdir, IDX_RDONLY, &ix), 0);
+	assert_false(ix->has_postf);
+	log_hits(ix, &ro);
+	assert_int_equal(store_check(ix, err, sizeof err), 0);
+	idx_close(ix);
+	assert_int_equal(idx_open(ixdir, 0, &ix), 0);
+	assert_true(ix->has_postf);
+	struct idx_stats st;
+	assert_int_equal(idx_stats(ix, &st), 0);
+	assert_int_equal(st.schema_version, 2);
+	write_doc(docs, 1, 0);
+	sync_check(ix, docs);
+	assert_true(postf_entries(ix) > 0);
+	remove_doc(docs, 1);
+	sync_check(ix, docs);
+	log_hits(ix, &after);
+	assert_int_equal(store_write(ix, make_schema3, ix), 0);
+	idx_close(ix);
+	assert_int_equal(idx_open(ixdir, 0, &ix), IDX_EVERSION);
+	assert_int_equal(idx_open(ixdir, IDX_RDONLY, &ix), IDX_EVERSION);
+	assert_int_equal(before.len, ro.len);
+	assert_memory_equal(before.text, ro.text, before.len);
+	assert_int_equal(before.len, after.len);
+	assert_memory_equal(before.text, after.text, before.len);
+	free(before.text);
+	free(ro.text);
+	free(after.text);
+	rm_rf(root);
+	free(docs);
+	free(ixdir);
+	free(root);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_same_hits),
+		cmocka_unit_test(test_switch_off),
+		cmocka_unit_test(test_check_order),
+		cmocka_unit_test(test_schema),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
