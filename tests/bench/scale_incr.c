@@ -1,9 +1,11 @@
-/* scale_incr.c - scale_bench's incremental syncs: a file of 1,000 chunks added and removed
- * with the IVF kept in step and without it, the IVF's fresh list (vector search with it
- * nearly full, the sync that merges it), then store_check of the whole index. */
+/* scale_incr.c - scale_bench's incremental syncs: a file of 1,000 chunks added and removed,
+ * with and without the IVF and the fresh postings, the bytes each sync writes, the IVF's
+ * fresh list (vector search with it nearly full, the sync that merges it), then store_check
+ * of the whole index. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <xxhash.h>
@@ -12,6 +14,7 @@
 #include "base/xmalloc.h"
 #include "index/idx.h"
 #include "index/search/ivf.h"
+#include "index/search/lexical.h"
 #include "tests/bench/bench.h"
 #include "tests/bench/scale_bench.h"
 
@@ -42,30 +45,64 @@ static void map_reset(void)
 	synth_ctx.nmap = synth_ctx.capmap = 0;
 }
 
-/* Seconds of a sync of the corpus into the open index. */
-static double timed_sync(idx *ix, const char *ixd)
+/* Bytes this process has handed to write(2) and its kin ("wchar" of /proc/self/io): what a
+ * sync writes into the index, LMDB writing dirty pages with pwrite. -1 when unreadable. */
+static long long written(void)
+{
+	FILE *f = fopen("/proc/self/io", "r");
+	char line[128];
+	long long v = -1;
+	while (f && fgets(line, sizeof line, f))
+		if (!strncmp(line, "wchar: ", 7))
+			v = atoll(line + 7);
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* Seconds of a sync of the corpus into the open index; *mb, when not NULL, the megabytes it
+ * wrote. */
+static double timed_sync(idx *ix, const char *ixd, double *mb)
 {
 	struct idx_folder fo = {docdir, "synthetic"};
 	struct idx_options opt = {.folders = &fo, .nfolders = 1, .language = "english"};
+	long long w0 = written();
 	double t0 = bench_now();
 	int rc = idx_sync(ix, &opt, &synth_emb, NULL, NULL);
 	if (rc)
 		bench_die("incremental sync of %s: %s", ixd, idx_strerror(rc));
-	return bench_now() - t0;
+	double t = bench_now() - t0;
+	if (mb)
+		*mb = w0 < 0 ? NAN : (double)(written() - w0) / 1e6;
+	return t;
+}
+
+/* One way of keeping the index: the IVF kept or not, the fresh postings on or off. */
+struct incr_cfg {
+	const char *name;
+	int ivf, fresh;
+	double add[3], del[3], add_mb[3], del_mb[3];
+};
+
+static void cfg_set(const struct incr_cfg *c)
+{
+	ivf_set_params(c->ivf ? IVF_MIN : SIZE_MAX, 0, 0);
+	lex_set_fresh(c->fresh ? -1 : 0);
 }
 
 /* Times a sync that adds one file of INCR new sections to the index at ixd and one that
- * removes it again, in microseconds per chunk; the index ends as it began. */
-static void incr_once(const char *ixd, double *add_us, double *del_us)
+ * removes it again, in microseconds per chunk, and what each wrote; the index ends as it
+ * began (the file's fresh postings go with it). */
+static void incr_once(const char *ixd, double *add_us, double *del_us, double *add_mb, double *del_mb)
 {
 	char *path = add_file("incremental", nchunks, INCR);
 	idx *ix;
 	int rc = idx_open(ixd, 0, &ix);
 	if (rc)
 		bench_die("cannot open %s: %s", ixd, idx_strerror(rc));
-	*add_us = timed_sync(ix, ixd) * 1e6 / INCR;
+	*add_us = timed_sync(ix, ixd, add_mb) * 1e6 / INCR;
 	unlink(path);
-	*del_us = timed_sync(ix, ixd) * 1e6 / INCR;
+	*del_us = timed_sync(ix, ixd, del_mb) * 1e6 / INCR;
 	idx_close(ix);
 	free(path);
 	map_reset();
@@ -105,16 +142,16 @@ static void fresh_list(const char *with, const struct query *q, size_t nq)
 	idx *ix;
 	if (idx_open(with, 0, &ix))
 		bench_die("cannot open %s", with);
-	double t_fill = timed_sync(ix, with);
+	double t_fill = timed_sync(ix, with, NULL);
 	idx_close(ix);
 	double full = vector_p50(with, q, nq);
 	char *p2 = add_file("fresh-2", nchunks + nfill, nmore);
 	if (idx_open(with, 0, &ix))
 		bench_die("cannot open %s", with);
-	double t_merge = timed_sync(ix, with);
+	double t_merge = timed_sync(ix, with, NULL);
 	unlink(p1);
 	unlink(p2);
-	timed_sync(ix, with);
+	timed_sync(ix, with, NULL);
 	idx_close(ix);
 	map_reset();
 	free(p1);
@@ -130,13 +167,22 @@ static void fresh_list(const char *with, const struct query *q, size_t nq)
 	bench_row("21", m, t_merge * 1e6 / (double)nmore, "us", "adding the first ones, per chunk", t_fill * 1e6 / (double)nfill, "-", "info");
 }
 
-/* Adding and removing a file of 1000 chunks with the IVF kept in step and without it, in two
- * copies of the index made together (so neither has the page cache or the free pages the
- * other lacks): each copy's first sync untimed (the second's drops its lists), then the
- * two timed by turns, three times; then store_check of the copy with the IVF. */
+/* Adding and removing a file of 1000 chunks in four ways, in two copies of the index made
+ * together (so neither has the page cache or the free pages the other lacks), one with the
+ * IVF and one without: "before" is the index as it was before this round (no IVF, new
+ * postings onto each term's last segment), "now" the default (the IVF, the fresh postings).
+ * Each copy's first sync untimed (the second's drops its lists), then the four by turns,
+ * three times each; then store_check of the copy with the IVF. */
 void incremental(const struct query *q, size_t nq)
 {
-	double a[3], d[3], an[3], dn[3], skip;
+	struct incr_cfg cfg[] = {
+		{"now: the IVF, fresh postings", 1, 1, {0}, {0}, {0}, {0}},
+		{"before: no IVF, postings in place", 0, 0, {0}, {0}, {0}, {0}},
+		{"the IVF, postings in place", 1, 0, {0}, {0}, {0}, {0}},
+		{"no IVF, fresh postings", 0, 1, {0}, {0}, {0}, {0}},
+	};
+	enum { NCFG = sizeof cfg / sizeof cfg[0] };
+	double skip;
 	char *with = xasprintf("%s/index-ivf", dir), *without = xasprintf("%s/index-noivf", dir);
 	bench_rmrf(with);
 	bench_rmrf(without);
@@ -144,26 +190,43 @@ void incremental(const struct query *q, size_t nq)
 	if (system(cmd) != 0)
 		bench_die("cannot copy the index to %s and %s", with, without);
 	free(cmd);
-	incr_once(with, &skip, &skip);
-	ivf_set_params(SIZE_MAX, 0, 0);
-	incr_once(without, &skip, &skip); /* drops the copy's lists */
-	for (int i = 0; i < 3; i++) {
-		ivf_set_params(IVF_MIN, 0, 0);
-		incr_once(with, &a[i], &d[i]);
-		ivf_set_params(SIZE_MAX, 0, 0);
-		incr_once(without, &an[i], &dn[i]);
-	}
-	ivf_set_params(IVF_MIN, 0, 0);
+	cfg_set(&cfg[0]);
+	incr_once(with, &skip, &skip, &skip, &skip);
+	cfg_set(&cfg[1]);
+	incr_once(without, &skip, &skip, &skip, &skip); /* drops the copy's lists */
+	for (int i = 0; i < 3; i++)
+		for (int c = 0; c < NCFG; c++) {
+			cfg_set(&cfg[c]);
+			incr_once(cfg[c].ivf ? with : without, &cfg[c].add[i], &cfg[c].del[i], &cfg[c].add_mb[i],
+				  &cfg[c].del_mb[i]);
+		}
+	cfg_set(&cfg[0]);
 	if (!no_ivf)
 		fresh_list(with, q, nq);
-	double pa = bench_pct(a, 3, 50), pd = bench_pct(d, 3, 50), pan = bench_pct(an, 3, 50), pdn = bench_pct(dn, 3, 50);
-	fprintf(stderr, "scale: a sync adding %d chunks %.1f us/chunk (%.1f without the IVF), removing them %.1f us/chunk "
-		"(%.1f without)\n", INCR, pa, pan, pd, pdn);
-	char m[160];
+	double pa[NCFG], pd[NCFG], ma[NCFG], md[NCFG];
+	for (int c = 0; c < NCFG; c++) {
+		pa[c] = bench_pct(cfg[c].add, 3, 50);
+		pd[c] = bench_pct(cfg[c].del, 3, 50);
+		ma[c] = bench_pct(cfg[c].add_mb, 3, 50);
+		md[c] = bench_pct(cfg[c].del_mb, 3, 50);
+		fprintf(stderr, "scale: %-36s adding %d chunks %.1f us/chunk (%.1f MB written), removing them %.1f "
+			"us/chunk (%.1f MB)\n", cfg[c].name, INCR, pa[c], ma[c], pd[c], md[c]);
+	}
+	char m[200];
 	snprintf(m, sizeof m, "sync adding a file of %d chunks, per chunk, median of 3 (%zu chunks)", INCR, nchunks);
-	bench_row("21", m, pa, "us", "the same without the IVF", pan, "-", "info");
+	bench_row("21", m, pa[0], "us", "before this round (no IVF, postings in place)", pa[1], "<= peer",
+		  bench_verdict(pa[0] <= pa[1]));
 	snprintf(m, sizeof m, "sync removing that file, per chunk, median of 3 (%zu chunks)", nchunks);
-	bench_row("21", m, pd, "us", "the same without the IVF", pdn, "-", "info");
+	bench_row("21", m, pd[0], "us", "before this round", pd[1], "<= peer", bench_verdict(pd[0] <= pd[1]));
+	snprintf(m, sizeof m, "MB written by the sync adding that file (%zu chunks)", nchunks);
+	bench_row("21", m, ma[0], "MB", "before this round", ma[1], "-", "info");
+	snprintf(m, sizeof m, "MB written by the sync removing it (%zu chunks)", nchunks);
+	bench_row("21", m, md[0], "MB", "before this round", md[1], "-", "info");
+	snprintf(m, sizeof m, "the IVF's own cost: sync adding that file, postings in place, per chunk (%zu chunks)", nchunks);
+	bench_row("21", m, pa[2], "us", "the same without the IVF", pa[1], "-", "info");
+	snprintf(m, sizeof m, "the IVF's own cost: sync removing it, postings in place, per chunk (%zu chunks)", nchunks);
+	bench_row("21", m, pd[2], "us", "the same without the IVF", pd[1], "-", "info");
+	lex_set_fresh(-1);
 	idx *ix;
 	char err[256];
 	double t0 = bench_now();
