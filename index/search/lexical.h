@@ -47,7 +47,8 @@ int lex_batch_apply(struct lex_batch *b, MDB_txn *txn, idx *ix);
 
 /* Fresh postings (tests, benchmark; not thread-safe): pages < 0 the rule above, 0 none (new
  * postings straight into post, as before postf existed; postf is merged first), n > 0
- * merge when postf holds more than n pages. */
+ * merge when postf holds more than n pages. Until it is called, FN_FRESH_PAGES from the
+ * environment sets it the same way (the crash tests). */
 void lex_set_fresh(long pages);
 
 /* Decodes one segment value; calls fn for each posting. Returns -1 when malformed. */

@@ -54,7 +54,10 @@ PY
 
 printf 'index: {folders: [{path: %s/tree}], path: %s/idx}\n' "$FN_TMP" "$FN_TMP" >cfg.yaml
 printf 'index: {folders: [{path: %s/tree}], path: %s/clean}\n' "$FN_TMP" "$FN_TMP" >clean.yaml
-fn() { "$FN_BIN" --config cfg.yaml "$@"; }
+# The killed index merges its fresh postings (index/search/lexical.h) whenever they pass 4
+# pages, so kills land inside merges too; the clean builds keep the default rule.
+fresh_pages=${FN_FRESH_PAGES:-4}
+fn() { FN_FRESH_PAGES=$fresh_pages "$FN_BIN" --config cfg.yaml "$@"; }
 
 # A clean build tells how long a whole run takes: kills are spread over that time.
 t0=$(date +%s%N)
@@ -102,7 +105,7 @@ while [ "$kills" -lt "$kills_wanted" ] && [ "$i" -lt $((kills_wanted * 4)) ]; do
 	delay=$(awk -v s="$seed" -v i="$i" -v cap="$cap" 'BEGIN { srand(s * 7919 + i); printf "%.3f", rand() * cap / 1000 }')
 	# Not through fn: a function in the background is a subshell, and the kill must hit
 	# footnote itself.
-	"$FN_BIN" --config cfg.yaml index >/dev/null 2>run.err &
+	FN_FRESH_PAGES=$fresh_pages "$FN_BIN" --config cfg.yaml index >/dev/null 2>run.err &
 	pid=$!
 	sleep "$delay"
 	if kill -0 "$pid" 2>/dev/null; then
