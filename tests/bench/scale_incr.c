@@ -22,20 +22,28 @@
 
 /* The file zz-<name>.md of n new sections, chunks first .. first + n - 1 of the generator,
  * written into the corpus; their paragraphs join the embedder's map. */
-static char *add_file(const char *name, size_t first, size_t n)
+/* Sections of the generator's chunks first .. first + n - 1 onto file; their paragraphs
+ * join the embedder's map. */
+static void add_sections(struct buf *file, size_t first, size_t n)
 {
-	struct buf file = {0}, para = {0};
+	struct buf para = {0};
 	synth_ctx.map = xgrow(synth_ctx.map, &synth_ctx.capmap, synth_ctx.nmap + n, sizeof *synth_ctx.map);
 	for (size_t c = first; c < first + n; c++) {
 		text_of(c, &para, NULL);
-		buf_addf(&file, "# \xE2\x80\x94\n\n%s\n\n", buf_str(&para));
+		buf_addf(file, "# \xE2\x80\x94\n\n%s\n\n", buf_str(&para));
 		synth_ctx.map[synth_ctx.nmap++] = (struct hashent){XXH3_64bits(para.p, para.len), c};
 	}
 	qsort(synth_ctx.map, synth_ctx.nmap, sizeof *synth_ctx.map, cmp_hash);
+	buf_free(&para);
+}
+
+static char *add_file(const char *name, size_t first, size_t n)
+{
+	struct buf file = {0};
+	add_sections(&file, first, n);
 	char *path = xasprintf("%s/zz-%s.md", docdir, name);
 	bench_write(path, file.p, file.len);
 	buf_free(&file);
-	buf_free(&para);
 	return path;
 }
 static void map_reset(void)
@@ -108,6 +116,34 @@ static void incr_once(const char *ixd, double *add_us, double *del_us, double *a
 	map_reset();
 }
 
+/* A file the first build indexed, its postings all in post (file number f: each call a
+ * different one): times the sync after one section is added to it (edit 1) or after it is
+ * deleted (edit 0), in ms, and what that sync wrote; then puts the file back as it was
+ * (untimed). */
+static void old_file_once(const char *ixd, size_t f, int edit, double *ms, double *mb)
+{
+	char *path = xasprintf("%s/part-%05zu.md", docdir, f);
+	struct buf file = {0};
+	add_sections(&file, f * PER_FILE, PER_FILE);
+	size_t orig = file.len;
+	add_sections(&file, nchunks, 1);
+	idx *ix;
+	int rc = idx_open(ixd, 0, &ix);
+	if (rc)
+		bench_die("cannot open %s: %s", ixd, idx_strerror(rc));
+	if (edit)
+		bench_write(path, file.p, file.len);
+	else
+		unlink(path);
+	*ms = timed_sync(ix, ixd, mb) * 1e3;
+	bench_write(path, file.p, orig);
+	timed_sync(ix, ixd, NULL);
+	idx_close(ix);
+	buf_free(&file);
+	free(path);
+	map_reset();
+}
+
 /* p50 of vector-mode searches in ixd, milliseconds (a warming pass first). */
 static double vector_p50(const char *ixd, const struct query *q, size_t nq)
 {
@@ -172,7 +208,8 @@ static void fresh_list(const char *with, const struct query *q, size_t nq)
  * IVF and one without: "before" is the index as it was before this round (no IVF, new
  * postings onto each term's last segment), "now" the default (the IVF, the fresh postings).
  * Each copy's first sync untimed (the second's drops its lists), then the four by turns,
- * three times each; then store_check of the copy with the IVF. */
+ * three times each; then a file of the first build deleted, and one edited, now and
+ * before, three times each; then store_check of the copy with the IVF. */
 void incremental(const struct query *q, size_t nq)
 {
 	struct incr_cfg cfg[] = {
@@ -200,6 +237,16 @@ void incremental(const struct query *q, size_t nq)
 			incr_once(cfg[c].ivf ? with : without, &cfg[c].add[i], &cfg[c].del[i], &cfg[c].add_mb[i],
 				  &cfg[c].del_mb[i]);
 		}
+	/* Last, as they leave postings in postf (the file's ids change) that a config with the
+	 * fresh postings off would merge at its next sync. */
+	double edit[2][2][3], edit_mb[2][2][3]; /* [deleted / edited][now / before][run] */
+	for (int i = 0; i < 3; i++)
+		for (int e = 0; e < 2; e++)
+			for (int c = 0; c < 2; c++) {
+				cfg_set(&cfg[c]);
+				old_file_once(cfg[c].ivf ? with : without, nchunks / PER_FILE / 2 + (size_t)(e * 3 + i), e,
+					      &edit[e][c][i], &edit_mb[e][c][i]);
+			}
 	cfg_set(&cfg[0]);
 	if (!no_ivf)
 		fresh_list(with, q, nq);
@@ -222,6 +269,21 @@ void incremental(const struct query *q, size_t nq)
 	bench_row("21", m, ma[0], "MB", "before this round", ma[1], "-", "info");
 	snprintf(m, sizeof m, "MB written by the sync removing it (%zu chunks)", nchunks);
 	bench_row("21", m, md[0], "MB", "before this round", md[1], "-", "info");
+	static const char *const what[2] = {"deleting", "adding one section to"};
+	for (int e = 0; e < 2; e++) {
+		double pe[2], me[2];
+		for (int c = 0; c < 2; c++) {
+			pe[c] = bench_pct(edit[e][c], 3, 50);
+			me[c] = bench_pct(edit_mb[e][c], 3, 50);
+			fprintf(stderr, "scale: %-36s a sync %s a %d-chunk file of the first build %.1f ms (%.1f MB written)\n",
+				cfg[c].name, what[e], PER_FILE, pe[c], me[c]);
+		}
+		snprintf(m, sizeof m, "sync %s a %d-chunk file of the first build, median of 3 (%zu chunks)", what[e],
+			 PER_FILE, nchunks);
+		bench_row("21", m, pe[0], "ms", "before this round", pe[1], "<= peer", bench_verdict(pe[0] <= pe[1]));
+		snprintf(m, sizeof m, "MB written by that sync (%zu chunks)", nchunks);
+		bench_row("21", m, me[0], "MB", "before this round", me[1], "-", "info");
+	}
 	snprintf(m, sizeof m, "the IVF's own cost: sync adding that file, postings in place, per chunk (%zu chunks)", nchunks);
 	bench_row("21", m, pa[2], "us", "the same without the IVF", pa[1], "-", "info");
 	snprintf(m, sizeof m, "the IVF's own cost: sync removing it, postings in place, per chunk (%zu chunks)", nchunks);
