@@ -221,6 +221,13 @@ int lex_segment_each(const void *val, size_t len,
 	return p == end && id == last ? 0 : -1;
 }
 
+int lex_segment_first(const void *val, size_t len, uint64_t *first)
+{
+	uint32_t n;
+	uint64_t last;
+	return seg_header(val, len, &n, first, &last) || !n ? -1 : 0;
+}
+
 /* ---- applying a batch ---- */
 static void seg_key(struct buf *k, const char *term, size_t len, uint64_t first)
 {
@@ -270,6 +277,21 @@ static void on_keep(void *ctx, uint64_t id, uint32_t tf)
 		seg_append(f->out, id, tf);
 }
 
+struct collect {
+	uint64_t *ids;
+	uint32_t *tf;
+	size_t n, cids, ctf;
+};
+
+static void on_collect(void *ctx, uint64_t id, uint32_t tf)
+{
+	struct collect *c = ctx;
+	c->ids = xgrow(c->ids, &c->cids, c->n + 1, sizeof *c->ids);
+	c->tf = xgrow(c->tf, &c->ctf, c->n + 1, sizeof *c->tf);
+	c->ids[c->n] = id;
+	c->tf[c->n++] = tf;
+}
+
 /* The writer's state while a batch is applied. */
 struct apply {
 	MDB_txn *txn;
@@ -277,7 +299,8 @@ struct apply {
 	MDB_cursor *c; /* on post */
 	struct buf k;
 	struct seg s;
-	int64_t dterms; /* change in the number of distinct terms (meta "terms") */
+	struct collect dead; /* the current term's dead ids */
+	int64_t dterms;      /* change in the number of distinct terms (meta "terms") */
 };
 
 static int put_seg(struct apply *a, const char *term, size_t len)
@@ -389,7 +412,70 @@ static int post_append(struct apply *a, const char *term, size_t len, const uint
 	return 0;
 }
 
-/* ---- the fresh postings ---- */
+/* ---- the fresh postings and the dead ids ---- */
+
+static void collect_free(struct collect *c)
+{
+	free(c->ids);
+	free(c->tf);
+}
+
+/* Term's dead ids (postd), sorted, into c (emptied first). */
+static int dead_load(MDB_txn *txn, idx *ix, const char *term, size_t len, struct collect *c)
+{
+	c->n = 0;
+	if (!ix->has_postf)
+		return 0;
+	MDB_val k = {len, (void *)term}, v;
+	int rc = mdb_get(txn, ix->postd, &k, &v);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc)
+		return rc;
+	return lex_segment_each(v.mv_data, v.mv_size, on_collect, c) || !c->n ? MDB_CORRUPTED : 0;
+}
+
+/* Postings of term in post (dead ones included). */
+static uint64_t post_count(struct apply *a, const char *term, size_t len)
+{
+	seg_key(&a->k, term, len, 0);
+	MDB_val kv = {a->k.len, a->k.p}, vv;
+	uint64_t total = 0, first, last;
+	uint32_t n;
+	for (int rc = mdb_cursor_get(a->c, &kv, &vv, MDB_SET_RANGE); rc == 0 && is_seg_of(&kv, term, len);
+	     rc = mdb_cursor_get(a->c, &kv, &vv, MDB_NEXT))
+		if (seg_header(vv.mv_data, vv.mv_size, &n, &first, &last) == 0)
+			total += n;
+	return total;
+}
+
+/* Whether term has a live posting in post, its dead ids being dead. */
+static int post_live(struct apply *a, const char *term, size_t len, size_t ndead)
+{
+	return term_exists(a, term, len) && (!ndead || post_count(a, term, len) > ndead);
+}
+
+/* The ids of del (sorted) below lim, which post holds, join term's dead ids (dead, sorted),
+ * and postd is written. */
+static int dead_add(struct apply *a, const char *term, size_t len, const uint64_t *del, size_t ndel, uint64_t lim,
+		    struct collect *dead)
+{
+	struct seg *s = &a->s;
+	seg_start(s);
+	size_t i = 0, j = 0;
+	while (i < dead->n || (j < ndel && del[j] < lim)) {
+		uint64_t id = j < ndel && del[j] < lim && (i == dead->n || del[j] < dead->ids[i]) ? del[j++] : dead->ids[i++];
+		if (s->n && id <= s->last)
+			return MDB_CORRUPTED; /* a chunk deleted twice */
+		seg_append(s, id, 0);
+	}
+	seg_finish(s);
+	dead->n = 0;
+	if (lex_segment_each(s->p, s->len, on_collect, dead))
+		return MDB_CORRUPTED;
+	MDB_val kv = {len, (void *)term}, vv = {s->len, s->p};
+	return mdb_put(a->txn, a->ix->postd, &kv, &vv, 0);
+}
 
 /* Writes a->s as term's fresh postings, or deletes them when it is empty. */
 static int fresh_put(struct apply *a, const char *term, size_t len)
@@ -409,67 +495,60 @@ static int fresh_on(const idx *ix)
 	return ix->has_postf && fresh_setting() != 0;
 }
 
-/* postf has outgrown its share of post (see lexical.h). */
+static size_t db_pages(MDB_txn *txn, MDB_dbi dbi)
+{
+	MDB_stat st;
+	return mdb_stat(txn, dbi, &st) ? 0 : st.ms_branch_pages + st.ms_leaf_pages + st.ms_overflow_pages;
+}
+
+/* postf and postd have outgrown their share of post (see lexical.h). */
 static int fresh_over(struct apply *a)
 {
-	MDB_stat fs, ps;
-	if (mdb_stat(a->txn, a->ix->postf, &fs) || mdb_stat(a->txn, a->ix->post, &ps))
-		return 0;
-	size_t fp = fs.ms_branch_pages + fs.ms_leaf_pages + fs.ms_overflow_pages;
-	size_t pp = ps.ms_branch_pages + ps.ms_leaf_pages + ps.ms_overflow_pages;
+	size_t fp = db_pages(a->txn, a->ix->postf) + db_pages(a->txn, a->ix->postd), pp = db_pages(a->txn, a->ix->post);
 	long set = fresh_setting();
 	size_t limit = set > 0 ? (size_t)set : pp / FRESH_SHARE > FRESH_MIN ? pp / FRESH_SHARE : FRESH_MIN;
 	return fp > limit;
 }
 
-struct collect {
-	uint64_t *ids;
-	uint32_t *tf;
-	size_t n, cids, ctf;
-};
-
-static void on_collect(void *ctx, uint64_t id, uint32_t tf)
-{
-	struct collect *c = ctx;
-	c->ids = xgrow(c->ids, &c->cids, c->n + 1, sizeof *c->ids);
-	c->tf = xgrow(c->tf, &c->ctf, c->n + 1, sizeof *c->tf);
-	c->ids[c->n] = id;
-	c->tf[c->n++] = tf;
-}
-
-/* Every term's fresh postings onto the end of its post segments, then postf emptied. The
- * term and its postings are copied out first: writing post may spill postf's dirty pages. */
+/* Every term's dead ids out of its post segments, then every term's fresh postings onto
+ * their end; postd and postf emptied. Each entry is copied out first: writing post may
+ * spill the other databases' dirty pages. */
 static int fresh_merge(struct apply *a)
 {
-	MDB_cursor *fc;
-	int rc = mdb_cursor_open(a->txn, a->ix->postf, &fc);
-	if (rc)
-		return rc;
 	struct collect col = {0};
 	struct buf term = {0};
-	MDB_val kv, vv;
-	for (rc = mdb_cursor_get(fc, &kv, &vv, MDB_FIRST); rc == 0; rc = mdb_cursor_get(fc, &kv, &vv, MDB_NEXT)) {
-		col.n = 0;
-		term.len = 0;
-		buf_add(&term, kv.mv_data, kv.mv_size);
-		if (lex_segment_each(vv.mv_data, vv.mv_size, on_collect, &col) || !col.n) {
-			rc = MDB_CORRUPTED;
+	int rc = 0;
+	for (int pass = 0; pass < 2 && !rc; pass++) {
+		MDB_dbi dbi = pass == 0 ? a->ix->postd : a->ix->postf;
+		MDB_cursor *fc;
+		if ((rc = mdb_cursor_open(a->txn, dbi, &fc)))
 			break;
+		MDB_val kv, vv;
+		for (rc = mdb_cursor_get(fc, &kv, &vv, MDB_FIRST); rc == 0; rc = mdb_cursor_get(fc, &kv, &vv, MDB_NEXT)) {
+			col.n = 0;
+			term.len = 0;
+			buf_add(&term, kv.mv_data, kv.mv_size);
+			if (lex_segment_each(vv.mv_data, vv.mv_size, on_collect, &col) || !col.n) {
+				rc = MDB_CORRUPTED;
+				break;
+			}
+			rc = pass == 0 ? post_delete(a, term.p, term.len, col.ids, col.n)
+				       : post_append(a, term.p, term.len, col.ids, col.tf, col.n);
+			if (rc)
+				break;
 		}
-		if ((rc = post_append(a, term.p, term.len, col.ids, col.tf, col.n)))
-			break;
+		mdb_cursor_close(fc);
+		if (rc == MDB_NOTFOUND)
+			rc = mdb_drop(a->txn, dbi, 0);
 	}
-	mdb_cursor_close(fc);
-	if (rc == MDB_NOTFOUND)
-		rc = mdb_drop(a->txn, a->ix->postf, 0);
-	free(col.ids);
-	free(col.tf);
+	collect_free(&col);
 	buf_free(&term);
 	return rc;
 }
 
-/* One term of the batch: its deleted ids out of post and postf, its new ids into postf (or
- * straight into post when the fresh postings are off). */
+/* One term of the batch: its deleted ids out of postf, or into postd when post holds them
+ * (out of post at once when the fresh postings are off), its new ids into postf (or
+ * straight into post). */
 static int apply_term(struct apply *a, const char *term, size_t len, struct lterm *lt)
 {
 	MDB_val fv = {0, NULL};
@@ -482,13 +561,21 @@ static int apply_term(struct apply *a, const char *term, size_t len, struct lter
 	uint64_t ffirst = UINT64_MAX, flast = 0;
 	if (infresh && seg_header(fv.mv_data, fv.mv_size, &fn, &ffirst, &flast))
 		return MDB_CORRUPTED;
-	int inpost = term_exists(a, term, len), existed = infresh || inpost;
-	rc = 0;
+	struct collect *dead = &a->dead;
+	if ((rc = dead_load(a->txn, a->ix, term, len, dead)))
+		return rc;
+	int live = post_live(a, term, len, dead->n), existed = infresh || live;
 	if (lt->ndel) {
 		qsort(lt->del, lt->ndel, sizeof *lt->del, cmp_u64);
 		/* postf holds the term's newest ids: post holds only those below them */
-		if (inpost && lt->del[0] < ffirst && !(rc = post_delete(a, term, len, lt->del, lt->ndel)))
-			inpost = term_exists(a, term, len);
+		if (lt->del[0] < ffirst && term_exists(a, term, len)) {
+			if (fresh_on(a->ix))
+				rc = dead_add(a, term, len, lt->del, lt->ndel, ffirst, dead);
+			else
+				rc = post_delete(a, term, len, lt->del, lt->ndel);
+			if (!rc)
+				live = post_live(a, term, len, dead->n);
+		}
 	}
 	int fdel = infresh && lt->ndel && has_in_range(lt->del, lt->ndel, ffirst, flast);
 	int fadd = lt->nadd && fresh_on(a->ix);
@@ -496,10 +583,15 @@ static int apply_term(struct apply *a, const char *term, size_t len, struct lter
 		struct seg *s = &a->s;
 		seg_start(s);
 		if (fdel) {
+			/* fv may have moved: dead_add wrote postd */
+			if ((rc = mdb_get(a->txn, a->ix->postf, &fk, &fv)))
+				return rc;
 			struct filt f = {s, lt->del, lt->ndel};
 			if (lex_segment_each(fv.mv_data, fv.mv_size, on_keep, &f))
 				return MDB_CORRUPTED;
 		} else if (infresh) {
+			if ((rc = mdb_get(a->txn, a->ix->postf, &fk, &fv)))
+				return rc;
 			s->p = xgrow(s->p, &s->cap, fv.mv_size, 1);
 			memcpy(s->p, fv.mv_data, fv.mv_size);
 			s->len = fv.mv_size;
@@ -515,10 +607,10 @@ static int apply_term(struct apply *a, const char *term, size_t len, struct lter
 	}
 	if (!rc && lt->nadd && !fadd) {
 		rc = post_append(a, term, len, lt->add, lt->tf, lt->nadd);
-		inpost = 1;
+		live = 1;
 	}
 	if (!rc)
-		a->dterms += (infresh || inpost) - existed;
+		a->dterms += (infresh || live) - existed;
 	return rc;
 }
 
@@ -538,8 +630,9 @@ static int cmp_tref(const void *a, const void *b)
 
 static int postf_empty(MDB_txn *txn, idx *ix)
 {
-	MDB_stat st;
-	return !ix->has_postf || mdb_stat(txn, ix->postf, &st) || st.ms_entries == 0;
+	MDB_stat f, d;
+	return !ix->has_postf || mdb_stat(txn, ix->postf, &f) || mdb_stat(txn, ix->postd, &d) ||
+	       f.ms_entries + d.ms_entries == 0;
 }
 
 int lex_batch_apply(struct lex_batch *b, MDB_txn *txn, idx *ix)
@@ -568,12 +661,33 @@ int lex_batch_apply(struct lex_batch *b, MDB_txn *txn, idx *ix)
 		rc = meta_add(txn, ix, "terms", a.dterms);
 	buf_free(&a.k);
 	free(a.s.p);
+	collect_free(&a.dead);
 	free(refs);
 	return rc;
 }
 
-int lex_postings(MDB_txn *txn, idx *ix, MDB_cursor *c, const char *term, size_t len,
-		 void (*fn)(void *ctx, uint64_t id, uint32_t tf), void *ctx)
+/* Passes on the postings that are not dead (dead sorted, the postings in id order). */
+struct deadfilt {
+	const uint64_t *dead;
+	size_t n, pos, hit;
+	void (*fn)(void *ctx, uint64_t id, uint32_t tf);
+	void *ctx;
+};
+
+static void on_live(void *p, uint64_t id, uint32_t tf)
+{
+	struct deadfilt *d = p;
+	while (d->pos < d->n && d->dead[d->pos] < id)
+		d->pos++;
+	if (d->pos < d->n && d->dead[d->pos] == id) {
+		d->hit++;
+		return;
+	}
+	d->fn(d->ctx, id, tf);
+}
+
+int lex_postings_dead(MDB_txn *txn, idx *ix, MDB_cursor *c, const char *term, size_t len,
+		    void (*fn)(void *ctx, uint64_t id, uint32_t tf), void *ctx, size_t *hit, size_t *ndead)
 {
 	struct buf k = {0};
 	seg_key(&k, term, len, 0);
@@ -582,7 +696,7 @@ int lex_postings(MDB_txn *txn, idx *ix, MDB_cursor *c, const char *term, size_t 
 	/* The segments first: when the first is not in the page cache, all of them are asked
 	 * for at once (the map has no read-around, store.h), then decoded. */
 	MDB_val *segs = NULL;
-	size_t nseg = 0, cap = 0;
+	size_t nseg = 0, cap = 0, npost;
 	for (rc = mdb_cursor_get(c, &kv, &vv, MDB_SET_RANGE); rc == 0 && is_seg_of(&kv, term, len);
 	     rc = mdb_cursor_get(c, &kv, &vv, MDB_NEXT)) {
 		segs = xgrow(segs, &cap, nseg + 1, sizeof *segs);
@@ -591,6 +705,7 @@ int lex_postings(MDB_txn *txn, idx *ix, MDB_cursor *c, const char *term, size_t 
 	buf_free(&k);
 	if (rc == MDB_NOTFOUND)
 		rc = 0;
+	npost = nseg;
 	if (!rc && ix->has_postf) {
 		MDB_val fk = {len, (void *)term};
 		rc = mdb_get(txn, ix->postf, &fk, &vv);
@@ -601,14 +716,30 @@ int lex_postings(MDB_txn *txn, idx *ix, MDB_cursor *c, const char *term, size_t 
 			rc = 0;
 		}
 	}
+	struct collect dead = {0};
+	if (!rc)
+		rc = dead_load(txn, ix, term, len, &dead);
 	if (!rc && nseg && !store_resident(segs[0].mv_data, segs[0].mv_size))
 		for (size_t i = 0; i < nseg; i++)
 			store_prefetch(segs[i].mv_data, segs[i].mv_size);
+	struct deadfilt d = {dead.ids, dead.n, 0, 0, fn, ctx};
 	for (size_t i = 0; i < nseg && !rc; i++)
-		if (lex_segment_each(segs[i].mv_data, segs[i].mv_size, fn, ctx))
+		if (i < npost ? lex_segment_each(segs[i].mv_data, segs[i].mv_size, on_live, &d)
+			      : lex_segment_each(segs[i].mv_data, segs[i].mv_size, fn, ctx))
 			rc = MDB_CORRUPTED;
+	if (hit)
+		*hit = d.hit;
+	if (ndead)
+		*ndead = dead.n;
+	collect_free(&dead);
 	free(segs);
 	return rc;
+}
+
+int lex_postings(MDB_txn *txn, idx *ix, MDB_cursor *c, const char *term, size_t len,
+		 void (*fn)(void *ctx, uint64_t id, uint32_t tf), void *ctx)
+{
+	return lex_postings_dead(txn, ix, c, term, len, fn, ctx, NULL, NULL);
 }
 
 int lex_term_last(MDB_cursor *c, const char *term, size_t len, uint64_t *last)
@@ -652,5 +783,8 @@ uint64_t lex_df(MDB_txn *txn, idx *ix, const char *term, size_t len)
 	if (ix->has_postf && mdb_get(txn, ix->postf, &fk, &vv) == 0 &&
 	    seg_header(vv.mv_data, vv.mv_size, &n, &first, &last) == 0)
 		df += n;
+	if (ix->has_postf && mdb_get(txn, ix->postd, &fk, &vv) == 0 &&
+	    seg_header(vv.mv_data, vv.mv_size, &n, &first, &last) == 0)
+		df = df > n ? df - n : 0;
 	return df;
 }

@@ -60,8 +60,19 @@ int lex_segment_each(const void *val, size_t len,
  * error. */
 int lex_postings(MDB_txn *txn, idx *ix, MDB_cursor *c, const char *term, size_t len,
 		 void (*fn)(void *ctx, uint64_t id, uint32_t tf), void *ctx);
+/* lex_postings, also saying how many of the term's dead ids (postd) post held (*hit, may be
+ * NULL) of how many (*ndead): store_check. */
+int lex_postings_dead(MDB_txn *txn, idx *ix, MDB_cursor *c, const char *term, size_t len,
+		      void (*fn)(void *ctx, uint64_t id, uint32_t tf), void *ctx, size_t *hit, size_t *ndead);
+/* The postings' invariants (lex_check.c): every segment well formed, a term's fresh
+ * postings above its post ones, its dead ids all in post; fn is called for every live
+ * posting, *nterms counts the terms with one. 0, or IDX_ECORRUPT with the reason in err. */
+int lex_check(MDB_txn *txn, idx *ix, void (*fn)(void *ctx, uint64_t id, uint32_t tf), void *ctx,
+	      uint64_t *nterms, char *err, size_t errlen);
 /* The last id of term in post (cursor c on post): 0, or MDB_NOTFOUND when post has none. */
 int lex_term_last(MDB_cursor *c, const char *term, size_t len, uint64_t *last);
+/* The first id of a segment value: 0, or -1 when malformed or empty. */
+int lex_segment_first(const void *val, size_t len, uint64_t *first);
 /* Number of chunks holding term. */
 uint64_t lex_df(MDB_txn *txn, idx *ix, const char *term, size_t len);
 

@@ -57,18 +57,6 @@ static void on_posting(void *ctx, uint64_t id, uint32_t tf)
 	*u64map_put(c->tf_sum, id, &isnew) += tf;
 }
 
-struct span {
-	uint64_t first;
-	struct chk *c;
-};
-static void on_span(void *ctx, uint64_t id, uint32_t tf)
-{
-	struct span *s = ctx;
-	if (s->first == UINT64_MAX)
-		s->first = id;
-	on_posting(s->c, id, tf);
-}
-
 int store_check(idx *ix, char *err, size_t errlen)
 {
 	MDB_txn *txn;
@@ -160,41 +148,9 @@ int store_check(idx *ix, char *err, size_t errlen)
 	mdb_cursor_close(cur);
 	/* postings */
 	uint64_t nterms = 0;
-	mdb_cursor_open(txn, ix->post, &cur);
-	MDB_val prev = {0, NULL};
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && !c.bad; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (k.mv_size < 9) {
-			fail(&c, "short postings key");
-			break;
-		}
-		if (!prev.mv_data || prev.mv_size != k.mv_size - 9 || memcmp(prev.mv_data, k.mv_data, prev.mv_size) != 0)
-			nterms++;
-		prev.mv_data = k.mv_data;
-		prev.mv_size = k.mv_size - 9;
-		if (lex_segment_each(v.mv_data, v.mv_size, on_posting, &c))
-			fail(&c, "bad postings segment for %.*s", (int)k.mv_size - 9, (char *)k.mv_data);
-	}
-	/* the fresh postings: ids above the term's in post, a term of its own when post has none */
-	MDB_cursor *pc = cur;
-	rc = ix->has_postf ? mdb_cursor_open(txn, ix->postf, &cur) : MDB_NOTFOUND;
-	for (rc = rc ? rc : mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && !c.bad;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		struct span sp = {UINT64_MAX, &c};
-		uint64_t plast;
-		int inpost = lex_term_last(pc, k.mv_data, k.mv_size, &plast);
-		if (lex_segment_each(v.mv_data, v.mv_size, on_span, &sp) || sp.first == UINT64_MAX)
-			fail(&c, "bad fresh postings for %.*s", (int)k.mv_size, (char *)k.mv_data);
-		else if (inpost == 0 && sp.first <= plast)
-			fail(&c, "fresh postings for %.*s start at %llu, not above post's %llu", (int)k.mv_size,
-			     (char *)k.mv_data, (unsigned long long)sp.first, (unsigned long long)plast);
-		else if (inpost == MDB_NOTFOUND)
-			nterms++;
-		else if (inpost)
-			fail(&c, "bad postings segment for %.*s", (int)k.mv_size, (char *)k.mv_data);
-	}
-	if (cur != pc)
-		mdb_cursor_close(cur);
-	mdb_cursor_close(pc);
+	char why[200];
+	if (!c.bad && lex_check(txn, ix, on_posting, &c, &nterms, why, sizeof why))
+		fail(&c, "%s", why);
 	if (!c.bad && c.postings_bad)
 		fail(&c, "%llu postings name chunks that are not live", (unsigned long long)c.postings_bad);
 	/* lengths = sum of tf */
@@ -224,9 +180,9 @@ int store_check(idx *ix, char *err, size_t errlen)
 	}
 	/* the sign codes of the approximate search match their vectors */
 	if (!c.bad && emb[0] && dim > 0) {
-		char why[200];
-		if (vbits_check(txn, ix, dim, why, sizeof why) || ivf_check(txn, ix, dim, why, sizeof why))
-			fail(&c, "%s", why);
+		char vwhy[200];
+		if (vbits_check(txn, ix, dim, vwhy, sizeof vwhy) || ivf_check(txn, ix, dim, vwhy, sizeof vwhy))
+			fail(&c, "%s", vwhy);
 	}
 	u64map_free(&tf);
 	u64map_free(&owner);

@@ -77,9 +77,12 @@ static int open_dbs(idx *ix, int create)
 		if (rc == MDB_NOTFOUND && !create)
 			rc = 0;
 	}
-	/* So did the fresh postings (index/search/lexical.h); without them post holds all. */
+	/* So did the fresh postings and dead ids (index/search/lexical.h); without them post
+	 * holds all. */
 	if (!rc) {
 		rc = mdb_dbi_open(txn, "postf", f, &ix->postf);
+		if (!rc)
+			rc = mdb_dbi_open(txn, "postd", f, &ix->postd);
 		ix->has_postf = rc == 0;
 		if (rc == MDB_NOTFOUND && !create)
 			rc = 0;

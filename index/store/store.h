@@ -15,6 +15,8 @@
  *   post    term "\0" be64(first chunk id) -> postings segment (see lexical.h)
  *   postf   term -> one segment of the term's newest postings, every id above post's for
  *           the term: what the last syncs added, merged into post when it grows (lexical.h)
+ *   postd   term -> the ids in the term's post segments whose chunks are gone (tf 0), taken
+ *           out of post at that merge
  *   vbits   block (be64) -> sign codes of the vec block with the same key, one bit per
  *           dimension, for the approximate scan (see vector.h). Derived from vec in the
  *           same write txn; meta "vbits" = 1 once every vec block has its codes (an index
@@ -43,15 +45,15 @@
 #include "base/hmap.h"
 #include "index/idx.h"
 
-#define STORE_SCHEMA 2 /* 2: postf; a writable open upgrades 1, a read-only one reads it */
+#define STORE_SCHEMA 2 /* 2: postf, postd; a writable open upgrades 1, a read-only one reads it */
 #define STORE_BLOCK 256u /* chunks per cinfo / vec block */
 
 struct idx {
 	MDB_env *env;
-	MDB_dbi meta, files, fids, colls, chunks, cinfo, vec, post, postf, vbits, ivfc, ivfa, ivfl;
+	MDB_dbi meta, files, fids, colls, chunks, cinfo, vec, post, postf, postd, vbits, ivfc, ivfa, ivfl;
 	bool has_vbits; /* the vbits database exists (a read-only open of an older index: no) */
 	bool has_ivf;   /* so do ivfc, ivfa and ivfl */
-	bool has_postf; /* and postf */
+	bool has_postf; /* and postf and postd */
 	pthread_rwlock_t maplock;
 	pthread_mutex_t wlock; /* one writer in this process */
 	int lockfd;            /* flock'ed while writing: one writer across processes */

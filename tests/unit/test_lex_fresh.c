@@ -1,5 +1,6 @@
-/* test_lex_fresh.c - the fresh postings (index/search/lexical.h): the same syncs with them
- * off, merged at every batch and never merged give the same BM25 hits to the last digit;
+/* test_lex_fresh.c - the fresh postings and dead ids (index/search/lexical.h): the same
+ * syncs with them off, merged at every batch, never merged, and never merged over a build in
+ * post (removals waiting in postd) give the same BM25 hits to the last digit;
  * deletions reach ids on both sides of the boundary; switching them off merges first;
  * store_check catches fresh postings that do not come after the term's post segments; an
  * index from before them is read as it is and upgraded by a writer. */
@@ -71,17 +72,29 @@ static void log_hits(idx *ix, struct hitlog *log)
 		}
 		idx_hits_free(&h);
 	}
+	/* the document frequencies the reranker reads */
+	static const char *const terms[] = {"common", "w3", "f0", "f2", "edited", "rare5"};
+	MDB_txn *txn;
+	assert_int_equal(store_rtxn_begin(ix, &txn), 0);
+	for (size_t i = 0; i < sizeof terms / sizeof terms[0]; i++)
+		log->len += (size_t)snprintf(log->text + log->len, log->cap - log->len, "df %s %llu\n", terms[i],
+					     (unsigned long long)lex_df(txn, ix, terms[i], strlen(terms[i])));
+	store_rtxn_end(ix, txn);
 }
 
-static size_t postf_entries(idx *ix)
+static size_t entries(idx *ix, MDB_dbi dbi)
 {
 	MDB_txn *txn;
 	MDB_stat st;
 	assert_int_equal(store_rtxn_begin(ix, &txn), 0);
 	assert_true(ix->has_postf);
-	assert_int_equal(mdb_stat(txn, ix->postf, &st), 0);
+	assert_int_equal(mdb_stat(txn, dbi, &st), 0);
 	store_rtxn_end(ix, txn);
 	return st.ms_entries;
+}
+static size_t postf_entries(idx *ix)
+{
+	return entries(ix, ix->postf);
 }
 
 static void sync_check(idx *ix, const char *docs)
@@ -94,19 +107,21 @@ static void sync_check(idx *ix, const char *docs)
 		fail_msg("store_check: %s", err);
 }
 
-/* The same four syncs (a build, an edit, an add and two removals, a removal) under one
- * setting; every sync's hits appended to log. *fresh_left: postf's entries at the end. */
-static void run(long fresh, struct hitlog *log, size_t *fresh_left)
+/* The same four syncs (a build, an edit, an add and two removals, a removal), the build
+ * under one setting and the rest under another; every sync's hits appended to log.
+ * *fresh_left, *dead_left: postf's and postd's entries at the end. */
+static void run(long build, long fresh, struct hitlog *log, size_t *fresh_left, size_t *dead_left)
 {
 	char *root = tmpdir_new();
 	char *docs = path_in(root, "docs"), *ixdir = path_in(root, "ix");
-	lex_set_fresh(fresh);
+	lex_set_fresh(build);
 	for (int i = 0; i < NFILES - 1; i++)
 		write_doc(docs, i, 0);
 	idx *ix;
 	assert_int_equal(idx_open(ixdir, IDX_CREATE, &ix), 0);
 	sync_check(ix, docs);
 	log_hits(ix, log);
+	lex_set_fresh(fresh);
 	write_doc(docs, 2, 1); /* its old ids leave, new ones arrive */
 	sync_check(ix, docs);
 	log_hits(ix, log);
@@ -119,6 +134,7 @@ static void run(long fresh, struct hitlog *log, size_t *fresh_left)
 	sync_check(ix, docs);
 	log_hits(ix, log);
 	*fresh_left = postf_entries(ix);
+	*dead_left = entries(ix, ix->postd);
 	idx_close(ix);
 	lex_set_fresh(-1);
 	rm_rf(root);
@@ -130,22 +146,27 @@ static void run(long fresh, struct hitlog *log, size_t *fresh_left)
 static void test_same_hits(void **state)
 {
 	(void)state;
-	struct hitlog off = {0}, every = {0}, never = {0};
-	size_t left_off, left_every, left_never;
-	run(0, &off, &left_off);
-	run(1, &every, &left_every);
-	run(1L << 40, &never, &left_never);
-	assert_int_equal(left_off, 0);
-	assert_int_equal(left_every, 0); /* its last add was merged */
-	assert_true(left_never > 0);     /* so the three runs differ in layout */
+	struct hitlog off = {0}, every = {0}, never = {0}, dead = {0};
+	size_t f_off, d_off, f_every, d_every, f_never, d_never, f_dead, d_dead;
+	run(0, 0, &off, &f_off, &d_off);
+	run(1, 1, &every, &f_every, &d_every);
+	run(1L << 40, 1L << 40, &never, &f_never, &d_never);
+	/* built into post, then never merged: the removals wait in postd */
+	run(0, 1L << 40, &dead, &f_dead, &d_dead);
+	assert_int_equal(f_off + d_off, 0);
+	assert_int_equal(f_every + d_every, 0); /* its last batch merged */
+	assert_true(f_never > 0);
+	assert_int_equal(d_never, 0); /* post empty: nothing to mark dead */
+	assert_true(d_dead > 0); /* (its fresh postings all went again) */
+	(void)f_dead;
 	assert_true(off.len > 0);
-	assert_int_equal(off.len, never.len);
-	assert_memory_equal(off.text, never.text, off.len);
-	assert_int_equal(off.len, every.len);
-	assert_memory_equal(off.text, every.text, off.len);
+	struct hitlog *other[] = {&every, &never, &dead};
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(off.len, other[i]->len);
+		assert_memory_equal(off.text, other[i]->text, off.len);
+		free(other[i]->text);
+	}
 	free(off.text);
-	free(every.text);
-	free(never.text);
 }
 
 /* Fresh postings kept, then switched off: the next sync merges them before adding. */
@@ -181,7 +202,8 @@ static void test_switch_off(void **state)
 	free(root);
 }
 
-/* A fresh entry whose first id is not above the term's post segments is caught. */
+/* A fresh entry whose first id is not above the term's post segments is caught, and so are
+ * dead ids post does not hold and a live chunk's posting marked dead. */
 static int put_stale(MDB_txn *txn, void *ctx)
 {
 	idx *ix = ctx;
@@ -189,6 +211,23 @@ static int put_stale(MDB_txn *txn, void *ctx)
 	unsigned char v[22] = {1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1};
 	MDB_val k = {6, (void *)"common"}, vv = {sizeof v, v};
 	return mdb_put(txn, ix->postf, &k, &vv, 0);
+}
+
+/* A dead id that post does not hold (id 1 under a term of the second file only). */
+static int put_stray_dead(MDB_txn *txn, void *ctx)
+{
+	idx *ix = ctx;
+	unsigned char v[22] = {1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+	MDB_val k = {2, (void *)"f1"}, vv = {sizeof v, v};
+	return mdb_put(txn, ix->postd, &k, &vv, 0);
+}
+/* A live chunk's posting marked dead: its length no longer adds up. */
+static int put_live_dead(MDB_txn *txn, void *ctx)
+{
+	idx *ix = ctx;
+	unsigned char v[22] = {1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+	MDB_val k = {6, (void *)"common"}, vv = {sizeof v, v};
+	return mdb_put(txn, ix->postd, &k, &vv, 0);
 }
 
 static void test_check_order(void **state)
@@ -205,6 +244,24 @@ static void test_check_order(void **state)
 	char err[256];
 	assert_int_equal(store_check(ix, err, sizeof err), IDX_ECORRUPT);
 	assert_non_null(strstr(err, "fresh postings for common start at 1"));
+	MDB_val key = {6, (void *)"common"};
+	MDB_txn *txn;
+	assert_int_equal(mdb_txn_begin(ix->env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_del(txn, ix->postf, &key, NULL), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	assert_int_equal(store_check(ix, err, sizeof err), 0);
+	write_doc(docs, 1, 0);
+	sync_check(ix, docs);
+	assert_int_equal(store_write(ix, put_stray_dead, ix), 0);
+	assert_int_equal(store_check(ix, err, sizeof err), IDX_ECORRUPT);
+	assert_non_null(strstr(err, "1 of the 1 dead ids of f1 are not in its postings"));
+	assert_int_equal(mdb_txn_begin(ix->env, NULL, 0, &txn), 0);
+	MDB_val k1 = {2, (void *)"f1"};
+	assert_int_equal(mdb_del(txn, ix->postd, &k1, NULL), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	assert_int_equal(store_write(ix, put_live_dead, ix), 0);
+	assert_int_equal(store_check(ix, err, sizeof err), IDX_ECORRUPT);
+	assert_non_null(strstr(err, "lengths differ"));
 	lex_set_fresh(-1);
 	idx_close(ix);
 	rm_rf(root);
