@@ -435,8 +435,9 @@ static int dead_load(MDB_txn *txn, idx *ix, const char *term, size_t len, struct
 	return lex_segment_each(v.mv_data, v.mv_size, on_collect, c) || !c->n ? MDB_CORRUPTED : 0;
 }
 
-/* Postings of term in post (dead ones included). */
-static uint64_t post_count(struct apply *a, const char *term, size_t len)
+/* Whether term has a live posting in post: more postings there than its ndead dead ids (the
+ * walk stops as soon as it has seen more). */
+static int post_live(struct apply *a, const char *term, size_t len, size_t ndead)
 {
 	seg_key(&a->k, term, len, 0);
 	MDB_val kv = {a->k.len, a->k.p}, vv;
@@ -444,15 +445,9 @@ static uint64_t post_count(struct apply *a, const char *term, size_t len)
 	uint32_t n;
 	for (int rc = mdb_cursor_get(a->c, &kv, &vv, MDB_SET_RANGE); rc == 0 && is_seg_of(&kv, term, len);
 	     rc = mdb_cursor_get(a->c, &kv, &vv, MDB_NEXT))
-		if (seg_header(vv.mv_data, vv.mv_size, &n, &first, &last) == 0)
-			total += n;
-	return total;
-}
-
-/* Whether term has a live posting in post, its dead ids being dead. */
-static int post_live(struct apply *a, const char *term, size_t len, size_t ndead)
-{
-	return term_exists(a, term, len) && (!ndead || post_count(a, term, len) > ndead);
+		if (seg_header(vv.mv_data, vv.mv_size, &n, &first, &last) == 0 && (total += n) > ndead)
+			return 1;
+	return 0;
 }
 
 /* The ids of del (sorted) below lim, which post holds, join term's dead ids (dead, sorted),
@@ -564,7 +559,10 @@ static int apply_term(struct apply *a, const char *term, size_t len, struct lter
 	struct collect *dead = &a->dead;
 	if ((rc = dead_load(a->txn, a->ix, term, len, dead)))
 		return rc;
-	int live = post_live(a, term, len, dead->n), existed = infresh || live;
+	/* whether post holds a live posting of the term, before and after: asked only when
+	 * the fresh postings do not answer for the term */
+	int fresh0 = infresh, existed = infresh || post_live(a, term, len, dead->n);
+	int live = -1; /* post's liveness: -1 as before, -2 changed (ask again), 1 live */
 	if (lt->ndel) {
 		qsort(lt->del, lt->ndel, sizeof *lt->del, cmp_u64);
 		/* postf holds the term's newest ids: post holds only those below them */
@@ -573,8 +571,7 @@ static int apply_term(struct apply *a, const char *term, size_t len, struct lter
 				rc = dead_add(a, term, len, lt->del, lt->ndel, ffirst, dead);
 			else
 				rc = post_delete(a, term, len, lt->del, lt->ndel);
-			if (!rc)
-				live = post_live(a, term, len, dead->n);
+			live = -2; /* changed: ask again */
 		}
 	}
 	int fdel = infresh && lt->ndel && has_in_range(lt->del, lt->ndel, ffirst, flast);
@@ -609,8 +606,11 @@ static int apply_term(struct apply *a, const char *term, size_t len, struct lter
 		rc = post_append(a, term, len, lt->add, lt->tf, lt->nadd);
 		live = 1;
 	}
-	if (!rc)
-		a->dterms += (infresh || live) - existed;
+	if (!rc) {
+		int exists = infresh || live == 1 ||
+			     (live == -1 && !fresh0 ? existed : post_live(a, term, len, dead->n));
+		a->dterms += exists - existed;
+	}
 	return rc;
 }
 
