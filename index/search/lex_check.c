@@ -74,7 +74,9 @@ int lex_check(MDB_txn *txn, idx *ix, void (*fn)(void *ctx, uint64_t id, uint32_t
 		k = next;
 	}
 	/* the terms post does not hold: fresh postings only, never dead ids */
-	for (int db = 0; db < 2 && !rc && ix->has_postf; db++) {
+	for (int db = 0; db < 2 && !rc; db++) {
+		if (!(db ? ix->has_postd : ix->has_postf))
+			continue;
 		MDB_cursor *f;
 		if (mdb_cursor_open(txn, db ? ix->postd : ix->postf, &f)) {
 			rc = IDX_EIO;

@@ -424,7 +424,7 @@ static void collect_free(struct collect *c)
 static int dead_load(MDB_txn *txn, idx *ix, const char *term, size_t len, struct collect *c)
 {
 	c->n = 0;
-	if (!ix->has_postf)
+	if (!ix->has_postd)
 		return 0;
 	MDB_val k = {len, (void *)term}, v;
 	int rc = mdb_get(txn, ix->postd, &k, &v);
@@ -487,7 +487,7 @@ static int fresh_put(struct apply *a, const char *term, size_t len)
 
 static int fresh_on(const idx *ix)
 {
-	return ix->has_postf && fresh_setting() != 0;
+	return ix->has_postf && ix->has_postd && fresh_setting() != 0;
 }
 
 static size_t db_pages(MDB_txn *txn, MDB_dbi dbi)
@@ -631,8 +631,8 @@ static int cmp_tref(const void *a, const void *b)
 static int postf_empty(MDB_txn *txn, idx *ix)
 {
 	MDB_stat f, d;
-	return !ix->has_postf || mdb_stat(txn, ix->postf, &f) || mdb_stat(txn, ix->postd, &d) ||
-	       f.ms_entries + d.ms_entries == 0;
+	return !ix->has_postf || !ix->has_postd || mdb_stat(txn, ix->postf, &f) ||
+	       mdb_stat(txn, ix->postd, &d) || f.ms_entries + d.ms_entries == 0;
 }
 
 int lex_batch_apply(struct lex_batch *b, MDB_txn *txn, idx *ix)
@@ -783,7 +783,7 @@ uint64_t lex_df(MDB_txn *txn, idx *ix, const char *term, size_t len)
 	if (ix->has_postf && mdb_get(txn, ix->postf, &fk, &vv) == 0 &&
 	    seg_header(vv.mv_data, vv.mv_size, &n, &first, &last) == 0)
 		df += n;
-	if (ix->has_postf && mdb_get(txn, ix->postd, &fk, &vv) == 0 &&
+	if (ix->has_postd && mdb_get(txn, ix->postd, &fk, &vv) == 0 &&
 	    seg_header(vv.mv_data, vv.mv_size, &n, &first, &last) == 0)
 		df = df > n ? df - n : 0;
 	return df;

@@ -81,9 +81,13 @@ static int open_dbs(idx *ix, int create)
 	 * holds all. */
 	if (!rc) {
 		rc = mdb_dbi_open(txn, "postf", f, &ix->postf);
-		if (!rc)
-			rc = mdb_dbi_open(txn, "postd", f, &ix->postd);
 		ix->has_postf = rc == 0;
+		if (rc == MDB_NOTFOUND && !create)
+			rc = 0;
+	}
+	if (!rc) {
+		rc = mdb_dbi_open(txn, "postd", f, &ix->postd);
+		ix->has_postd = rc == 0;
 		if (rc == MDB_NOTFOUND && !create)
 			rc = 0;
 	}

@@ -53,7 +53,8 @@ struct idx {
 	MDB_dbi meta, files, fids, colls, chunks, cinfo, vec, post, postf, postd, vbits, ivfc, ivfa, ivfl;
 	bool has_vbits; /* the vbits database exists (a read-only open of an older index: no) */
 	bool has_ivf;   /* so do ivfc, ivfa and ivfl */
-	bool has_postf; /* and postf and postd */
+	bool has_postf; /* and postf */
+	bool has_postd; /* and postd (a writable open has both) */
 	pthread_rwlock_t maplock;
 	pthread_mutex_t wlock; /* one writer in this process */
 	int lockfd;            /* flock'ed while writing: one writer across processes */

@@ -276,6 +276,8 @@ static int make_schema1(MDB_txn *txn, void *ctx)
 {
 	idx *ix = ctx;
 	int rc = mdb_drop(txn, ix->postf, 1);
+	if (!rc)
+		rc = mdb_drop(txn, ix->postd, 1);
 	return rc ? rc : meta_put_u64(txn, ix, "schema", 1);
 }
 static int make_schema3(MDB_txn *txn, void *ctx)
@@ -300,12 +302,12 @@ static void test_schema(void **state)
 	lex_set_fresh(-1);
 	char err[256];
 	assert_int_equal(idx_open(ixdir, IDX_RDONLY, &ix), 0);
-	assert_false(ix->has_postf);
+	assert_false(ix->has_postf || ix->has_postd);
 	log_hits(ix, &ro);
 	assert_int_equal(store_check(ix, err, sizeof err), 0);
 	idx_close(ix);
 	assert_int_equal(idx_open(ixdir, 0, &ix), 0);
-	assert_true(ix->has_postf);
+	assert_true(ix->has_postf && ix->has_postd);
 	struct idx_stats st;
 	assert_int_equal(idx_stats(ix, &st), 0);
 	assert_int_equal(st.schema_version, 2);
