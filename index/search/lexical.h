@@ -3,9 +3,9 @@
  * A term's postings are segments in the `post` DB, key = term "\0" be64(first chunk id),
  * value = u32 count, u64 first, u64 last, then (delta chunk id, tf) varint pairs, deltas
  * from the previous id (the first from `first`). New chunk ids only grow, so a term's newest
- * postings always go at its end; a segment closes at about one page. Deleting a chunk
- * rewrites only the segments that hold it. BM25 stats live in meta: "chunks" (N) and
- * "totlen" (sum of chunk lengths in tokens); a chunk's own length is in cinfo.
+ * postings always go at its end; a segment closes at about one page. BM25 stats live in
+ * meta: "chunks" (N) and "totlen" (sum of chunk lengths in tokens); a chunk's own length is
+ * in cinfo.
  *
  * The fresh postings: a batch's new postings go into `postf` (key = term, value = one
  * segment of the same encoding, every id above the term's ids in post), not onto the end of
