@@ -26,9 +26,13 @@ static int check_term(MDB_txn *txn, idx *ix, MDB_cursor *c, const char *term, si
 	size_t hit = 0, ndead = 0;
 	t->n = 0;
 	int rc = lex_postings_dead(txn, ix, c, term, len, on_count, t, &hit, &ndead);
-	if (rc) {
+	if (rc == MDB_CORRUPTED) {
 		snprintf(err, errlen, "bad postings segment for %.*s", (int)len, term);
 		return IDX_ECORRUPT;
+	}
+	if (rc) {
+		snprintf(err, errlen, "reading the postings of %.*s: %s", (int)len, term, mdb_strerror(rc));
+		return IDX_EIO;
 	}
 	if (hit != ndead) {
 		snprintf(err, errlen, "%zu of the %zu dead ids of %.*s are not in its postings", ndead - hit, ndead, (int)len,
@@ -56,8 +60,8 @@ int lex_check(MDB_txn *txn, idx *ix, void (*fn)(void *ctx, uint64_t id, uint32_t
 	int rc = 0, got, live;
 	/* post's terms, each with its fresh postings and dead ids */
 	for (got = mdb_cursor_get(walk, &k, &v, MDB_FIRST); got == 0 && !rc;) {
-		if (k.mv_size < 9) {
-			snprintf(err, errlen, "short postings key");
+		if (k.mv_size < 9 || ((const char *)k.mv_data)[k.mv_size - 9] != '\0') {
+			snprintf(err, errlen, "bad postings key of %zu bytes", k.mv_size);
 			rc = IDX_ECORRUPT;
 			break;
 		}
@@ -69,9 +73,17 @@ int lex_check(MDB_txn *txn, idx *ix, void (*fn)(void *ctx, uint64_t id, uint32_t
 		buf_addc(&term, '\0');
 		for (int i = 0; i < 8; i++)
 			buf_addc(&term, (char)0xff);
+		/* on to the next term: past term "\0" be64(max), itself a key only if a segment
+		 * starts at id UINT64_MAX */
 		MDB_val next = {term.len, term.p};
 		got = mdb_cursor_get(walk, &next, &v, MDB_SET_RANGE);
+		if (got == 0 && next.mv_size == term.len && memcmp(next.mv_data, term.p, term.len) == 0)
+			got = mdb_cursor_get(walk, &next, &v, MDB_NEXT);
 		k = next;
+	}
+	if (!rc && got && got != MDB_NOTFOUND) {
+		snprintf(err, errlen, "reading the postings: %s", mdb_strerror(got));
+		rc = IDX_EIO;
 	}
 	/* the terms post does not hold: fresh postings only, never dead ids */
 	for (int db = 0; db < 2 && !rc; db++) {

@@ -122,8 +122,9 @@ int lex_search(MDB_txn *txn, idx *ix, struct tokenizer *t, const struct lex_quer
 	double avgdl = N > 0 ? totlen / N : 1;
 	MDB_cursor *c = NULL;
 	int rc = mdb_cursor_open(txn, ix->post, &c);
-	size_t nt = 0;
-	for (size_t i = 0; i < q->n && !rc; i++) {
+	size_t nt = 0, at;
+	for (at = 0; at < q->n && !rc; at++) {
+		size_t i = at;
 		if (q->v[i].stop && !keep_stop) {
 			free(q->v[i].term);
 			continue;
@@ -141,6 +142,8 @@ int lex_search(MDB_txn *txn, idx *ix, struct tokenizer *t, const struct lex_quer
 		qt->idf = log(1.0 + (N - df + 0.5) / (df + 0.5)) * qt->qw;
 		nt++;
 	}
+	for (; at < q->n; at++) /* the terms an error left unread */
+		free(q->v[at].term);
 	if (c)
 		mdb_cursor_close(c);
 	/* A query with words of its own that none of the documents has asks about something

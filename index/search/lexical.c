@@ -436,7 +436,7 @@ static int dead_load(MDB_txn *txn, idx *ix, const char *term, size_t len, struct
 }
 
 /* Whether term has a live posting in post: more postings there than its ndead dead ids (the
- * walk stops as soon as it has seen more). */
+ * walk stops as soon as it has seen more). 1, 0, or -1 for a malformed segment. */
 static int post_live(struct apply *a, const char *term, size_t len, size_t ndead)
 {
 	seg_key(&a->k, term, len, 0);
@@ -444,9 +444,12 @@ static int post_live(struct apply *a, const char *term, size_t len, size_t ndead
 	uint64_t total = 0, first, last;
 	uint32_t n;
 	for (int rc = mdb_cursor_get(a->c, &kv, &vv, MDB_SET_RANGE); rc == 0 && is_seg_of(&kv, term, len);
-	     rc = mdb_cursor_get(a->c, &kv, &vv, MDB_NEXT))
-		if (seg_header(vv.mv_data, vv.mv_size, &n, &first, &last) == 0 && (total += n) > ndead)
+	     rc = mdb_cursor_get(a->c, &kv, &vv, MDB_NEXT)) {
+		if (seg_header(vv.mv_data, vv.mv_size, &n, &first, &last))
+			return -1;
+		if ((total += n) > ndead)
 			return 1;
+	}
 	return 0;
 }
 
@@ -559,10 +562,12 @@ static int apply_term(struct apply *a, const char *term, size_t len, struct lter
 	struct collect *dead = &a->dead;
 	if ((rc = dead_load(a->txn, a->ix, term, len, dead)))
 		return rc;
-	/* whether post holds a live posting of the term, before and after: asked only when
-	 * the fresh postings do not answer for the term */
-	int fresh0 = infresh, existed = infresh || post_live(a, term, len, dead->n);
-	int live = -1; /* post's liveness: -1 as before, -2 changed (ask again), 1 live */
+	/* whether the term has a live posting, before and after the batch: post is asked only
+	 * when postf does not answer */
+	int fresh0 = infresh, existed = infresh ? 1 : post_live(a, term, len, dead->n);
+	if (existed < 0)
+		return MDB_CORRUPTED;
+	int post_changed = 0, added = 0; /* post's liveness may have changed; post has an add */
 	if (lt->ndel) {
 		qsort(lt->del, lt->ndel, sizeof *lt->del, cmp_u64);
 		/* postf holds the term's newest ids: post holds only those below them */
@@ -571,7 +576,7 @@ static int apply_term(struct apply *a, const char *term, size_t len, struct lter
 				rc = dead_add(a, term, len, lt->del, lt->ndel, ffirst, dead);
 			else
 				rc = post_delete(a, term, len, lt->del, lt->ndel);
-			live = -2; /* changed: ask again */
+			post_changed = 1;
 		}
 	}
 	int fdel = infresh && lt->ndel && has_in_range(lt->del, lt->ndel, ffirst, flast);
@@ -604,14 +609,15 @@ static int apply_term(struct apply *a, const char *term, size_t len, struct lter
 	}
 	if (!rc && lt->nadd && !fadd) {
 		rc = post_append(a, term, len, lt->add, lt->tf, lt->nadd);
-		live = 1;
+		added = 1;
 	}
-	if (!rc) {
-		int exists = infresh || live == 1 ||
-			     (live == -1 && !fresh0 ? existed : post_live(a, term, len, dead->n));
-		a->dterms += exists - existed;
-	}
-	return rc;
+	if (rc)
+		return rc;
+	int exists = infresh || added || (post_changed || fresh0 ? post_live(a, term, len, dead->n) : existed);
+	if (exists < 0)
+		return MDB_CORRUPTED;
+	a->dterms += exists - existed;
+	return 0;
 }
 
 struct tref {
@@ -631,8 +637,10 @@ static int cmp_tref(const void *a, const void *b)
 static int postf_empty(MDB_txn *txn, idx *ix)
 {
 	MDB_stat f, d;
-	return !ix->has_postf || !ix->has_postd || mdb_stat(txn, ix->postf, &f) ||
-	       mdb_stat(txn, ix->postd, &d) || f.ms_entries + d.ms_entries == 0;
+	if (!ix->has_postf || !ix->has_postd)
+		return 1;
+	/* a failed stat says "not empty": the merge then meets the error itself */
+	return !mdb_stat(txn, ix->postf, &f) && !mdb_stat(txn, ix->postd, &d) && f.ms_entries + d.ms_entries == 0;
 }
 
 int lex_batch_apply(struct lex_batch *b, MDB_txn *txn, idx *ix)

@@ -23,7 +23,9 @@
  * like postf. Readers skip those ids and lex_df subtracts them, so every score is what a
  * clean build gives; the merge above first takes them out of post (postd's pages count
  * toward its trigger). Ids never return (they only grow), so a dead id stays dead. Deleting
- * a chunk whose postings are in postf rewrites that small entry.
+ * a chunk whose postings are in postf rewrites that small entry. This relies on a chunk's
+ * deletion naming exactly the terms its indexing did (the same tokenizer: an index refuses
+ * another language), as post_delete did not: it ignored an id it did not find.
  *
  * A write batch collects its changes in a struct lex_batch (not thread-safe; the writer's)
  * and applies them once per term at the end of the batch. */
@@ -54,8 +56,8 @@ void lex_del_chunk(struct lex_batch *b, struct tokenizer *t, uint64_t id, const 
 int lex_batch_apply(struct lex_batch *b, MDB_txn *txn, idx *ix);
 
 /* Fresh postings (tests, benchmark; not thread-safe): pages < 0 the rule above, 0 none (new
- * postings straight into post, as before postf existed; postf is merged first), n > 0
- * merge when postf holds more than n pages. Until it is called, FN_FRESH_PAGES from the
+ * postings straight into post, as before postf existed; postf and postd are merged
+ * first), n > 0 merge when postf and postd hold more than n pages. Until it is called, FN_FRESH_PAGES from the
  * environment sets it the same way (the crash tests). */
 void lex_set_fresh(long pages);
 

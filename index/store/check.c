@@ -180,9 +180,8 @@ int store_check(idx *ix, char *err, size_t errlen)
 	}
 	/* the sign codes of the approximate search match their vectors */
 	if (!c.bad && emb[0] && dim > 0) {
-		char vwhy[200];
-		if (vbits_check(txn, ix, dim, vwhy, sizeof vwhy) || ivf_check(txn, ix, dim, vwhy, sizeof vwhy))
-			fail(&c, "%s", vwhy);
+		if (vbits_check(txn, ix, dim, why, sizeof why) || ivf_check(txn, ix, dim, why, sizeof why))
+			fail(&c, "%s", why);
 	}
 	u64map_free(&tf);
 	u64map_free(&owner);

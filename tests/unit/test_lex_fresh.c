@@ -230,6 +230,21 @@ static int put_live_dead(MDB_txn *txn, void *ctx)
 	return mdb_put(txn, ix->postd, &k, &vv, 0);
 }
 
+/* Post keys a walk could loop on: the last possible segment key of a term, and a key
+ * whose term is not followed by its "\0". */
+static int put_key(MDB_txn *txn, void *ctx)
+{
+	struct {
+		idx *ix;
+		const char *key;
+		size_t len;
+	} *k = ctx;
+	unsigned char v[22] = {1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+			       0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 1};
+	MDB_val kv = {k->len, (void *)k->key}, vv = {sizeof v, v};
+	return mdb_put(txn, k->ix->post, &kv, &vv, 0);
+}
+
 static void test_check_order(void **state)
 {
 	(void)state;
@@ -262,6 +277,21 @@ static void test_check_order(void **state)
 	assert_int_equal(store_write(ix, put_live_dead, ix), 0);
 	assert_int_equal(store_check(ix, err, sizeof err), IDX_ECORRUPT);
 	assert_non_null(strstr(err, "lengths differ"));
+	assert_int_equal(mdb_txn_begin(ix->env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_del(txn, ix->postd, &key, NULL), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	assert_int_equal(store_check(ix, err, sizeof err), 0);
+	struct {
+		idx *ix;
+		const char *key;
+		size_t len;
+	} last = {ix, "zzz\0\xff\xff\xff\xff\xff\xff\xff\xff", 12},
+	  bad = {ix, "zzxABCDEFGHI", 12};
+	assert_int_equal(store_write(ix, put_key, &last), 0);
+	assert_int_equal(store_check(ix, err, sizeof err), IDX_ECORRUPT); /* and returns */
+	assert_non_null(strstr(err, "not live"));
+	assert_int_equal(store_write(ix, put_key, &bad), 0);
+	assert_int_equal(store_check(ix, err, sizeof err), IDX_ECORRUPT);
 	lex_set_fresh(-1);
 	idx_close(ix);
 	rm_rf(root);
