@@ -223,7 +223,7 @@ int lex_segment_each(const void *val, size_t len,
 
 int lex_segment_first(const void *val, size_t len, uint64_t *first)
 {
-	uint32_t n;
+	uint32_t n = 0;
 	uint64_t last;
 	return seg_header(val, len, &n, first, &last) || !n ? -1 : 0;
 }
