@@ -49,6 +49,25 @@ static void remove_doc(const char *docs, int i)
 	assert_int_equal(unlink(p), 0);
 }
 
+/* A temp dir with docs/ and ix/ paths in it (fx_free removes it). */
+struct fx {
+	char *root, *docs, *ixdir;
+};
+static struct fx fx_new(void)
+{
+	struct fx f = {tmpdir_new(), NULL, NULL};
+	f.docs = path_in(f.root, "docs");
+	f.ixdir = path_in(f.root, "ix");
+	return f;
+}
+static void fx_free(struct fx *f)
+{
+	rm_rf(f->root);
+	free(f->docs);
+	free(f->ixdir);
+	free(f->root);
+}
+
 struct hitlog {
 	char *text; /* every query's hits as "path:line score" lines */
 	size_t len, cap;
@@ -112,8 +131,8 @@ static void sync_check(idx *ix, const char *docs)
  * *fresh_left, *dead_left: postf's and postd's entries at the end. */
 static void run(long build, long fresh, struct hitlog *log, size_t *fresh_left, size_t *dead_left)
 {
-	char *root = tmpdir_new();
-	char *docs = path_in(root, "docs"), *ixdir = path_in(root, "ix");
+	struct fx fx = fx_new();
+	const char *docs = fx.docs, *ixdir = fx.ixdir;
 	lex_set_fresh(build);
 	for (int i = 0; i < NFILES - 1; i++)
 		write_doc(docs, i, 0);
@@ -137,10 +156,7 @@ static void run(long build, long fresh, struct hitlog *log, size_t *fresh_left, 
 	*dead_left = entries(ix, ix->postd);
 	idx_close(ix);
 	lex_set_fresh(-1);
-	rm_rf(root);
-	free(docs);
-	free(ixdir);
-	free(root);
+	fx_free(&fx);
 }
 
 static void test_same_hits(void **state)
@@ -173,8 +189,8 @@ static void test_same_hits(void **state)
 static void test_switch_off(void **state)
 {
 	(void)state;
-	char *root = tmpdir_new();
-	char *docs = path_in(root, "docs"), *ixdir = path_in(root, "ix");
+	struct fx fx = fx_new();
+	const char *docs = fx.docs, *ixdir = fx.ixdir;
 	lex_set_fresh(1L << 40);
 	write_doc(docs, 0, 0);
 	idx *ix;
@@ -196,66 +212,51 @@ static void test_switch_off(void **state)
 	idx_close(ix);
 	free(before.text);
 	free(after.text);
-	rm_rf(root);
-	free(docs);
-	free(ixdir);
-	free(root);
+	fx_free(&fx);
 }
 
-/* A fresh entry whose first id is not above the term's post segments is caught, and so are
- * dead ids post does not hold and a live chunk's posting marked dead. */
-static int put_stale(MDB_txn *txn, void *ctx)
+/* A record planted by hand: one posting (id, tf) under key in dbi. */
+struct plant {
+	idx *ix;
+	MDB_dbi dbi;
+	const char *key;
+	size_t len;
+	uint64_t id;
+	uint32_t tf;
+};
+static int put_plant(MDB_txn *txn, void *ctx)
 {
-	idx *ix = ctx;
-	/* one posting: n 1, first = last = 1 (the first chunk id, in post), delta 0, tf 1 */
-	unsigned char v[22] = {1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-	MDB_val k = {6, (void *)"common"}, vv = {sizeof v, v};
-	return mdb_put(txn, ix->postf, &k, &vv, 0);
+	const struct plant *p = ctx;
+	/* n 1, first = last = id, then the varints: delta 0, tf (below 128) */
+	unsigned char v[22] = {1, 0, 0, 0};
+	memcpy(v + 4, &p->id, 8);
+	memcpy(v + 12, &p->id, 8);
+	v[20] = 0;
+	v[21] = (unsigned char)p->tf;
+	MDB_val kv = {p->len, (void *)p->key}, vv = {sizeof v, v};
+	return mdb_put(txn, p->dbi, &kv, &vv, 0);
+}
+static void plant(idx *ix, MDB_dbi dbi, const char *key, size_t len, uint64_t id, uint32_t tf)
+{
+	struct plant p = {ix, dbi, key, len, id, tf};
+	assert_int_equal(store_write(ix, put_plant, &p), 0);
 }
 
-/* A dead id that post does not hold (id 1 under a term of the second file only). */
-static int put_stray_dead(MDB_txn *txn, void *ctx)
-{
-	idx *ix = ctx;
-	unsigned char v[22] = {1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-	MDB_val k = {2, (void *)"f1"}, vv = {sizeof v, v};
-	return mdb_put(txn, ix->postd, &k, &vv, 0);
-}
-/* A live chunk's posting marked dead: its length no longer adds up. */
-static int put_live_dead(MDB_txn *txn, void *ctx)
-{
-	idx *ix = ctx;
-	unsigned char v[22] = {1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-	MDB_val k = {6, (void *)"common"}, vv = {sizeof v, v};
-	return mdb_put(txn, ix->postd, &k, &vv, 0);
-}
-
-/* Post keys a walk could loop on: the last possible segment key of a term, and a key
- * whose term is not followed by its "\0". */
-static int put_key(MDB_txn *txn, void *ctx)
-{
-	struct {
-		idx *ix;
-		const char *key;
-		size_t len;
-	} *k = ctx;
-	unsigned char v[22] = {1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-			       0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 1};
-	MDB_val kv = {k->len, (void *)k->key}, vv = {sizeof v, v};
-	return mdb_put(txn, k->ix->post, &kv, &vv, 0);
-}
-
+/* Caught: fresh postings not above the term's post segments (id 1 is the first chunk's, in
+ * post), dead ids post does not hold (id 1 under a term of the second file only), a live
+ * chunk's posting marked dead (its length no longer adds up), and post keys a walk could
+ * loop on: a segment starting at id UINT64_MAX, a term not followed by its "\0". */
 static void test_check_order(void **state)
 {
 	(void)state;
-	char *root = tmpdir_new();
-	char *docs = path_in(root, "docs"), *ixdir = path_in(root, "ix");
+	struct fx fx = fx_new();
+	const char *docs = fx.docs, *ixdir = fx.ixdir;
 	lex_set_fresh(0);
 	write_doc(docs, 0, 0);
 	idx *ix;
 	assert_int_equal(idx_open(ixdir, IDX_CREATE, &ix), 0);
 	sync_check(ix, docs);
-	assert_int_equal(store_write(ix, put_stale, ix), 0);
+	plant(ix, ix->postf, "common", 6, 1, 1);
 	char err[256];
 	assert_int_equal(store_check(ix, err, sizeof err), IDX_ECORRUPT);
 	assert_non_null(strstr(err, "fresh postings for common start at 1"));
@@ -267,37 +268,28 @@ static void test_check_order(void **state)
 	assert_int_equal(store_check(ix, err, sizeof err), 0);
 	write_doc(docs, 1, 0);
 	sync_check(ix, docs);
-	assert_int_equal(store_write(ix, put_stray_dead, ix), 0);
+	plant(ix, ix->postd, "f1", 2, 1, 0);
 	assert_int_equal(store_check(ix, err, sizeof err), IDX_ECORRUPT);
 	assert_non_null(strstr(err, "1 of the 1 dead ids of f1 are not in its postings"));
 	assert_int_equal(mdb_txn_begin(ix->env, NULL, 0, &txn), 0);
 	MDB_val k1 = {2, (void *)"f1"};
 	assert_int_equal(mdb_del(txn, ix->postd, &k1, NULL), 0);
 	assert_int_equal(mdb_txn_commit(txn), 0);
-	assert_int_equal(store_write(ix, put_live_dead, ix), 0);
+	plant(ix, ix->postd, "common", 6, 1, 0);
 	assert_int_equal(store_check(ix, err, sizeof err), IDX_ECORRUPT);
 	assert_non_null(strstr(err, "lengths differ"));
 	assert_int_equal(mdb_txn_begin(ix->env, NULL, 0, &txn), 0);
 	assert_int_equal(mdb_del(txn, ix->postd, &key, NULL), 0);
 	assert_int_equal(mdb_txn_commit(txn), 0);
 	assert_int_equal(store_check(ix, err, sizeof err), 0);
-	struct {
-		idx *ix;
-		const char *key;
-		size_t len;
-	} last = {ix, "zzz\0\xff\xff\xff\xff\xff\xff\xff\xff", 12},
-	  bad = {ix, "zzxABCDEFGHI", 12};
-	assert_int_equal(store_write(ix, put_key, &last), 0);
+	plant(ix, ix->post, "zzz\0\xff\xff\xff\xff\xff\xff\xff\xff", 12, UINT64_MAX, 1);
 	assert_int_equal(store_check(ix, err, sizeof err), IDX_ECORRUPT); /* and returns */
 	assert_non_null(strstr(err, "not live"));
-	assert_int_equal(store_write(ix, put_key, &bad), 0);
+	plant(ix, ix->post, "zzxABCDEFGHI", 12, UINT64_MAX, 1);
 	assert_int_equal(store_check(ix, err, sizeof err), IDX_ECORRUPT);
 	lex_set_fresh(-1);
 	idx_close(ix);
-	rm_rf(root);
-	free(docs);
-	free(ixdir);
-	free(root);
+	fx_free(&fx);
 }
 
 /* An index of schema 1 (before postf): read as it is, upgraded by a writer; a schema from a
@@ -318,8 +310,8 @@ static int make_schema3(MDB_txn *txn, void *ctx)
 static void test_schema(void **state)
 {
 	(void)state;
-	char *root = tmpdir_new();
-	char *docs = path_in(root, "docs"), *ixdir = path_in(root, "ix");
+	struct fx fx = fx_new();
+	const char *docs = fx.docs, *ixdir = fx.ixdir;
 	lex_set_fresh(0);
 	write_doc(docs, 0, 0);
 	idx *ix;
@@ -358,10 +350,7 @@ static void test_schema(void **state)
 	free(before.text);
 	free(ro.text);
 	free(after.text);
-	rm_rf(root);
-	free(docs);
-	free(ixdir);
-	free(root);
+	fx_free(&fx);
 }
 
 int main(void)
