@@ -265,11 +265,12 @@ struct idx_hits {
 	size_t n;
 };
 /* Fills *out (caller frees with idx_hits_free). Any thread; never blocks the writer.
- * Scores: BM25 for IDX_LEXICAL, cosine for IDX_VECTOR, RRF for IDX_HYBRID. Hybrid with
- * emb NULL, or on an index built without an embedder, answers lexically; an emb other than
- * the index's gives IDX_EMISMATCH. A query embedded with the builtin embedder weights its
- * words by their IDF in this index and adds the vectors of the best ten lexical hits
- * (pseudo-relevance feedback), in IDX_VECTOR mode too. */
+ * Scores: BM25 for IDX_LEXICAL (each term's IDF times the square root of its occurrences
+ * per chunk holding it, index/search/lexical.h), cosine for IDX_VECTOR, RRF for IDX_HYBRID.
+ * Hybrid with emb NULL, or on an index built without an embedder, answers lexically; an
+ * emb other than the index's gives IDX_EMISMATCH. A query embedded with the builtin
+ * embedder weights its words the same way and adds the vectors of the best ten lexical
+ * hits (pseudo-relevance feedback), in IDX_VECTOR mode too. */
 int idx_search(idx *ix, const struct idx_query *q, struct idx_hits *out);
 void idx_hits_free(struct idx_hits *h);
 

@@ -5,7 +5,7 @@
  * gets a sublinear weight (1 + ln tf) before it is hashed, and the vector is L2-normalised.
  * Deterministic, no state, thread-safe (a tokenizer per call). Changing any of this changes
  * the vectors: bump the id with it. search.c embeds queries through embed_builtin_weighted
- * with IDF weights and pseudo-relevance feedback (see embed_builtin.h).
+ * with lex_weight weights and pseudo-relevance feedback (see embed_builtin.h).
  *
  * Measured on SciFact (tests/bench/idx_bench.c: 5183 abstracts, 809 train queries, nDCG@10
  * with one hit per file; "even/odd" are the two halves of the queries: the even half was

@@ -2,7 +2,7 @@
  * for search.c (internal).
  *
  * A query for an index built with the builtin embedder is embedded with each word's
- * features scaled by weight(word) (search passes the word's IDF from the postings), so the
+ * features scaled by weight(word) (search passes lex_weight, IDF times burstiness), so the
  * dot product favours rare words the way BM25 does; chunks stay unweighted. Its ranking is
  * a noisier copy of BM25's, so search also adds the vectors of the best lexical hits to the
  * query (pseudo-relevance feedback: it finds chunks like the best matches, which BM25 alone

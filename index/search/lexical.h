@@ -37,6 +37,7 @@
 
 #include <lmdb.h>
 
+#include "base/hmap.h"
 #include "index/search/search.h"
 #include "index/store/store.h"
 #include "index/text/text.h"
@@ -86,6 +87,29 @@ int lex_segment_first(const void *val, size_t len, uint64_t *first);
 /* Number of chunks holding term. */
 uint64_t lex_df(MDB_txn *txn, idx *ix, const char *term, size_t len);
 
+/* A query term's weight, everywhere a query is weighed (BM25 here and in the reranker, the
+ * builtin embedder's query words): BM25's IDF over n chunks, times the square root of the
+ * term's burstiness cf / df (its occurrences per chunk holding it, at most LEX_BURST_MAX).
+ * Content words come in bursts where they occur ("macrophage" 3.1 per abstract of SciFact,
+ * "cell" 4.5) while the words a question is phrased with spread thin ("increase" 1.8,
+ * "cause" 1.4), which IDF alone cannot tell apart: Church and Gale, "Poisson mixtures"
+ * (1995). Measured in rerank.c. cf 0 (unknown) leaves the IDF alone. */
+#define LEX_BURST_MAX 8.0
+double lex_weight(double n, double df, double cf);
+
+/* A query's term statistics, read once: lex_search records each term's df and cf as it
+ * reads the postings, and the stages after it look them up (reading a term's postings when
+ * lex_search did not). One query, one thread; free with lex_stats_free. */
+struct lex_stats {
+	struct strmap m;
+	double *df, *cf;
+	size_t n, capd, capc;
+};
+/* Term's df and cf, from st when it has them (st may be NULL), else from its postings. */
+void lex_stat(MDB_txn *txn, idx *ix, struct lex_stats *st, const char *term, size_t len,
+	      double *df, double *cf);
+void lex_stats_free(struct lex_stats *st);
+
 /* A query and optional context text whose terms count context_weight each (the query's
  * own count 1): a follow-up question and the conversation before it. */
 struct lex_query {
@@ -93,10 +117,12 @@ struct lex_query {
 	const char *context;   /* NULL = none */
 	double context_weight; /* <= 0: the context is ignored */
 };
-/* BM25 (k1 1.2, b 0.75) over the query's terms, each term's IDF times its weight in the
- * query; the best k chunks allowed by f, best first (caller frees *out). Stopwords are
- * dropped from the query unless it has nothing else. */
+/* BM25 (k1 1.2, b 0.75) over the query's terms, each term's lex_weight times its weight in
+ * the query (a term only the context has: its IDF alone); the best k chunks allowed by f,
+ * best first (caller frees *out). Stopwords are dropped from the query unless it has nothing
+ * else. The terms read are recorded in st (may be NULL). */
 int lex_search(MDB_txn *txn, idx *ix, struct tokenizer *t, const struct lex_query *lq,
-	       const struct sfilter *f, size_t k, struct scored **out, size_t *nout);
+	       const struct sfilter *f, size_t k, struct lex_stats *st, struct scored **out,
+	       size_t *nout);
 
 #endif

@@ -25,6 +25,8 @@
 
 #include "index/store/store.h"
 
+struct lex_stats;
+
 struct tokenizer;
 
 enum { RR_FIRST, RR_BM25, RR_COS, RR_COVER, RR_TITLE, RR_BIGRAM, RR_WINDOW, RR_SPAN, RR_PRF, RR_NFEAT };
@@ -50,6 +52,6 @@ struct rr_cand {
  * floats, or NULL. Chunks it cannot read keep score -inf, last. */
 void rerank_run(MDB_txn *txn, idx *ix, struct tokenizer *t, const char *query, const char *context,
 		double context_weight, const float *qv, int dim, const struct idx_rerank_weights *w,
-		struct rr_cand *c, size_t n);
+		struct lex_stats *st, struct rr_cand *c, size_t n);
 
 #endif

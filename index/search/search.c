@@ -161,6 +161,7 @@ struct idfctx {
 	MDB_txn *txn;
 	idx *ix;
 	struct tokenizer *t;
+	struct lex_stats *st;
 	double n;
 	double idf;
 };
@@ -172,12 +173,13 @@ static int on_idf_term(void *ctx, const struct token *tk)
 		c->idf = 0;
 		return 1;
 	}
-	double df = (double)lex_df(c->txn, c->ix, tk->term, tk->len);
-	c->idf = log(1.0 + (c->n - df + 0.5) / (df + 0.5));
+	double df, cf;
+	lex_stat(c->txn, c->ix, c->st, tk->term, tk->len, &df, &cf);
+	c->idf = lex_weight(c->n, df, cf);
 	return 1;
 }
 
-/* The builtin embedder's query words weighted by their IDF in this index. */
+/* The builtin embedder's query words weighted as lex_search weighs them. */
 static float word_idf(void *ctx, const char *word, size_t len)
 {
 	struct idfctx *c = ctx;
@@ -186,13 +188,13 @@ static float word_idf(void *ctx, const char *word, size_t len)
 	return (float)c->idf;
 }
 
-/* The builtin embedder's query vector: the query's words weighted by their IDF in this
+/* The builtin embedder's query vector: the query's words weighted by lex_weight in this
  * index, plus the vectors of the best lexical hits (see embed_builtin.h). */
-static void builtin_query(MDB_txn *txn, idx *ix, struct tokenizer *t, const char *lang,
-			  const char *text, const struct scored *lex, size_t nlex, float *qv)
+static void builtin_query(MDB_txn *txn, idx *ix, struct tokenizer *t, struct lex_stats *st,
+			  const char *lang, const char *text, const struct scored *lex, size_t nlex, float *qv)
 {
 	struct tokenizer *et = strcmp(lang, "english") == 0 ? t : tok_new("english");
-	struct idfctx ic = {txn, ix, t, (double)meta_u64(txn, ix, "chunks"), 0};
+	struct idfctx ic = {txn, ix, t, st, (double)meta_u64(txn, ix, "chunks"), 0};
 	embed_builtin_weighted(et, text, qv, word_idf, &ic);
 	if (et != t)
 		tok_free(et);
@@ -267,8 +269,8 @@ static uint32_t fid_of(MDB_txn *txn, idx *ix, uint64_t id)
 }
 
 /* Reorders the fused list's best top_n by the builtin reranker; the rest keep their order. */
-static void second_stage(MDB_txn *txn, idx *ix, struct tokenizer *t, const struct idx_query *q,
-			 const float *qv, int dim, struct fused *fu, size_t nf)
+static void second_stage(MDB_txn *txn, idx *ix, struct tokenizer *t, struct lex_stats *st,
+			 const struct idx_query *q, const float *qv, int dim, struct fused *fu, size_t nf)
 {
 	const struct idx_rerank_weights *w = q->rerank_weights ? q->rerank_weights : rerank_defaults();
 	size_t n = w->top_n ? w->top_n : rerank_defaults()->top_n;
@@ -281,7 +283,7 @@ static void second_stage(MDB_txn *txn, idx *ix, struct tokenizer *t, const struc
 		keep[i] = fu[i];
 	}
 	rerank_run(txn, ix, t, q->text, q->context,
-		   q->context_weight > 0 ? q->context_weight : IDX_CONTEXT_WEIGHT, qv, dim, w, c, n);
+		   q->context_weight > 0 ? q->context_weight : IDX_CONTEXT_WEIGHT, qv, dim, w, st, c, n);
 	for (size_t i = 0; i < n; i++)
 		fu[i] = keep[c[i].slot];
 	free(keep);
@@ -379,6 +381,8 @@ int idx_search(idx *ix, const struct idx_query *q, struct idx_hits *out)
 		snprintf(lang, sizeof lang, "%s", q->language);
 	else
 		meta_str(txn, ix, "language", lang, sizeof lang);
+	/* Each query term's df and cf, read once by lex_search for the stages after it. */
+	struct lex_stats st = {0};
 	struct tokenizer *t = tok_new(lang[0] ? lang : "english");
 	if (!t) {
 		rc = IDX_EINVAL;
@@ -389,14 +393,15 @@ int idx_search(idx *ix, const struct idx_query *q, struct idx_hits *out)
 	struct lex_query lq = {q->text, q->context,
 			       q->context_weight > 0 ? q->context_weight : IDX_CONTEXT_WEIGHT};
 	if (want_lex || (want_vec && builtin))
-		rc = lex_search(txn, ix, t, &lq, &f, want_lex ? ncand : 2 * EMBED_BUILTIN_FEEDBACK, &lex, &nlex);
+		rc = lex_search(txn, ix, t, &lq, &f, want_lex ? ncand : 2 * EMBED_BUILTIN_FEEDBACK, &st, &lex,
+				&nlex);
 	/* Ties by path and place, not by chunk id (ties.h), before the builtin embedder's
 	 * feedback and the fusion read the ranks. */
 	if (!rc && lex)
 		ties_order(txn, ix, lex, nlex, sizeof *lex);
 	if (!rc && want_vec && builtin) {
 		qv = xmalloc((size_t)q->emb->dim * sizeof *qv);
-		builtin_query(txn, ix, t, lang[0] ? lang : "english", q->text, lex, nlex, qv);
+		builtin_query(txn, ix, t, &st, lang[0] ? lang : "english", q->text, lex, nlex, qv);
 		wv *= EMBED_BUILTIN_FUSION;
 	}
 	if (!rc && want_vec)
@@ -419,7 +424,7 @@ int idx_search(idx *ix, const struct idx_query *q, struct idx_hits *out)
 		}
 	}
 	if (!rc && q->rerank && nf > 1)
-		second_stage(txn, ix, t, q, qv, want_vec ? q->emb->dim : 0, fu, nf);
+		second_stage(txn, ix, t, &st, q, qv, want_vec ? q->emb->dim : 0, fu, nf);
 	struct u64map perfile = {0};
 	out->v = xcalloc(k, sizeof *out->v);
 	for (size_t i = 0; i < nf && out->n < k && !rc; i++) {
@@ -443,6 +448,7 @@ int idx_search(idx *ix, const struct idx_query *q, struct idx_hits *out)
 	free(lex);
 	free(vec);
 done:
+	lex_stats_free(&st);
 	if (t)
 		tok_free(t);
 	free(allow);

@@ -1,4 +1,4 @@
-/* test_search.c - BM25 against a hand computation, RRF fusion, top-k heap, vector scan
+/* test_search.c - BM25 against a hand computation, the burstiness in a term's weight, RRF fusion, top-k heap, vector scan
  * against brute force (and int8 recall against f32), collection filter, per-file cap,
  * snippets. */
 #include "fn_test.h"
@@ -26,8 +26,9 @@ static void test_bm25_hand(void **state)
 	struct idx_options opt = {.folders = &fo, .nfolders = 1, .language = "none"};
 	assert_int_equal(idx_sync(ix, &opt, NULL, NULL, NULL), 0);
 	/* N = 3, lengths 3, 2, 4: avgdl = 3. k1 = 1.2, b = 0.75.
-	 * idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5)). */
-	double idf1 = log(1 + 2.5 / 1.5), idf2 = log(1 + 1.5 / 2.5);
+	 * weight(t) = ln(1 + (N - df + 0.5) / (df + 0.5)) * sqrt(cf / df): apple is in one
+	 * chunk twice (cf / df = 2), banana and cherry once in each of two. */
+	double idf1 = log(1 + 2.5 / 1.5) * sqrt(2.0), idf2 = log(1 + 1.5 / 2.5);
 	struct idx_query q = {.text = "apple", .k = 10, .mode = IDX_LEXICAL};
 	struct idx_hits h;
 	assert_int_equal(idx_search(ix, &q, &h), 0);
@@ -53,14 +54,15 @@ static void test_bm25_hand(void **state)
 	assert_int_equal(h.v[0].line_start, 1);
 	idx_hits_free(&h);
 
-	/* Context terms count at their weight: "cherry" (df 2, so idf2) with "apple" as context
-	 * at 0.3. a gets 0.3 * its apple score; b and c keep their cherry scores. */
+	/* Context terms count at their weight and plain IDF, no burstiness: "cherry" (df 2, so
+	 * idf2) with "apple" as context at 0.3. a gets 0.3 * its apple score; b and c keep their
+	 * cherry scores. */
 	q = (struct idx_query){.text = "cherry", .k = 10, .mode = IDX_LEXICAL, .context = "apple",
 			       .context_weight = 0.3};
 	assert_int_equal(idx_search(ix, &q, &h), 0);
 	assert_int_equal(h.n, 3);
 	double cb = idf2 * 2.2 / (1 + 1.2 * (0.25 + 0.75 * 2.0 / 3));
-	double ca = 0.3 * idf1 * 2 * 2.2 / (2 + 1.2);
+	double ca = 0.3 * (idf1 / sqrt(2.0)) * 2 * 2.2 / (2 + 1.2);
 	assert_non_null(strstr(h.v[0].path, "b.txt"));
 	assert_true(fabs(h.v[0].score - cb) < 1e-9);
 	assert_non_null(strstr(h.v[2].path, "a.txt"));
@@ -69,8 +71,78 @@ static void test_bm25_hand(void **state)
 	/* The default weight applies when none is given; the question's own term still wins. */
 	q.context_weight = 0;
 	assert_int_equal(idx_search(ix, &q, &h), 0);
-	assert_true(fabs(h.v[h.n - 1].score - IDX_CONTEXT_WEIGHT * idf1 * 2 * 2.2 / (2 + 1.2)) < 1e-9);
+	assert_true(fabs(h.v[h.n - 1].score - IDX_CONTEXT_WEIGHT * (idf1 / sqrt(2.0)) * 2 * 2.2 / (2 + 1.2)) < 1e-9);
 	idx_hits_free(&h);
+	idx_close(ix);
+	rm_rf(root);
+	free(docs);
+	free(ixdir);
+	free(root);
+}
+
+/* Two terms in as many chunks weigh as their burstiness says: the one that comes in bursts
+ * where it occurs outweighs the one spread thin, the burst counts up to LEX_BURST_MAX, and
+ * the statistics the later stages look up are the ones lex_search read. */
+static void test_burst(void **state)
+{
+	(void)state;
+	assert_true(fabs(lex_weight(10, 2, 0) - log(1 + 8.5 / 2.5)) < 1e-12);
+	assert_true(fabs(lex_weight(10, 2, 4) - log(1 + 8.5 / 2.5) * sqrt(2.0)) < 1e-12);
+	assert_true(fabs(lex_weight(10, 2, 400) - log(1 + 8.5 / 2.5) * sqrt(LEX_BURST_MAX)) < 1e-12);
+	char *root = tmpdir_new();
+	char *docs = path_in(root, "docs"), *ixdir = path_in(root, "ix");
+	write_file(docs, "a.txt", "tumor tumor tumor tumor growth\n");
+	write_file(docs, "b.txt", "tumor cells\n");
+	write_file(docs, "c.txt", "increase weight\n");
+	write_file(docs, "d.txt", "increase output\n");
+	idx *ix;
+	assert_int_equal(idx_open(ixdir, IDX_CREATE, &ix), 0);
+	struct idx_folder fo = {docs, "notes"};
+	struct idx_options opt = {.folders = &fo, .nfolders = 1, .language = "none"};
+	assert_int_equal(idx_sync(ix, &opt, NULL, NULL, NULL), 0);
+	/* b and c are alike but for the word the query shares with them, each in two chunks. */
+	struct idx_query q = {.text = "tumor increase", .k = 10, .mode = IDX_LEXICAL};
+	struct idx_hits h;
+	assert_int_equal(idx_search(ix, &q, &h), 0);
+	assert_int_equal(h.n, 4);
+	double sb = 0, sc = 0;
+	for (size_t i = 0; i < h.n; i++) {
+		if (strstr(h.v[i].path, "b.txt"))
+			sb = h.v[i].score;
+		if (strstr(h.v[i].path, "c.txt"))
+			sc = h.v[i].score;
+	}
+	/* tumor: cf 5 over df 2; increase: cf 2 over df 2. */
+	assert_true(sc > 0);
+	assert_true(fabs(sb / sc - sqrt(2.5)) < 1e-9);
+	idx_hits_free(&h);
+
+	MDB_txn *txn;
+	assert_int_equal(store_rtxn_begin(ix, &txn), 0);
+	struct tokenizer *t = tok_new("none");
+	struct lex_stats st = {0};
+	struct lex_query lq = {"tumor increase", NULL, 0};
+	struct sfilter f = {0};
+	struct scored *out;
+	size_t nout;
+	assert_int_equal(lex_search(txn, ix, t, &lq, &f, 10, &st, &out, &nout), 0);
+	assert_int_equal(nout, 4);
+	assert_int_equal(st.n, 2);
+	double df, cf, df2, cf2;
+	lex_stat(txn, ix, &st, "tumor", 5, &df, &cf);
+	lex_stat(txn, ix, NULL, "tumor", 5, &df2, &cf2);
+	assert_true(df == 2 && cf == 5 && df2 == 2 && cf2 == 5);
+	/* A term lex_search did not read is read from its postings and kept. */
+	lex_stat(txn, ix, &st, "cells", 5, &df, &cf);
+	assert_true(df == 1 && cf == 1);
+	assert_int_equal(st.n, 3);
+	lex_stat(txn, ix, &st, "absent", 6, &df, &cf);
+	assert_true(df == 0 && cf == 0);
+	assert_true(lex_weight(4, df, cf) > 0);
+	free(out);
+	lex_stats_free(&st);
+	tok_free(t);
+	store_rtxn_end(ix, txn);
 	idx_close(ix);
 	rm_rf(root);
 	free(docs);
@@ -325,6 +397,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bm25_hand),
+		cmocka_unit_test(test_burst),
 		cmocka_unit_test(test_rrf),
 		cmocka_unit_test(test_topk),
 		cmocka_unit_test(test_vector_bruteforce),
