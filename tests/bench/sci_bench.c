@@ -12,7 +12,9 @@
  * the loopback server's embedder (tests/server/fakellm.py; FN_BENCH_LOOPBACK=0 skips it),
  * and vector search through them is compared with the exact scan (recall@10).
  * Prints ROW lines (bench.h) and progress on stderr. Work files live in $FN_BENCH_DIR/scifact
- * and are rebuilt on every run. */
+ * and are rebuilt on every run. For experiments: FN_SCI_CHUNK=n indexes with chunk_chars n,
+ * and FN_SCI_DUMP=path writes the reranked top 40 of every query to path as TSV (query id,
+ * rank, document id, score, lexical score, vector score). */
 #include <cjson/cJSON.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -151,6 +153,8 @@ static double build_ours(const char *docdir, const char *ixdir, idx **out)
 	bench_rmrf(ixdir);
 	struct idx_folder fo = {docdir, "scifact"};
 	struct idx_options opt = {.folders = &fo, .nfolders = 1, .language = "english"};
+	if (getenv("FN_SCI_CHUNK"))
+		opt.chunk_chars = (size_t)atol(getenv("FN_SCI_CHUNK"));
 	struct idx_sink sink = {sink_event, NULL};
 	double t0 = bench_now();
 	int rc = idx_open(ixdir, IDX_CREATE, out);
@@ -232,10 +236,12 @@ static double pass_ours(idx *ix, enum idx_mode mode, const struct idx_rerank_wei
 {
 	double sum = 0, hs[2] = {0, 0};
 	size_t cnt = 0;
+	const char *dp = getenv("FN_SCI_DUMP");
+	FILE *dump = dp && rr && lat ? fopen(dp, "w") : NULL;
 	for (size_t i = 0; i < nqueries; i++) {
 		if (only >= 0 && (int)(i % 2) != only)
 			continue;
-		struct idx_query q = {.text = queries[i].text, .k = 10, .mode = mode,
+		struct idx_query q = {.text = queries[i].text, .k = dump ? 40 : 10, .mode = mode,
 				      .emb = idx_embedder_builtin(), .per_file_cap = 1,
 				      .rerank = rr != NULL, .rerank_weights = rr};
 		struct idx_hits h;
@@ -248,6 +254,12 @@ static double pass_ours(idx *ix, enum idx_mode mode, const struct idx_rerank_wei
 		size_t n = h.n < 10 ? h.n : 10;
 		for (size_t r = 0; r < n; r++)
 			ids[r] = doc_id_of(h.v[r].path);
+		for (size_t r = 0; dump && r < h.n; r++) {
+			char *d = doc_id_of(h.v[r].path);
+			fprintf(dump, "%s\t%zu\t%s\t%.6f\t%.6f\t%.6f\n", queries[i].id, r, d, h.v[r].score,
+				h.v[r].lexical_score, h.v[r].vector_score);
+			free(d);
+		}
 		double g = bench_ndcg10((const char *const *)ids, n, (const char *const *)queries[i].rel, queries[i].nrel);
 		sum += g;
 		hs[i % 2] += g;
@@ -258,6 +270,8 @@ static double pass_ours(idx *ix, enum idx_mode mode, const struct idx_rerank_wei
 		if (lat)
 			lat[i] = t * 1e3;
 	}
+	if (dump)
+		fclose(dump);
 	if (half) {
 		half[0] = hs[0] / (double)((nqueries + 1) / 2);
 		half[1] = hs[1] / (double)(nqueries / 2);
