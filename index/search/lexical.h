@@ -118,9 +118,9 @@ struct lex_query {
 	double context_weight; /* <= 0: the context is ignored */
 };
 /* BM25 (k1 1.2, b 0.75) over the query's terms, each term's lex_weight times its weight in
- * the query (a term only the context has: its IDF alone); the best k chunks allowed by f,
- * best first (caller frees *out). Stopwords are dropped from the query unless it has nothing
- * else. The terms read are recorded in st (may be NULL). */
+ * the query; the best k chunks allowed by f, best first (caller frees *out). Stopwords are
+ * dropped from the query unless it has nothing else. The terms read are recorded in st (may
+ * be NULL). */
 int lex_search(MDB_txn *txn, idx *ix, struct tokenizer *t, const struct lex_query *lq,
 	       const struct sfilter *f, size_t k, struct lex_stats *st, struct scored **out,
 	       size_t *nout);

@@ -423,7 +423,7 @@ void rerank_run(MDB_txn *txn, idx *ix, struct tokenizer *t, const char *query, c
 	for (size_t i = 0; i < q.n; i++) {
 		double df, cf;
 		lex_stat(txn, ix, st, q.term[i], q.len[i], &df, &cf);
-		q.idf[i] = lex_weight(N, df, q.qw[i] >= 1 ? cf : 0) * q.qw[i]; /* as lex_search */
+		q.idf[i] = lex_weight(N, df, cf) * q.qw[i];
 	}
 	struct rr_row *rows = xcalloc(n, sizeof *rows);
 	float *vbuf = qv && dim > 0 ? xmalloc((size_t)dim * sizeof *vbuf) : NULL;
