@@ -1,6 +1,6 @@
-/* test_search.c - BM25 against a hand computation, the burstiness in a term's weight, RRF fusion, top-k heap, vector scan
- * against brute force (and int8 recall against f32), collection filter, per-file cap,
- * snippets. */
+/* test_search.c - BM25 against a hand computation, the burstiness in a term's weight, RRF
+ * fusion, top-k heap, vector scan against brute force (and int8 recall against f32),
+ * collection filter, per-file cap, snippets. */
 #include "fn_test.h"
 
 #include <math.h>
@@ -12,6 +12,17 @@
 #include "index/text/text.h"
 #include "index/search/vector.h"
 
+/* A new index at ixdir over the files in docs, collection "notes", no stemming. */
+static idx *index_notes(const char *docs, const char *ixdir)
+{
+	idx *ix;
+	assert_int_equal(idx_open(ixdir, IDX_CREATE, &ix), 0);
+	struct idx_folder fo = {docs, "notes"};
+	struct idx_options opt = {.folders = &fo, .nfolders = 1, .language = "none"};
+	assert_int_equal(idx_sync(ix, &opt, NULL, NULL, NULL), 0);
+	return ix;
+}
+
 static void test_bm25_hand(void **state)
 {
 	(void)state;
@@ -20,11 +31,7 @@ static void test_bm25_hand(void **state)
 	write_file(docs, "a.txt", "apple banana apple\n");
 	write_file(docs, "b.txt", "banana cherry\n");
 	write_file(docs, "c.txt", "cherry date elderberry fig\n");
-	idx *ix;
-	assert_int_equal(idx_open(ixdir, IDX_CREATE, &ix), 0);
-	struct idx_folder fo = {docs, "notes"};
-	struct idx_options opt = {.folders = &fo, .nfolders = 1, .language = "none"};
-	assert_int_equal(idx_sync(ix, &opt, NULL, NULL, NULL), 0);
+	idx *ix = index_notes(docs, ixdir);
 	/* N = 3, lengths 3, 2, 4: avgdl = 3. k1 = 1.2, b = 0.75.
 	 * weight(t) = ln(1 + (N - df + 0.5) / (df + 0.5)) * sqrt(cf / df): apple is in one
 	 * chunk twice (cf / df = 2), banana and cherry once in each of two. */
@@ -96,11 +103,7 @@ static void test_burst(void **state)
 	write_file(docs, "b.txt", "tumor cells\n");
 	write_file(docs, "c.txt", "increase weight\n");
 	write_file(docs, "d.txt", "increase output\n");
-	idx *ix;
-	assert_int_equal(idx_open(ixdir, IDX_CREATE, &ix), 0);
-	struct idx_folder fo = {docs, "notes"};
-	struct idx_options opt = {.folders = &fo, .nfolders = 1, .language = "none"};
-	assert_int_equal(idx_sync(ix, &opt, NULL, NULL, NULL), 0);
+	idx *ix = index_notes(docs, ixdir);
 	/* b and c are alike but for the word the query shares with them, each in two chunks. */
 	struct idx_query q = {.text = "tumor increase", .k = 10, .mode = IDX_LEXICAL};
 	struct idx_hits h;
