@@ -1,5 +1,5 @@
 /* rerank.h - the builtin second stage (internal to index/): idx_search reorders the fused
- * list's best IDX_RERANK_TOP_N chunks by features of their text, no model.
+ * list's best top_n chunks (60 by default) by features of their text, no model.
  *
  * Per candidate, from its text and the query's (stemmed, stopwords dropped) terms:
  *   - first:  the first stage's rank, 1 for the best down to 1/top_n (c[].first only orders);
@@ -12,7 +12,10 @@
  *   - window: pairs found within eight words in any order (SDM's unordered window);
  *   - span:   how tightly the fewest words holding every matched term pack them;
  *   - prf:    BM25 of terms taken from the best few candidates (relevance feedback, as RM3
- *             does, but over the candidates only: no second search).
+ *             does, but over the candidates only: no second search);
+ *   - nbr:    BM25 with each query term's count smoothed with the rate the candidate's five
+ *             nearest fellow candidates (by vector cosine) hold it at: document expansion
+ *             over the candidates; plain BM25 when the search has no query vector.
  * The score is a weighted sum (rerank.c holds the weights and the figures they come from).
  * Pure over one read transaction; any thread. */
 #ifndef FN_RERANK_H
@@ -29,7 +32,7 @@ struct lex_stats;
 
 struct tokenizer;
 
-enum { RR_FIRST, RR_BM25, RR_COS, RR_COVER, RR_TITLE, RR_BIGRAM, RR_WINDOW, RR_SPAN, RR_PRF, RR_NFEAT };
+enum { RR_FIRST, RR_BM25, RR_COS, RR_COVER, RR_TITLE, RR_BIGRAM, RR_WINDOW, RR_SPAN, RR_PRF, RR_NBR, RR_NFEAT };
 
 /* The weights of the features; idx_query.rerank_weights, when not NULL, replaces the
  * defaults (for tuning: tests/bench/sci_bench.c). top_n 0 = the default. */

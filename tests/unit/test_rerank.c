@@ -204,12 +204,66 @@ static void test_apply(void **state)
 	idx_hits_free(&h);
 }
 
+/* The neighbours' counts (RR_NBR): x holds "alpha" only, in a longer passage than w, so
+ * BM25 alone puts w first; x's nearest fellow candidates (the y's, by vector) hold "beta",
+ * w's (the v's) do not, so BM25 over the smoothed counts puts x first. In lexical mode there
+ * are no vectors and the feature is BM25. */
+static void test_neighbours(void **state)
+{
+	(void)state;
+	char *root = tmpdir_new(), *docs = path_in(root, "docs"), *ixdir = path_in(root, "ix");
+	write_file(docs, "x.txt", "alpha gamma delta epsilon zeta eta theta iota kappa lambda\n");
+	write_file(docs, "w.txt", "alpha omega psi chi rho sigma tau\n");
+	for (int i = 0; i < 5; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "y%d.txt", i);
+		write_file(docs, name, "beta gamma delta epsilon zeta eta theta iota kappa\n");
+		snprintf(name, sizeof name, "v%d.txt", i);
+		write_file(docs, name, "omega psi chi rho sigma tau upsilon phi\n");
+	}
+	idx *ix;
+	assert_int_equal(idx_open(ixdir, IDX_CREATE, &ix), 0);
+	struct idx_folder fo = {docs, "notes"};
+	struct idx_options opt = {.folders = &fo, .nfolders = 1, .language = "english"};
+	assert_int_equal(idx_sync(ix, &opt, idx_embedder_builtin(), NULL, NULL), 0);
+	static const struct {
+		int feat;
+		enum idx_mode mode;
+		const char *first, *second;
+	} cases[] = {
+		{RR_BM25, IDX_HYBRID, "/w.txt", "/x.txt"},
+		{RR_NBR, IDX_HYBRID, "/x.txt", "/w.txt"},
+		{RR_NBR, IDX_LEXICAL, "/w.txt", "/x.txt"},
+	};
+	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+		struct idx_rerank_weights w = {.top_n = 20};
+		w.w[cases[c].feat] = 1;
+		struct idx_query q = {.text = "alpha beta", .k = 20, .mode = cases[c].mode,
+				      .emb = idx_embedder_builtin(), .rerank = true, .rerank_weights = &w};
+		struct idx_hits h;
+		assert_int_equal(idx_search(ix, &q, &h), 0);
+		size_t first = h.n, second = h.n;
+		for (size_t i = 0; i < h.n; i++) {
+			if (ends(h.v[i].path, cases[c].first))
+				first = i;
+			if (ends(h.v[i].path, cases[c].second))
+				second = i;
+		}
+		assert_true(first < second && second < h.n);
+		idx_hits_free(&h);
+	}
+	idx_close(ix);
+	rm_rf(root);
+	free(root), free(docs), free(ixdir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_phrase_and_proximity),
 		cmocka_unit_test(test_coverage),
 		cmocka_unit_test(test_defaults_same_set),
+		cmocka_unit_test(test_neighbours),
 		cmocka_unit_test(test_bodies),
 		cmocka_unit_test(test_replies),
 		cmocka_unit_test(test_apply),
