@@ -255,9 +255,7 @@ static void features(MDB_txn *txn, idx *ix, const struct qterms *q, double avgdl
 	row->f[RR_WINDOW] = pw > 0 ? win / pw : 0;
 	row->f[RR_SPAN] = span_feature(f, matched) * row->f[RR_COVER];
 	memcpy(row->tf, f->tf, sizeof row->tf);
-	if (vbuf && vec_get(txn, ix, id, dim, vbuf) == 0) {
-		row->has_vec = 1;
-	}
+	row->has_vec = vbuf && vec_get(txn, ix, id, dim, vbuf) == 0;
 	if (qv && row->has_vec) {
 		double dot = 0, nn = 0;
 		for (int d = 0; d < dim; d++) {
@@ -523,7 +521,8 @@ void rerank_run(MDB_txn *txn, idx *ix, struct tokenizer *t, const char *query, c
 	for (size_t i = 0; i < n; i++)
 		features(txn, ix, &q, avgdl, vbuf ? qv : NULL, dim, vbuf ? vbuf + i * (size_t)dim : NULL, c[i].id,
 			 &rows[i]);
-	nbr_feature(&q, avgdl, rows, vbuf, dim, n);
+	if (w->w[RR_NBR] > 0)
+		nbr_feature(&q, avgdl, rows, vbuf, dim, n);
 	if (w->w[RR_PRF] > 0)
 		prf_feature(txn, ix, &q, N, avgdl, w, c, rows, n);
 	/* Scores that are not already in [0, 1] are scaled over the candidates. */
