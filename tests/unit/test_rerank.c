@@ -14,11 +14,24 @@ struct fix {
 	idx *ix;
 };
 
-static void fix_open(struct fix *f)
+static void fix_dirs(struct fix *f)
 {
 	f->root = tmpdir_new();
 	f->docs = path_in(f->root, "docs");
 	f->ixdir = path_in(f->root, "ix");
+}
+
+/* Creates the index over folders fo[0..n) with the builtin embedder. */
+static void fix_sync(struct fix *f, struct idx_folder *fo, size_t n)
+{
+	assert_int_equal(idx_open(f->ixdir, IDX_CREATE, &f->ix), 0);
+	struct idx_options opt = {.folders = fo, .nfolders = n, .language = "english"};
+	assert_int_equal(idx_sync(f->ix, &opt, idx_embedder_builtin(), NULL, NULL), 0);
+}
+
+static void fix_open(struct fix *f)
+{
+	fix_dirs(f);
 	/* "heart attack" as a phrase in b only, a long passage; a is short and has both words
 	 * ten words apart, so BM25 puts a first. */
 	write_file(f->docs, "a.txt", "heart one two three four five six seven eight nine attack. dawn dawn dawn.\n");
@@ -26,10 +39,8 @@ static void fix_open(struct fix *f)
 	write_file(f->docs, "c.txt", "nothing here but filler words about gardens and rivers.\n");
 	char *other = path_in(f->root, "other");
 	write_file(other, "d.txt", "heart attack heart attack heart attack risk\n");
-	assert_int_equal(idx_open(f->ixdir, IDX_CREATE, &f->ix), 0);
 	struct idx_folder fo[2] = {{f->docs, "notes"}, {other, "private"}};
-	struct idx_options opt = {.folders = fo, .nfolders = 2, .language = "english"};
-	assert_int_equal(idx_sync(f->ix, &opt, idx_embedder_builtin(), NULL, NULL), 0);
+	fix_sync(f, fo, 2);
 	free(other);
 }
 
@@ -211,21 +222,19 @@ static void test_apply(void **state)
 static void test_neighbours(void **state)
 {
 	(void)state;
-	char *root = tmpdir_new(), *docs = path_in(root, "docs"), *ixdir = path_in(root, "ix");
-	write_file(docs, "x.txt", "alpha gamma delta epsilon zeta eta theta iota kappa lambda\n");
-	write_file(docs, "w.txt", "alpha omega psi chi rho sigma tau\n");
+	struct fix f;
+	fix_dirs(&f);
+	write_file(f.docs, "x.txt", "alpha gamma delta epsilon zeta eta theta iota kappa lambda\n");
+	write_file(f.docs, "w.txt", "alpha omega psi chi rho sigma tau\n");
 	for (int i = 0; i < 5; i++) {
 		char name[32];
 		snprintf(name, sizeof name, "y%d.txt", i);
-		write_file(docs, name, "beta gamma delta epsilon zeta eta theta iota kappa\n");
+		write_file(f.docs, name, "beta gamma delta epsilon zeta eta theta iota kappa\n");
 		snprintf(name, sizeof name, "v%d.txt", i);
-		write_file(docs, name, "omega psi chi rho sigma tau upsilon phi\n");
+		write_file(f.docs, name, "omega psi chi rho sigma tau upsilon phi\n");
 	}
-	idx *ix;
-	assert_int_equal(idx_open(ixdir, IDX_CREATE, &ix), 0);
-	struct idx_folder fo = {docs, "notes"};
-	struct idx_options opt = {.folders = &fo, .nfolders = 1, .language = "english"};
-	assert_int_equal(idx_sync(ix, &opt, idx_embedder_builtin(), NULL, NULL), 0);
+	struct idx_folder fo = {f.docs, "notes"};
+	fix_sync(&f, &fo, 1);
 	static const struct {
 		int feat;
 		enum idx_mode mode;
@@ -241,7 +250,7 @@ static void test_neighbours(void **state)
 		struct idx_query q = {.text = "alpha beta", .k = 20, .mode = cases[c].mode,
 				      .emb = idx_embedder_builtin(), .rerank = true, .rerank_weights = &w};
 		struct idx_hits h;
-		assert_int_equal(idx_search(ix, &q, &h), 0);
+		assert_int_equal(idx_search(f.ix, &q, &h), 0);
 		size_t first = h.n, second = h.n;
 		for (size_t i = 0; i < h.n; i++) {
 			if (ends(h.v[i].path, cases[c].first))
@@ -252,9 +261,7 @@ static void test_neighbours(void **state)
 		assert_true(first < second && second < h.n);
 		idx_hits_free(&h);
 	}
-	idx_close(ix);
-	rm_rf(root);
-	free(root), free(docs), free(ixdir);
+	fix_close(&f);
 }
 
 int main(void)
